@@ -1,0 +1,40 @@
+/**
+ * Binds named run inputs to a flow's parameters, as Python binds keyword arguments. Each input
+ * becomes a data node; the flow receives the nodes, which behave as their values.
+ */
+import { DataNode, toDataNode } from "../model/data-node.js";
+import { FlowInputError } from "../model/errors.js";
+import * as messages from "../model/messages.js";
+import { parameterList } from "./function-params.js";
+
+/** A flow's positional arguments and the data node of each named input. */
+export interface BoundInputs {
+  readonly args: readonly unknown[];
+  readonly nodes: ReadonlyMap<string, DataNode>;
+}
+
+/** Checks the inputs against the flow's parameters and binds them by name. */
+export function bindFlowInputs(
+  flowName: string,
+  flow: (...args: never[]) => unknown,
+  inputs: Readonly<Record<string, unknown>>,
+): BoundInputs {
+  const parameters = parameterList(flow);
+  const nodes = new Map<string, DataNode>();
+  for (const [key, value] of Object.entries(inputs)) nodes.set(key, toDataNode(value));
+  if (parameters.objectParameter) {
+    return { args: [Object.fromEntries(nodes)], nodes };
+  }
+  const known = parameters.rest ? parameters.names.slice(0, -1) : parameters.names;
+  for (const key of nodes.keys()) {
+    if (!known.includes(key)) {
+      throw new FlowInputError(flowName, key, messages.unknownFlowInput(flowName, key, known));
+    }
+  }
+  known.forEach((name, index) => {
+    if (!nodes.has(name) && parameters.optional[index] !== true) {
+      throw new FlowInputError(flowName, name, messages.missingFlowInput(flowName, name));
+    }
+  });
+  return { args: known.map((name) => nodes.get(name)), nodes };
+}

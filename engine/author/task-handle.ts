@@ -1,0 +1,41 @@
+/** What calling a task returns: the scheduled task, with its outputs as futures. */
+import { inspect } from "node:util";
+import type { TaskState } from "../model/states.js";
+import type { TaskProgress } from "./flow-context.js";
+import { TaskSocket } from "./task-socket.js";
+
+/** A scheduled task: `result` is its default output, `outputs` its declared ones. */
+export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<never, never>> {
+  /** The whole return value. */
+  readonly result: TaskSocket<R>;
+  /** One socket per declared output. */
+  readonly outputs: { readonly [K in keyof O]: TaskSocket<O[K]> };
+
+  constructor(
+    readonly task: TaskProgress,
+    outputNames: readonly string[] | undefined,
+  ) {
+    this.result = new TaskSocket<R>(task, "result");
+    const outputs: Record<string, TaskSocket> = {};
+    for (const name of outputNames ?? []) outputs[name] = new TaskSocket(task, name);
+    this.outputs = outputs as { readonly [K in keyof O]: TaskSocket<O[K]> };
+  }
+
+  /** The task's unique name in its run: `add`, `add1`, … */
+  get name(): string {
+    return this.task.name;
+  }
+
+  /** The task node's pk in the store. */
+  get pk(): number {
+    return this.task.pk;
+  }
+
+  get state(): TaskState {
+    return this.task.state;
+  }
+
+  [inspect.custom](): string {
+    return `<task ${this.task.name} (pk: ${this.task.pk}) ${this.task.state}>`;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The entry of a job worker process, forked by the job pool. It compiles each distinct job
+ * source once, runs one job at a time with the inputs it is sent, and replies with the result
+ * or the error. It exits when the pool's end of the IPC channel goes away.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { serialiseError, type SerialisedError } from "../model/error-serialisation.js";
+import { TaskOutputError } from "../model/errors.js";
+import * as messages from "../model/messages.js";
+import {
+  jobRequestMessage,
+  TSLIB_HELPER_NAMES,
+  WORKER_SCOPE_NAMES,
+  type JobRequestMessage,
+  type WorkerMessage,
+} from "./job-protocol.js";
+import { findUnserialisable } from "./serialisable.js";
+
+type JobFunction = (...args: unknown[]) => unknown;
+
+/** Enough for any notebook session; beyond it the oldest sources are compiled again if used. */
+const MAX_COMPILED = 500;
+
+/** Runs job requests; separate from the IPC wiring below so the two can be read apart. */
+function createJobRunner(cwd: string): (request: JobRequestMessage) => Promise<WorkerMessage> {
+  const compiled = new Map<string, JobFunction>();
+  const scope = workerScope(cwd);
+  let tslib: Readonly<Record<string, unknown>> | undefined;
+
+  const compile = (source: string, taskName: string): JobFunction => {
+    const cached = compiled.get(source);
+    if (cached !== undefined) return cached;
+    const names: string[] = [...WORKER_SCOPE_NAMES];
+    const values = WORKER_SCOPE_NAMES.map((name) => scope[name]);
+    // Code TypeScript compiled for an old target calls helpers it expects in scope.
+    if (TSLIB_HELPER_NAMES.some((name) => source.includes(name))) {
+      tslib ??= loadTslib(cwd);
+      names.push(...TSLIB_HELPER_NAMES);
+      values.push(...TSLIB_HELPER_NAMES.map((name) => tslib?.[name]));
+    }
+    // sourceURL names the job in stack traces instead of "eval at compile (job-worker…)".
+    const factory = new Function(
+      ...names,
+      `return (${source}\n);\n//# sourceURL=job:${taskName.replace(/\s/g, "_")}`,
+    ) as (...scopeValues: unknown[]) => unknown;
+    const fn = factory(...values);
+    if (typeof fn !== "function") throw new TypeError(`The source of job ${taskName} is not a function`);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(source, fn as JobFunction);
+    return fn as JobFunction;
+  };
+
+  return async ({ id, taskName, source, args }) => {
+    try {
+      const value = await compile(source, taskName)(...args);
+      const problem = findUnserialisable(value, "result");
+      if (problem === undefined) return { type: "result", id, value };
+      const message = messages.unsendableResult(taskName, problem.path, problem.what);
+      return errorReply(id, new TaskOutputError(taskName, "result", message));
+    } catch (error) {
+      return errorReply(id, error);
+    }
+  };
+}
+
+/** What every job may use without defining it (see WORKER_SCOPE_NAMES). */
+function workerScope(cwd: string): Record<(typeof WORKER_SCOPE_NAMES)[number], unknown> {
+  // A file name (which need not exist) in the working folder, so require() finds the user's
+  // node_modules as a script there would.
+  const filename = path.join(cwd, "[workgraph job].js");
+  const require = createRequire(filename);
+  const module = { exports: {}, filename, id: filename, require };
+  return {
+    require,
+    module,
+    exports: module.exports,
+    __filename: filename,
+    __dirname: cwd,
+    __name: (fn: unknown, name: string) => {
+      try {
+        Object.defineProperty(fn, "name", { value: name, configurable: true });
+      } catch {
+        // A frozen function keeps its name; keepNames is cosmetic.
+      }
+      return fn;
+    },
+  };
+}
+
+function loadTslib(cwd: string): Readonly<Record<string, unknown>> {
+  for (const from of [path.join(cwd, "[workgraph job].js"), import.meta.url]) {
+    try {
+      return createRequire(from)("tslib") as Record<string, unknown>;
+    } catch {
+      // Not installed there; try the next place, then give up and let the job fail by name.
+    }
+  }
+  return {};
+}
+
+function errorReply(id: number, error: unknown): WorkerMessage {
+  return { type: "error", id, error: plainError(serialiseError(error)) };
+}
+
+/** User code can set `name` or `stack` to anything; the pool expects strings. */
+function plainError(error: SerialisedError): SerialisedError {
+  return {
+    name: String(error.name),
+    message: String(error.message),
+    ...(error.stack !== undefined ? { stack: String(error.stack) } : {}),
+    ...(error.cause !== undefined ? { cause: plainError(error.cause) } : {}),
+  };
+}
+
+function serve(send: (message: WorkerMessage) => void): void {
+  const run = createJobRunner(process.cwd());
+  process.on("message", (raw: unknown) => {
+    const parsed = jobRequestMessage.safeParse(raw);
+    // The pool only sends job requests; anything else is not ours to answer.
+    if (!parsed.success) return;
+    const { id } = parsed.data;
+    void run(parsed.data).then((reply) => {
+      try {
+        send(reply);
+      } catch (error) {
+        // The result passed our check yet V8 could not clone it (say, a function hung on an
+        // array as a property): report that instead of the result.
+        send(errorReply(id, error));
+      }
+    });
+  });
+  process.on("disconnect", () => process.exit(0));
+  send({ type: "ready" });
+}
+
+if (process.send === undefined) {
+  throw new Error("job-worker is started by the job pool, with an IPC channel");
+}
+serve((message) => {
+  // With a callback, a closed channel is reported to it rather than thrown as an 'error' event
+  // on process; we exit on 'disconnect' anyway. Cloning errors are still thrown right here.
+  process.send?.(message, undefined, undefined, () => undefined);
+});

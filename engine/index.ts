@@ -1,0 +1,44 @@
+/**
+ * workgraph: imperative workflows. A flow is an ordinary async function; every task it calls
+ * is scheduled at once, and the futures passed between tasks are the dependency edges.
+ *
+ * ```
+ *   flow function ──calls──▶ author/    task(), sockets (futures), waitFor, flow context
+ *                               │ schedule(definition, args)
+ *                               ▼
+ *                           schedule/  RunController: ready queue, limits, retries, cancel
+ *                               │ start when the last input finished
+ *                               ▼
+ *                           execute/   in-process calls · warm pool of job processes
+ *                               │ value or error
+ *                               ▼
+ *                           events$ (RxJS) ──▶ store/ (provenance) · reports · views
+ * ```
+ */
+export { task } from "./author/task.js";
+export type { Input, OutputSpec, OutputsOf, TaskFunction } from "./author/task.js";
+export type { TaskOptions, TaskDefinition } from "./author/task-definition.js";
+export { TaskHandle } from "./author/task-handle.js";
+export { TaskSocket } from "./author/task-socket.js";
+export { waitFor } from "./author/wait-for.js";
+export type { Waitable, Waited, WaitOptions } from "./author/wait-for.js";
+export { currentTask } from "./author/flow-context.js";
+export { WorkGraphImperativeEngine } from "./author/engine-shape.js";
+export type { WorkGraphData } from "./author/engine-shape.js";
+export { run, defaultStore, setDefaultStore } from "./schedule/run.js";
+export type { Flow, RunOptions } from "./schedule/run.js";
+export { Run } from "./schedule/run-handle.js";
+export type { RunResults, ResultNode } from "./schedule/run-handle.js";
+export type { RunGraph, GraphTask, GraphEdge } from "./schedule/run-graph.js";
+export { DataNode, orm, toDataNode } from "./model/data-node.js";
+export type { DataKind } from "./model/data-node.js";
+export * from "./model/errors.js";
+export { ExitCode, TASK_STATES, RUN_STATES, isTerminalTask, isTerminalRun } from "./model/states.js";
+export type { TaskState, RunState } from "./model/states.js";
+export { dispatchEvent } from "./model/events.js";
+export type * from "./model/events.js";
+export type { SerialisedError } from "./model/error-serialisation.js";
+export type * from "./store/store.js";
+export { MemoryStore } from "./store/memory-store.js";
+export type { JobExecutor, JobRequest } from "./execute/executor.js";
+export { createJobPool, defaultJobPool, closeDefaultJobPool } from "./execute/job-pool.js";

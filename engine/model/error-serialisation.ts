@@ -1,0 +1,40 @@
+/** Errors as plain data, so they can cross a process boundary or enter the store. */
+
+/** An error reduced to plain data. */
+export interface SerialisedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly cause?: SerialisedError;
+}
+
+/** Turns any thrown value into plain data, keeping name, message, stack and causes. */
+export function serialiseError(error: unknown, depth = 0): SerialisedError {
+  if (error instanceof Error) {
+    const cause =
+      error.cause !== undefined && depth < 8 ? serialiseError(error.cause, depth + 1) : undefined;
+    return {
+      name: error.name,
+      message: error.message,
+      ...(error.stack !== undefined ? { stack: error.stack } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    };
+  }
+  return { name: "Error", message: typeof error === "string" ? error : safeString(error) };
+}
+
+/** Rebuilds an Error from its plain-data form: same name, message, stack and causes. */
+export function deserialiseError(data: SerialisedError): Error {
+  const error = new Error(data.message, data.cause ? { cause: deserialiseError(data.cause) } : {});
+  error.name = data.name;
+  if (data.stack !== undefined) error.stack = data.stack;
+  return error;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

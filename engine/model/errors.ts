@@ -1,0 +1,160 @@
+/**
+ * Errors the engine raises. Each has a stable `name` and readonly context fields, so code can
+ * branch on them and the store can keep them; {@link rootCause} walks to the first cause.
+ */
+import * as messages from "./messages.js";
+import type { TaskState } from "./states.js";
+
+/** The base of every error the engine raises itself. */
+export class WorkgraphError extends Error {
+  override name = "WorkgraphError";
+}
+
+/** A task the flow depends on did not finish (FAILED, SKIPPED or KILLED). */
+export class TaskFailedError extends WorkgraphError {
+  override name = "TaskFailedError";
+  constructor(
+    readonly taskName: string,
+    readonly pk: number | undefined,
+    readonly state: TaskState,
+    override readonly cause: unknown,
+  ) {
+    super(messages.taskFailed(taskName, pk, state, cause), { cause });
+  }
+}
+
+/** `waitFor` gave up before every task it waited on was done. */
+export class WaitTimeoutError extends WorkgraphError {
+  override name = "WaitTimeoutError";
+  constructor(
+    readonly timeoutMs: number,
+    readonly pending: readonly string[],
+  ) {
+    super(messages.waitTimedOut(timeoutMs, pending));
+  }
+}
+
+/** A task ran longer than its `timeout` option and was stopped. */
+export class TaskTimeoutError extends WorkgraphError {
+  override name = "TaskTimeoutError";
+  constructor(
+    readonly taskName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(messages.taskTimedOut(taskName, timeoutMs));
+  }
+}
+
+/** The run was cancelled (by `cancel()` or an interrupt) before this work was done. */
+export class RunCancelledError extends WorkgraphError {
+  override name = "RunCancelledError";
+  constructor(
+    readonly runName: string,
+    readonly reason: string,
+  ) {
+    super(messages.runCancelled(runName, reason));
+  }
+}
+
+/** An input given to `run()` does not fit the flow: unknown, missing or malformed. */
+export class FlowInputError extends WorkgraphError {
+  override name = "FlowInputError";
+  constructor(
+    readonly flowName: string,
+    readonly input: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An input of a task does not match its schema, or cannot be sent to a job process. */
+export class TaskInputError extends WorkgraphError {
+  override name = "TaskInputError";
+  constructor(
+    readonly taskName: string,
+    readonly input: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A task returned something that does not match its declared outputs. */
+export class TaskOutputError extends WorkgraphError {
+  override name = "TaskOutputError";
+  constructor(
+    readonly taskName: string,
+    readonly output: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A socket's value was read before its task finished. */
+export class NotReadyError extends WorkgraphError {
+  override name = "NotReadyError";
+  constructor(
+    readonly taskName: string,
+    readonly socket: string,
+    readonly state: TaskState,
+  ) {
+    super(messages.notReady(taskName, socket, state));
+  }
+}
+
+/** A task was called where no flow is running, or from inside another task. */
+export class FlowContextError extends WorkgraphError {
+  override name = "FlowContextError";
+  constructor(
+    readonly taskName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A job function cannot run in a worker process (it captures outer variables, or is not a function). */
+export class JobSourceError extends WorkgraphError {
+  override name = "JobSourceError";
+  constructor(
+    readonly taskName: string,
+    readonly captured: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The worker process running a job exited or was killed before the job was done. */
+export class JobProcessError extends WorkgraphError {
+  override name = "JobProcessError";
+  constructor(
+    readonly taskName: string,
+    readonly pid: number | undefined,
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+  ) {
+    super(messages.jobProcessDied(taskName, pid, exitCode, signal));
+  }
+}
+
+/** The first error in a chain of `cause`s. */
+export function rootCause(error: unknown): unknown {
+  let current = error;
+  const seen = new Set<unknown>();
+  while (current instanceof Error && current.cause !== undefined && !seen.has(current)) {
+    seen.add(current);
+    current = current.cause;
+  }
+  return current;
+}
+
+/** A job was still waiting or running when its job pool was closed. */
+export class JobPoolClosedError extends WorkgraphError {
+  override name = "JobPoolClosedError";
+  constructor(readonly taskName: string) {
+    super(messages.jobPoolClosed(taskName));
+  }
+}

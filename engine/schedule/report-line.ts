@@ -1,0 +1,30 @@
+/** Report lines in the spirit of AiiDA's process reports, with a timestamp. */
+import type { ReportLine } from "../model/events.js";
+
+/** The process label of every report line. */
+export const ENGINE_LABEL = "WorkGraphImperativeEngine";
+
+/** `2026-11-26 16:18:51.123 [REPORT] [12|WorkGraphImperativeEngine|update_task_state]: …` */
+export function reportLine(
+  runPk: number,
+  step: string,
+  message: string,
+  level: ReportLine["level"] = "REPORT",
+  at = Date.now(),
+): ReportLine {
+  const stamp = new Date(at).toISOString().replace("T", " ").replace("Z", "");
+  return {
+    at,
+    level,
+    runPk,
+    step,
+    message,
+    text: `${stamp} [${level}] [${runPk}|${ENGINE_LABEL}|${step}]: ${message}`,
+  };
+}
+
+/** A list of names for a report, cut after `max` names. */
+export function nameList(names: readonly string[], max = 12): string {
+  if (names.length <= max) return names.join(", ");
+  return `${names.slice(0, max).join(", ")}, … and ${(names.length - max).toLocaleString("en")} more`;
+}

@@ -1,0 +1,47 @@
+/**
+ * What a flow returned, as the run's results: each entry a data node, plus the "graph results"
+ * mapping that says which task socket each came from.
+ */
+import { DataNode, isPlainObject, toDataNode } from "../model/data-node.js";
+import { TaskHandle } from "../author/task-handle.js";
+import { TaskSocket } from "../author/task-socket.js";
+import { resolveValue, scanArguments } from "./task-inputs.js";
+import type { TaskProgress } from "../author/flow-context.js";
+
+/** The results of a finished flow, or the task that keeps them from being had. */
+export interface ResultsOutcome {
+  readonly nodes: Readonly<Record<string, DataNode>>;
+  readonly graphResults: Readonly<Record<string, { task: string; socket: string }>>;
+  readonly failed: TaskProgress | undefined;
+}
+
+const NO_PARAMETERS = { names: [], optional: [], objectParameter: false, rest: false };
+
+/** Turns a flow's return value into result nodes; a plain object maps names to results. */
+export function collectResults(returned: unknown): ResultsOutcome {
+  const entries: [string, unknown][] =
+    returned === undefined
+      ? []
+      : typeof returned === "object" && returned !== null && isPlainObject(returned)
+        ? Object.entries(returned)
+        : [["result", returned]];
+  const nodes: Record<string, DataNode> = {};
+  const graphResults: Record<string, { task: string; socket: string }> = {};
+  for (const [label, raw] of entries) {
+    const value = raw instanceof TaskHandle ? raw.result : raw;
+    let failed: TaskProgress | undefined;
+    scanArguments([value], NO_PARAMETERS, (found) => {
+      if (found.kind === "socket" && found.socket.task.state !== "FINISHED") {
+        failed ??= found.socket.task;
+      }
+    });
+    if (failed !== undefined) return { nodes, graphResults, failed };
+    if (value instanceof TaskSocket) {
+      nodes[label] = value.task.outputNode(value.name);
+      graphResults[label] = { task: value.task.name, socket: value.name };
+    } else {
+      nodes[label] = value instanceof DataNode ? value : toDataNode(resolveValue(value));
+    }
+  }
+  return { nodes, graphResults, failed: undefined };
+}

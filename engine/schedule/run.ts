@@ -1,0 +1,117 @@
+/**
+ * `run()`: starts a flow. Two call shapes: `run(flow, inputs?, options?)`, and the tutorial's
+ * `run(WorkGraphImperativeEngine, { inputs: { workgraph_data: { name, flow, function_inputs } } })`.
+ */
+import { z } from "zod";
+import type { ReportLine } from "../model/events.js";
+import { bindFlowInputs } from "../author/flow-inputs.js";
+import { WorkGraphImperativeEngine, parseEngineCall, type WorkGraphData } from "../author/engine-shape.js";
+import type { JobExecutor } from "../execute/executor.js";
+import { defaultJobPool } from "../execute/job-pool.js";
+import type { ProvenanceStore } from "../store/store.js";
+import { MemoryStore } from "../store/memory-store.js";
+import { RunController } from "./run-controller.js";
+import { Run } from "./run-handle.js";
+
+/** A flow: an ordinary (usually async) function that calls tasks. */
+export type Flow = (...args: never[]) => unknown;
+
+/** Options of {@link run}. */
+export interface RunOptions {
+  /** The run's name; defaults to the flow function's name. */
+  readonly name?: string;
+  /** Print report lines (the default), keep them quiet, or hand them to a function. */
+  readonly log?: boolean | ((line: ReportLine) => void);
+  /** At most this many tasks of the run run at once. */
+  readonly maxConcurrency?: number;
+  /** Where the run is stored; defaults to the process's store. */
+  readonly store?: ProvenanceStore;
+  /** Where job tasks run; defaults to the shared warm pool of worker processes. */
+  readonly jobs?: JobExecutor;
+}
+
+const optionsSchema = z.object({
+  name: z.string().min(1).optional(),
+  log: z.union([z.boolean(), z.custom<(line: ReportLine) => void>((v) => typeof v === "function")]).optional(),
+  maxConcurrency: z.number().int().positive().optional(),
+  store: z.custom<ProvenanceStore>((v) => typeof v === "object" && v !== null && "addNode" in v).optional(),
+  jobs: z.custom<JobExecutor>((v) => typeof v === "object" && v !== null && "run" in v).optional(),
+});
+
+let processStore: ProvenanceStore | undefined;
+
+/** The store runs use when none is given. */
+export function defaultStore(): ProvenanceStore {
+  return (processStore ??= new MemoryStore());
+}
+
+/** Makes `store` the one runs use when none is given. */
+export function setDefaultStore(store: ProvenanceStore): void {
+  processStore = store;
+}
+
+/**
+ * Runs a flow: schedules its tasks as it calls them and ends when it has returned and every
+ * task is done. Await the returned run for the results (data nodes).
+ *
+ * @example
+ * const results = await run(addMultiply, { x: 3, y: 4 });
+ * results.sum.value; // 7
+ */
+export function run<F extends Flow>(
+  flow: F,
+  inputs?: Readonly<Record<string, unknown>>,
+  options?: RunOptions,
+): Run<Awaited<ReturnType<F>>>;
+export function run<F extends Flow>(
+  engine: typeof WorkGraphImperativeEngine,
+  spec: { readonly inputs: { readonly workgraph_data: WorkGraphData<F> } },
+  options?: RunOptions,
+): Run<Awaited<ReturnType<F>>>;
+export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
+  let flow: Flow;
+  let inputs: Readonly<Record<string, unknown>>;
+  let name: string | undefined;
+  if (first === WorkGraphImperativeEngine) {
+    const data = parseEngineCall(second);
+    flow = data.flow;
+    inputs = data.function_inputs ?? {};
+    name = data.name;
+  } else if (typeof first === "function") {
+    flow = first as Flow;
+    inputs = parseInputs(second);
+  } else {
+    throw new TypeError(
+      "run() needs a flow function (or WorkGraphImperativeEngine) as its first argument",
+    );
+  }
+  const parsed = optionsSchema.safeParse(third ?? {});
+  if (!parsed.success) throw new TypeError(`Options of run(): ${z.prettifyError(parsed.error)}`);
+  const options = parsed.data;
+  const runName = options.name ?? name ?? (flow.name || "flow");
+  const bound = bindFlowInputs(runName, flow, inputs);
+  const jobs = options.jobs;
+  const controller = new RunController(runName, flow, bound.args, bound.nodes, {
+    name: runName,
+    store: options.store ?? defaultStore(),
+    jobs: jobs !== undefined ? () => jobs : defaultJobPool,
+    maxConcurrency: options.maxConcurrency ?? Number.POSITIVE_INFINITY,
+    log: logger(options.log),
+  });
+  controller.start();
+  return new Run(controller);
+}
+
+function parseInputs(value: unknown): Readonly<Record<string, unknown>> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError("run(flow, inputs): inputs must be an object mapping parameter names to values");
+  }
+  return value as Record<string, unknown>;
+}
+
+function logger(log: RunOptions["log"]): ((line: ReportLine) => void) | undefined {
+  if (log === false) return undefined;
+  if (typeof log === "function") return log;
+  return (line) => console.log(line.text);
+}

@@ -1,0 +1,80 @@
+/**
+ * Finds the futures among a task's arguments (also nested in arrays and plain objects), and
+ * later replaces them by their values.
+ */
+import { DataNode, isPlainObject } from "../model/data-node.js";
+import type { ParameterList } from "../author/function-params.js";
+import { TaskHandle } from "../author/task-handle.js";
+import { TaskSocket } from "../author/task-socket.js";
+
+/** Something found among the arguments that is not a plain value. */
+export type Found =
+  | { readonly kind: "socket"; readonly socket: TaskSocket; readonly path: string }
+  | { readonly kind: "data"; readonly node: DataNode; readonly path: string };
+
+/** The name of the parameter at a position (rest parameters get an index). */
+export function parameterName(parameters: ParameterList, index: number): string {
+  const names = parameters.names;
+  if (index < names.length - 1 || (index === names.length - 1 && !parameters.rest)) {
+    return names[index] ?? `arg${index}`;
+  }
+  if (parameters.rest && names.length > 0) {
+    return `${names[names.length - 1]}[${index - names.length + 1}]`;
+  }
+  return `arg${index}`;
+}
+
+/** Calls `visit` for every socket and data node in the arguments; returns whether any exist. */
+export function scanArguments(
+  args: readonly unknown[],
+  parameters: ParameterList,
+  visit: (found: Found) => void,
+): boolean {
+  let any = false;
+  const walk = (value: unknown, path: string, depth: number): void => {
+    if (typeof value !== "object" || value === null) return;
+    if (value instanceof TaskSocket) {
+      any = true;
+      visit({ kind: "socket", socket: value, path });
+    } else if (value instanceof TaskHandle) {
+      any = true;
+      visit({ kind: "socket", socket: value.result, path });
+    } else if (value instanceof DataNode) {
+      any = true;
+      visit({ kind: "data", node: value, path });
+    } else if (depth < 64) {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, depth + 1);
+      } else if (isPlainObject(value)) {
+        for (const key of Object.keys(value)) {
+          walk((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+        }
+      }
+    }
+  };
+  for (let i = 0; i < args.length; i++) walk(args[i], parameterName(parameters, i), 0);
+  return any;
+}
+
+/** A copy of the arguments with every socket and data node replaced by its value. */
+export function resolveArguments(args: readonly unknown[]): unknown[] {
+  return args.map((arg) => resolveValue(arg, 0));
+}
+
+/** A value with every socket and data node in it replaced by its value (copies containers). */
+export function resolveValue(value: unknown, depth = 0): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (value instanceof TaskSocket) return value.value;
+  if (value instanceof TaskHandle) return value.result.value;
+  if (value instanceof DataNode) return value.value;
+  if (depth >= 64) return value;
+  if (Array.isArray(value)) return value.map((v) => resolveValue(v, depth + 1));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      out[key] = resolveValue((value as Record<string, unknown>)[key], depth + 1);
+    }
+    return out;
+  }
+  return value;
+}

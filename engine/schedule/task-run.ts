@@ -1,0 +1,105 @@
+/** One call of a task inside a run: its state, inputs, outputs and waiters. */
+import { TaskFailedError } from "../model/errors.js";
+import { DataNode, kindOf } from "../model/data-node.js";
+import type { InputSource } from "../model/events.js";
+import { canMoveTask, isTerminalTask, type TaskState } from "../model/states.js";
+import type { TaskProgress } from "../author/flow-context.js";
+import type { TaskDefinition } from "../author/task-definition.js";
+
+/** A scheduled task as the scheduler tracks it. */
+export class TaskRun implements TaskProgress {
+  state: TaskState = "PLANNED";
+  error: unknown = undefined;
+  /** 1 for the first try, then counts retries. */
+  attempt = 1;
+  startedAt: number | undefined = undefined;
+  endedAt: number | undefined = undefined;
+  /** The worker process of a running job. */
+  pid: number | undefined = undefined;
+  /** Inputs that are not yet FINISHED. */
+  waitingOn = 0;
+  /** Tasks whose inputs include an output of this one. */
+  readonly dependents: TaskRun[] = [];
+  /** The arguments with futures replaced by values, once started. */
+  resolvedArgs: readonly unknown[] | undefined = undefined;
+  /** Stops the running attempt. */
+  abort: AbortController | undefined = undefined;
+  #value: unknown = undefined;
+  #nodes: Map<string, DataNode> | undefined = undefined;
+  #settled: Promise<void> | undefined = undefined;
+  #settle: (() => void) | undefined = undefined;
+  #failure: Error | undefined = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly pk: number,
+    readonly definition: TaskDefinition,
+    readonly args: readonly unknown[],
+    readonly sources: readonly InputSource[],
+    /** Whether any argument holds a socket or a data node to resolve. */
+    readonly hasFutures: boolean,
+    readonly createdAt: number,
+  ) {}
+
+  /** Moves to a new state; a move the state machine forbids is a bug and throws. */
+  moveTo(state: TaskState, at: number): TaskState {
+    const previous = this.state;
+    if (!canMoveTask(previous, state)) {
+      throw new Error(`Task ${this.name}: no move from ${previous} to ${state}`);
+    }
+    this.state = state;
+    if (state === "RUNNING") this.startedAt = at;
+    if (isTerminalTask(state)) {
+      this.endedAt = at;
+      this.abort = undefined;
+      this.#settle?.();
+    }
+    return previous;
+  }
+
+  /** Keeps the return value; output nodes are made when first asked for. */
+  finishWith(value: unknown, nodes: Map<string, DataNode>): void {
+    this.#value = value;
+    this.#nodes = nodes;
+  }
+
+  outputValue(socket: string): unknown {
+    if (socket === "result") return this.#value;
+    return (this.#value as Record<string, unknown>)[socket];
+  }
+
+  outputNode(socket: string): DataNode {
+    let node = this.#nodes?.get(socket);
+    if (node === undefined) {
+      const value = this.outputValue(socket);
+      node = new DataNode(kindOf(value), value);
+      (this.#nodes ??= new Map()).set(socket, node);
+    }
+    return node;
+  }
+
+  /** Every output node made so far, by socket name. */
+  outputNodes(): ReadonlyMap<string, DataNode> {
+    return this.#nodes ?? new Map();
+  }
+
+  /** The return value, once FINISHED. */
+  get value(): unknown {
+    return this.#value;
+  }
+
+  settled(): Promise<void> {
+    if (this.#settled === undefined) {
+      this.#settled = isTerminalTask(this.state)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => (this.#settle = resolve));
+    }
+    return this.#settled;
+  }
+
+  failure(): Error {
+    this.#failure ??= new TaskFailedError(this.name, this.pk, this.state, this.error);
+    return this.#failure;
+  }
+}
