@@ -35,7 +35,11 @@ export function checkJobSource(fn: Function, taskName: string): string {
     );
   }
   if ("unparsable" in reading) {
-    throw new JobSourceError(taskName, [], messages.unparsableJobSource(taskName, reading.unparsable));
+    throw new JobSourceError(
+      taskName,
+      [],
+      messages.unparsableJobSource(taskName, reading.unparsable),
+    );
   }
   const message =
     reading.refused === "native"
@@ -90,7 +94,12 @@ function asFunctionExpression(text: string): { source: string; fn: FunctionNode 
 }
 
 /** A method's name (empty when it is not a plain identifier), flags, and `(params) { body }`. */
-function methodParts(text: string): { name: string; async: boolean; generator: boolean; rest: string } {
+function methodParts(text: string): {
+  name: string;
+  async: boolean;
+  generator: boolean;
+  rest: string;
+} {
   for (const [open, close] of [
     ["({", "})"],
     ["(class {", "})"],

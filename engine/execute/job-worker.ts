@@ -45,7 +45,8 @@ function createJobRunner(cwd: string): (request: JobRequestMessage) => Promise<W
       `return (${source}\n);\n//# sourceURL=job:${taskName.replace(/\s/g, "_")}`,
     ) as (...scopeValues: unknown[]) => unknown;
     const fn = factory(...values);
-    if (typeof fn !== "function") throw new TypeError(`The source of job ${taskName} is not a function`);
+    if (typeof fn !== "function")
+      throw new TypeError(`The source of job ${taskName} is not a function`);
     if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
     compiled.set(source, fn as JobFunction);
     return fn as JobFunction;

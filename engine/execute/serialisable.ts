@@ -16,52 +16,78 @@ export interface Unserialisable {
 
 /** Finds the first part of `value` a job process cannot receive, or undefined if all of it can. */
 export function findUnserialisable(value: unknown, root = "value"): Unserialisable | undefined {
-  if (!isReference(value)) return undefined;
+  if (!isReference(value) || isSendable(value)) return undefined;
+  return locate(value, root);
+}
+
+/**
+ * The common case, all of it sendable, without building a path for every value visited.
+ * An explicit stack rather than recursion: a long linked list must not overflow the JS stack.
+ */
+function isSendable(value: unknown): boolean {
   const seen = new Set<object>();
-  // An explicit stack rather than recursion: a long linked list must not overflow the JS stack.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    const kind = classify(current);
+    if (typeof kind === "object") return false;
+    // Cycles are fine: structured clone keeps them.
+    if (kind === "leaf" || seen.has(current as object)) continue;
+    seen.add(current as object);
+    for (const child of children(current, kind)) if (isReference(child)) pending.push(child);
+  }
+  return true;
+}
+
+/** Where the first problem is, in reading order; only run once we know there is one. */
+function locate(value: unknown, root: string): Unserialisable | undefined {
+  const seen = new Set<object>();
+  // Children go on the stack in reverse, so the first in reading order comes off first.
   const pending: { value: unknown; trail: Trail }[] = [{ value, trail: { root } }];
   for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
     const { trail } = item;
-    const found = classify(item.value);
-    if (typeof found === "string") return { path: render(trail), what: found };
-    if (found === undefined || seen.has(found.object)) continue;
-    // Cycles are fine: structured clone keeps them.
-    seen.add(found.object);
-    const push = (child: unknown, step: Step) => {
+    const kind = classify(item.value);
+    if (typeof kind === "object") return { path: render(trail), what: kind.what };
+    if (kind === "leaf" || seen.has(item.value as object)) continue;
+    seen.add(item.value as object);
+    const steps = stepsInto(item.value, kind);
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const [child, step] = steps[i] as [unknown, Step];
       if (isReference(child)) pending.push({ value: child, trail: { up: trail, step } });
-    };
-    switch (found.kind) {
-      case "array": {
-        const array = found.object as unknown[];
-        for (let i = array.length - 1; i >= 0; i--) push(array[i], { index: i });
-        break;
-      }
-      case "object": {
-        const record = found.object as Record<string, unknown>;
-        const keys = Object.keys(record);
-        for (let i = keys.length - 1; i >= 0; i--) {
-          const key = keys[i] as string;
-          push(record[key], { key });
-        }
-        break;
-      }
-      case "map": {
-        const entries = [...(found.object as Map<unknown, unknown>)];
-        for (let i = entries.length - 1; i >= 0; i--) {
-          const [key, entry] = entries[i] as [unknown, unknown];
-          push(entry, { mapValueAt: key });
-          push(key, { mapKeyIndex: i });
-        }
-        break;
-      }
-      case "set": {
-        const items = [...(found.object as Set<unknown>)];
-        for (let i = items.length - 1; i >= 0; i--) push(items[i], { setIndex: i });
-        break;
-      }
     }
   }
   return undefined;
+}
+
+type ContainerKind = "array" | "object" | "map" | "set";
+
+function children(container: unknown, kind: ContainerKind): Iterable<unknown> {
+  switch (kind) {
+    case "array":
+      return container as unknown[];
+    case "object":
+      return Object.values(container as object);
+    case "map":
+      return [...(container as Map<unknown, unknown>)].flat();
+    case "set":
+      return container as Set<unknown>;
+  }
+}
+
+function stepsInto(container: unknown, kind: ContainerKind): [unknown, Step][] {
+  switch (kind) {
+    case "array":
+      return (container as unknown[]).map((child, index) => [child, { index }]);
+    case "object":
+      return Object.entries(container as object).map(([key, child]) => [child, { key }]);
+    case "map":
+      return [...(container as Map<unknown, unknown>)].flatMap(([key, child], index) => [
+        [key, { mapKeyIndex: index }],
+        [child, { mapValueAt: key }],
+      ]);
+    case "set":
+      return [...(container as Set<unknown>)].map((child, setIndex) => [child, { setIndex }]);
+  }
 }
 
 type Step =
@@ -73,7 +99,7 @@ type Step =
 
 type Trail = { readonly root: string } | { readonly up: Trail; readonly step: Step };
 
-type Container = { kind: "array" | "object" | "map" | "set"; object: object };
+type Kind = "leaf" | ContainerKind | { readonly what: string };
 
 /** Whether a value may hold (or be) something unsendable; primitives never do. */
 function isReference(value: unknown): boolean {
@@ -81,17 +107,21 @@ function isReference(value: unknown): boolean {
   return type === "object" ? value !== null : type === "function" || type === "symbol";
 }
 
-/** A container to look inside, undefined for sendable leaves, or a description of the problem. */
-function classify(value: unknown): Container | string | undefined {
+/** What to do with a value: nothing (a sendable leaf), look inside, or report it. */
+function classify(value: unknown): Kind {
   if (typeof value === "function") {
-    return /^class\b/.test(Function.prototype.toString.call(value)) ? "a class" : "a function";
+    const isClass = /^class\b/.test(Function.prototype.toString.call(value));
+    return { what: isClass ? "a class" : "a function" };
   }
-  if (typeof value === "symbol") return "a symbol";
-  if (typeof value !== "object" || value === null) return undefined;
-  if (types.isProxy(value)) return "a Proxy";
-  if (Array.isArray(value)) return { kind: "array", object: value };
-  if (types.isMap(value)) return { kind: "map", object: value };
-  if (types.isSet(value)) return { kind: "set", object: value };
+  if (typeof value === "symbol") return { what: "a symbol" };
+  if (typeof value !== "object" || value === null) return "leaf";
+  // Before the prototype tests: a proxy answers them for its target, but V8 cannot clone it.
+  if (types.isProxy(value)) return { what: "a Proxy" };
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return "object";
+  if (Array.isArray(value)) return "array";
+  if (types.isMap(value)) return "map";
+  if (types.isSet(value)) return "set";
   if (
     types.isDate(value) ||
     types.isRegExp(value) ||
@@ -100,15 +130,11 @@ function classify(value: unknown): Container | string | undefined {
     types.isNativeError(value) ||
     (types.isBoxedPrimitive(value) && !types.isSymbolObject(value))
   ) {
-    return undefined;
+    return "leaf";
   }
-  const proto: unknown = Object.getPrototypeOf(value);
-  // The last test admits plain objects made in another realm (a vm context), whose
-  // Object.prototype is not ours.
-  if (proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null) {
-    return { kind: "object", object: value };
-  }
-  return describeInstance(value);
+  // A plain object made in another realm (a vm context) has that realm's Object.prototype.
+  if (Object.getPrototypeOf(proto) === null) return "object";
+  return { what: describeInstance(value) };
 }
 
 function describeInstance(value: object): string {

@@ -10,7 +10,12 @@ function pkText(pk: number | undefined): string {
   return pk === undefined ? "" : ` (pk ${pk})`;
 }
 
-export const taskFailed = (task: string, pk: number | undefined, state: TaskState, cause: unknown) =>
+export const taskFailed = (
+  task: string,
+  pk: number | undefined,
+  state: TaskState,
+  cause: unknown,
+) =>
   state === "FAILED"
     ? `Task ${task}${pkText(pk)} failed: ${describe(cause)}`
     : `Task ${task}${pkText(pk)} was ${state}: ${describe(cause)}`;

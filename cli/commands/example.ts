@@ -1,0 +1,66 @@
+/** `workgraph example`: runs the tutorial's three flows and prints their reports and results. */
+import { inspect } from "node:util";
+import { closeDefaultJobPool, orm, run, task, waitFor, WorkGraphImperativeEngine } from "../../engine/index.js";
+import type { Command } from "../command.js";
+
+const add = task.job(function add(x: number, y: number) {
+  return x + y;
+});
+const multiply = task.job(function multiply(x: number, y: number) {
+  return x * y;
+});
+
+async function addMultiply(x: number, y: number) {
+  const a = add(x, y);
+  const b = multiply(1, a.result);
+  return { sum: a.result, product: b.result };
+}
+
+async function addThenBranch(x: number, y: number) {
+  const a = add(x, y);
+  await waitFor(a);
+  const m = a.result.value > 10 ? multiply(1, a.result) : multiply(-1, a.result);
+  return { sum: a.result, multiply: m.result };
+}
+
+async function keepDoubling(x: number, y: number) {
+  let outputs = add(x, y);
+  await waitFor(outputs);
+  while (outputs.result.value < 10) {
+    const outputs1 = add(outputs.result, 1);
+    outputs = multiply(outputs1.result, 2);
+    await waitFor(outputs);
+  }
+  return { sum: outputs.result };
+}
+
+const flows = [
+  ["add_multiply", addMultiply],
+  ["add_then_branch", addThenBranch],
+  ["keep_doubling", keepDoubling],
+] as const;
+
+export const example: Command = {
+  name: "example",
+  summary: "run the tutorial's three flows (job tasks) and print reports and results",
+  usage: "workgraph example",
+  async run() {
+    try {
+      for (const [name, flow] of flows) {
+        console.log(`\n=== ${name} ===`);
+        const started = performance.now();
+        const r = run(WorkGraphImperativeEngine, {
+          inputs: { workgraph_data: { name, flow, function_inputs: { x: orm.Int(3), y: orm.Int(4) } } },
+        });
+        const results = await r;
+        const ms = (performance.now() - started).toFixed(1);
+        console.log(`graph results: ${inspect(r.graphResults, { breakLength: Infinity })}`);
+        console.log(`Results (${ms} ms):`);
+        console.log(inspect(results, { breakLength: 100 }));
+      }
+      return 0;
+    } finally {
+      await closeDefaultJobPool();
+    }
+  },
+};
