@@ -253,7 +253,7 @@ describe("JobPool with one worker", () => {
     const queued = rejection(pool.run(job(nap, [10], { signal: controller.signal })));
     controller.abort("no longer needed");
     expect(await queued).toBe("no longer needed");
-    await expect(running).resolves.toMatchObject({ start: expect.any(Number) });
+    await expect(running).resolves.toHaveProperty("start");
   });
 
   it("rejects waiting and running jobs when closed, then refuses new ones", async () => {

@@ -1,10 +1,11 @@
+import { runInThisContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { checkJobSource } from "../../../engine/execute/job-source.js";
 import { JobSourceError } from "../../../engine/model/errors.js";
 
 /** Compiles a checked source the way a worker does, to show that it still works. */
 function revive(source: string): (...args: unknown[]) => unknown {
-  return new Function(`return (${source}\n)`)() as (...args: unknown[]) => unknown;
+  return runInThisContext(`(${source}\n)`) as (...args: unknown[]) => unknown;
 }
 
 function sourceError(run: () => unknown): JobSourceError {
@@ -34,6 +35,7 @@ describe("checkJobSource", () => {
     expect([...(gen() as Iterable<number>)]).toEqual([1, 2]);
   });
 
+  /* eslint-disable @typescript-eslint/unbound-method -- a user hands a method over as a value */
   it("rewrites method shorthand into a function", async () => {
     const methods = {
       double(x: number) {
@@ -61,6 +63,8 @@ describe("checkJobSource", () => {
     expect(revive(checkJobSource(methods.delete, "delete"))(2)).toBe(-2);
   });
 
+  /* eslint-enable @typescript-eslint/unbound-method */
+
   it("accepts a private method, read from its class", () => {
     class Holder {
       static method() {
@@ -75,6 +79,7 @@ describe("checkJobSource", () => {
 
   it("accepts globals, require, locals and the function's own name", () => {
     function everything(n: number, { scale = 2 } = {}, ...rest: number[]): unknown {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- jobs require() in the worker
       const os = require("node:os") as { platform(): string };
       console.log(Math.max(n, 1), JSON.stringify(rest), process.pid, Buffer.from("x"));
       setTimeout(() => undefined, 0);
@@ -121,10 +126,10 @@ describe("checkJobSource", () => {
   });
 
   it("accepts code compiled with keepNames or for old targets", () => {
-    const compiled = new Function(
-      "return function job(x) { const inner = __name(() => x, 'inner'); " +
+    const compiled = revive(
+      "function job(x) { const inner = __name(() => x, 'inner'); " +
         "return __awaiter(this, void 0, void 0, function* () { return inner(); }); }",
-    )() as () => unknown;
+    );
     expect(() => checkJobSource(compiled, "compiled")).not.toThrow();
   });
 
