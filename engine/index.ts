@@ -33,7 +33,13 @@ export type { RunGraph, GraphTask, GraphEdge } from "./schedule/run-graph.js";
 export { DataNode, orm, toDataNode } from "./model/data-node.js";
 export type { DataKind } from "./model/data-node.js";
 export * from "./model/errors.js";
-export { ExitCode, TASK_STATES, RUN_STATES, isTerminalTask, isTerminalRun } from "./model/states.js";
+export {
+  ExitCode,
+  TASK_STATES,
+  RUN_STATES,
+  isTerminalTask,
+  isTerminalRun,
+} from "./model/states.js";
 export type { TaskState, RunState } from "./model/states.js";
 export { dispatchEvent } from "./model/events.js";
 export type * from "./model/events.js";

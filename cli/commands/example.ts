@@ -1,6 +1,13 @@
 /** `workgraph example`: runs the tutorial's three flows and prints their reports and results. */
 import { inspect } from "node:util";
-import { closeDefaultJobPool, orm, run, task, waitFor, WorkGraphImperativeEngine } from "../../engine/index.js";
+import {
+  closeDefaultJobPool,
+  orm,
+  run,
+  task,
+  waitFor,
+  WorkGraphImperativeEngine,
+} from "../../engine/index.js";
 import type { Command } from "../command.js";
 
 const add = task.job(function add(x: number, y: number) {
@@ -50,7 +57,9 @@ export const example: Command = {
         console.log(`\n=== ${name} ===`);
         const started = performance.now();
         const r = run(WorkGraphImperativeEngine, {
-          inputs: { workgraph_data: { name, flow, function_inputs: { x: orm.Int(3), y: orm.Int(4) } } },
+          inputs: {
+            workgraph_data: { name, flow, function_inputs: { x: orm.Int(3), y: orm.Int(4) } },
+          },
         });
         const results = await r;
         const ms = (performance.now() - started).toFixed(1);

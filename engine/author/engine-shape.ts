@@ -24,7 +24,10 @@ const schema = z.object({
   inputs: z.object({
     workgraph_data: z.object({
       name: z.string().min(1).optional(),
-      flow: z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", "must be a function"),
+      flow: z.custom<(...args: never[]) => unknown>(
+        (v) => typeof v === "function",
+        "must be a function",
+      ),
       function_inputs: z.record(z.string(), z.unknown()).optional(),
     }),
   }),

@@ -2,7 +2,8 @@
  * Binds named run inputs to a flow's parameters, as Python binds keyword arguments. Each input
  * becomes a data node; the flow receives the nodes, which behave as their values.
  */
-import { DataNode, toDataNode } from "../model/data-node.js";
+import type { DataNode } from "../model/data-node.js";
+import { toDataNode } from "../model/data-node.js";
 import { FlowInputError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
 import { parameterList } from "./function-params.js";

@@ -35,7 +35,10 @@ export function parseFunctionSource(source: string): FunctionNode | undefined {
   for (const text of [source, `function ${source}`]) {
     try {
       const node = parseExpressionAt(`(${text})`, 0, { ecmaVersion: "latest" }) as Node;
-      const inner = node.type === "ParenthesizedExpression" ? (node as Node & { expression: Node }).expression : node;
+      const inner =
+        node.type === "ParenthesizedExpression"
+          ? (node as Node & { expression: Node }).expression
+          : node;
       if (
         inner.type === "FunctionExpression" ||
         inner.type === "ArrowFunctionExpression" ||

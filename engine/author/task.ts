@@ -73,9 +73,13 @@ function define(kind: TaskKind, fn: unknown, options: TaskOptions | undefined): 
   const parameters = parameterList(f);
   const { inputs, outputs } = parsed.data;
   if (inputs instanceof z.ZodObject) {
-    for (const key of Object.keys(inputs.shape as object)) {
+    for (const key of Object.keys(inputs.shape)) {
       if (!parameters.names.includes(key)) {
-        throw new TaskInputError(name, key, messages.unknownInputSchemaKey(name, key, parameters.names));
+        throw new TaskInputError(
+          name,
+          key,
+          messages.unknownInputSchemaKey(name, key, parameters.names),
+        );
       }
     }
   }
@@ -85,7 +89,8 @@ function define(kind: TaskKind, fn: unknown, options: TaskOptions | undefined): 
     fn: f,
     source: kind === "job" ? checkJobSource(f, name) : undefined,
     parameters,
-    outputs: outputs === undefined ? undefined : Array.isArray(outputs) ? outputs : Object.keys(outputs),
+    outputs:
+      outputs === undefined ? undefined : Array.isArray(outputs) ? outputs : Object.keys(outputs),
     outputSchemas: outputs === undefined || Array.isArray(outputs) ? undefined : outputs,
     inputSchema: inputs,
     timeoutMs: parsed.data.timeout,
@@ -110,7 +115,7 @@ function callable<A extends unknown[], R, O extends Record<string, unknown>>(
     return new TaskHandle<R, O>(context.scope.schedule(definition, args), definition.outputs);
   };
   Object.defineProperty(call, "name", { value: definition.name });
-  return Object.assign(call, { definition }) as unknown as TaskFunction<A, R, O>;
+  return Object.assign(call, { definition });
 }
 
 type Options<X> = Omit<TaskOptions, "outputs"> & { readonly outputs?: X };

@@ -39,7 +39,10 @@ export interface WaitOptions {
  * await waitFor(a);
  * if (a.result.value > 10) multiply(1, a.result);
  */
-export async function waitFor<W extends Waitable>(target: W, options: WaitOptions = {}): Promise<Waited<W>> {
+export async function waitFor<W extends Waitable>(
+  target: W,
+  options: WaitOptions = {},
+): Promise<Waited<W>> {
   const tasks = new Set<TaskProgress>();
   collect(target, tasks);
   const pending = [...tasks].filter((t) => !isTerminalTask(t.state));
@@ -47,7 +50,7 @@ export async function waitFor<W extends Waitable>(target: W, options: WaitOption
   for (const t of tasks) {
     if (t.state !== "FINISHED") throw t.failure();
   }
-  return valueOf(target) as unknown as Waited<W>;
+  return valueOf(target) as Waited<W>;
 }
 
 function collect(target: unknown, into: Set<TaskProgress>): void {
@@ -68,7 +71,10 @@ function valueOf(target: unknown): unknown {
   return (target as unknown[]).map(valueOf);
 }
 
-async function settleAll(tasks: readonly TaskProgress[], timeout: number | undefined): Promise<void> {
+async function settleAll(
+  tasks: readonly TaskProgress[],
+  timeout: number | undefined,
+): Promise<void> {
   const all = Promise.all(tasks.map((t) => t.settled()));
   if (timeout === undefined) {
     await all;

@@ -67,7 +67,11 @@ export type EngineEventType = keyof EngineEvents;
 
 /** One event: its `type`, the run it belongs to, when it happened, and its payload. */
 export type EngineEvent = {
-  [K in EngineEventType]: { readonly type: K; readonly run: string; readonly at: number } & EngineEvents[K];
+  [K in EngineEventType]: {
+    readonly type: K;
+    readonly run: string;
+    readonly at: number;
+  } & EngineEvents[K];
 }[EngineEventType];
 
 /** The event of one type. */

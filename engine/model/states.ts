@@ -1,11 +1,25 @@
 /** The states a task moves through, and which moves are allowed. */
-export const TASK_STATES = ["PLANNED", "RUNNING", "FINISHED", "FAILED", "SKIPPED", "KILLED"] as const;
+export const TASK_STATES = [
+  "PLANNED",
+  "RUNNING",
+  "FINISHED",
+  "FAILED",
+  "SKIPPED",
+  "KILLED",
+] as const;
 
 /** A task's state: PLANNED → RUNNING → FINISHED | FAILED, or SKIPPED / KILLED. */
 export type TaskState = (typeof TASK_STATES)[number];
 
 /** The states a run moves through. WAITING: the flow has returned, its tasks still run. */
-export const RUN_STATES = ["CREATED", "RUNNING", "WAITING", "FINISHED", "EXCEPTED", "KILLED"] as const;
+export const RUN_STATES = [
+  "CREATED",
+  "RUNNING",
+  "WAITING",
+  "FINISHED",
+  "EXCEPTED",
+  "KILLED",
+] as const;
 
 /** A run's state. */
 export type RunState = (typeof RUN_STATES)[number];

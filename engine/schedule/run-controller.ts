@@ -5,12 +5,20 @@
  */
 import { randomUUID } from "node:crypto";
 import { Subject, type Observable } from "rxjs";
-import { DataNode, toDataNode } from "../model/data-node.js";
+import type { DataNode } from "../model/data-node.js";
+import { toDataNode } from "../model/data-node.js";
 import { FlowContextError, RunCancelledError, TaskFailedError } from "../model/errors.js";
 import { serialiseError } from "../model/error-serialisation.js";
 import type { EngineEvent, EngineEvents, InputSource, ReportLine } from "../model/events.js";
 import * as messages from "../model/messages.js";
-import { ExitCode, canMoveRun, isTerminalRun, isTerminalTask, type RunState, type TaskState } from "../model/states.js";
+import {
+  ExitCode,
+  canMoveRun,
+  isTerminalRun,
+  isTerminalTask,
+  type RunState,
+  type TaskState,
+} from "../model/states.js";
 import type { ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
 import { callInProcess } from "../execute/in-process.js";
@@ -123,7 +131,10 @@ export class RunController implements FlowScope {
     if (isTerminalRun(this.state)) {
       throw (
         this.#cancelError ??
-        new FlowContextError(definition.name, messages.calledAfterEnd(definition.name, this.name, this.state))
+        new FlowContextError(
+          definition.name,
+          messages.calledAfterEnd(definition.name, this.name, this.state),
+        )
       );
     }
     const sources: InputSource[] = [];
@@ -135,7 +146,12 @@ export class RunController implements FlowScope {
       }
       const producer = found.socket.task;
       if (producer instanceof TaskRun && this.tasks[producer.id] === producer) {
-        sources.push({ from: "task", task: producer.id, socket: found.socket.name, path: found.path });
+        sources.push({
+          from: "task",
+          task: producer.id,
+          socket: found.socket.name,
+          path: found.path,
+        });
         producers.push(producer);
       } else if (producer.state === "FINISHED") {
         const node = producer.outputNode(found.socket.name);
@@ -163,7 +179,16 @@ export class RunController implements FlowScope {
       attributes: taskAttributes(definition),
     });
     this.options.store.addLink({ from: this.pk, to: pk, type: "CALL", label: name });
-    const task = new TaskRun(this.tasks.length, name, pk, definition, args, sources, hasFutures, at);
+    const task = new TaskRun(
+      this.tasks.length,
+      name,
+      pk,
+      definition,
+      args,
+      sources,
+      hasFutures,
+      at,
+    );
     this.tasks.push(task);
     this.#unfinished++;
     this.#emit("task.created", { task: { id: task.id, pk, name, kind: definition.kind, sources } });
@@ -195,7 +220,10 @@ export class RunController implements FlowScope {
     this.#drainScheduled = false;
     this.#draining = true;
     for (let batch = this.#takeReady(); batch.length > 0; batch = this.#takeReady()) {
-      this.#report("continue_workgraph", `tasks ready to run: ${nameList(batch.map((t) => t.name))}`);
+      this.#report(
+        "continue_workgraph",
+        `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
+      );
       for (const task of batch) if (task.state === "PLANNED") this.#begin(task);
     }
     this.#draining = false;
@@ -259,7 +287,14 @@ export class RunController implements FlowScope {
         );
       return;
     }
-    const outcome = callInProcess(definition.fn, args, this, task.name, abort, definition.timeoutMs);
+    const outcome = callInProcess(
+      definition.fn,
+      args,
+      this,
+      task.name,
+      abort,
+      definition.timeoutMs,
+    );
     if (outcome.sync) settle(outcome.ok, outcome.value);
     else
       outcome.promise.then(
@@ -285,7 +320,10 @@ export class RunController implements FlowScope {
     task.finishWith(value, nodes);
     this.#release(task);
     this.#moveTask(task, "FINISHED");
-    this.#report("update_task_state", `Task: ${task.name}, type: ${task.definition.kind}, finished.`);
+    this.#report(
+      "update_task_state",
+      `Task: ${task.name}, type: ${task.definition.kind}, finished.`,
+    );
     for (const dependent of task.dependents) {
       if (--dependent.waitingOn === 0 && dependent.state === "PLANNED") this.#enqueue(dependent);
     }
@@ -296,7 +334,12 @@ export class RunController implements FlowScope {
     if (task.attempt <= task.definition.retries && !isTerminalRun(this.state)) {
       task.attempt++;
       const data = serialiseError(error);
-      this.#emit("task.retry", { taskId: task.id, name: task.name, attempt: task.attempt, error: data });
+      this.#emit("task.retry", {
+        taskId: task.id,
+        name: task.name,
+        attempt: task.attempt,
+        error: data,
+      });
       this.#report(
         "update_task_state",
         `Task: ${task.name} failed (${data.name}: ${data.message}); retry ${task.attempt - 1} of ${task.definition.retries}.`,
@@ -337,7 +380,10 @@ export class RunController implements FlowScope {
     task.error = because.failure();
     this.#unfinished--;
     this.#moveTask(task, "SKIPPED", task.error);
-    this.#report("update_task_state", `Task: ${task.name} skipped: its input from ${because.name} is ${because.state}.`);
+    this.#report(
+      "update_task_state",
+      `Task: ${task.name} skipped: its input from ${because.name} is ${because.state}.`,
+    );
   }
 
   #release(task: TaskRun): void {
@@ -388,7 +434,10 @@ export class RunController implements FlowScope {
     if (failed.length > 0) {
       this.#report("finalize", `Finished, but these tasks failed: ${nameList(failed)}.`, "WARNING");
     }
-    this.#report("finalize", `Finalize ${this.name}. graph results: ${JSON.stringify(this.graphResults)}`);
+    this.#report(
+      "finalize",
+      `Finalize ${this.name}. graph results: ${JSON.stringify(this.graphResults)}`,
+    );
     this.#end("FINISHED", failed.length > 0 ? ExitCode.TASK_FAILED : ExitCode.OK, undefined);
   }
 
@@ -397,7 +446,11 @@ export class RunController implements FlowScope {
     const data = serialiseError(error);
     this.#report("on_except", `Flow ${this.name} raised ${data.name}: ${data.message}`, "ERROR");
     this.#killTasks(new RunCancelledError(this.name, `the flow raised ${data.name}`));
-    this.#end("EXCEPTED", error instanceof TaskFailedError ? ExitCode.TASK_FAILED : ExitCode.FLOW_ERROR, error);
+    this.#end(
+      "EXCEPTED",
+      error instanceof TaskFailedError ? ExitCode.TASK_FAILED : ExitCode.FLOW_ERROR,
+      error,
+    );
   }
 
   #killTasks(reason: Error): void {
@@ -482,7 +535,8 @@ export class RunController implements FlowScope {
 
   #moveRun(state: RunState, error?: unknown): void {
     const previous = this.state;
-    if (!canMoveRun(previous, state)) throw new Error(`Run ${this.name}: no move from ${previous} to ${state}`);
+    if (!canMoveRun(previous, state))
+      throw new Error(`Run ${this.name}: no move from ${previous} to ${state}`);
     this.state = state;
     const data = error !== undefined ? serialiseError(error) : undefined;
     const at = Date.now();

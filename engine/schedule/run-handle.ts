@@ -113,7 +113,8 @@ export class Run<R = unknown> implements PromiseLike<RunResults<R>> {
   /** A one-line summary: `add_multiply (pk 3): FINISHED, 2 tasks, 2 FINISHED`. */
   summary(): string {
     const counts = new Map<string, number>();
-    for (const task of this.controller.tasks) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+    for (const task of this.controller.tasks)
+      counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
     const parts = [...counts].map(([state, n]) => `${n} ${state}`);
     const tasks = this.controller.tasks.length;
     return `${this.name} (pk ${this.pk}): ${this.state}, ${tasks} task${tasks === 1 ? "" : "s"}${parts.length > 0 ? `, ${parts.join(", ")}` : ""}`;

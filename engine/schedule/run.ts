@@ -5,7 +5,11 @@
 import { z } from "zod";
 import type { ReportLine } from "../model/events.js";
 import { bindFlowInputs } from "../author/flow-inputs.js";
-import { WorkGraphImperativeEngine, parseEngineCall, type WorkGraphData } from "../author/engine-shape.js";
+import {
+  WorkGraphImperativeEngine,
+  parseEngineCall,
+  type WorkGraphData,
+} from "../author/engine-shape.js";
 import type { JobExecutor } from "../execute/executor.js";
 import { defaultJobPool } from "../execute/job-pool.js";
 import type { ProvenanceStore } from "../store/store.js";
@@ -32,9 +36,13 @@ export interface RunOptions {
 
 const optionsSchema = z.object({
   name: z.string().min(1).optional(),
-  log: z.union([z.boolean(), z.custom<(line: ReportLine) => void>((v) => typeof v === "function")]).optional(),
+  log: z
+    .union([z.boolean(), z.custom<(line: ReportLine) => void>((v) => typeof v === "function")])
+    .optional(),
   maxConcurrency: z.number().int().positive().optional(),
-  store: z.custom<ProvenanceStore>((v) => typeof v === "object" && v !== null && "addNode" in v).optional(),
+  store: z
+    .custom<ProvenanceStore>((v) => typeof v === "object" && v !== null && "addNode" in v)
+    .optional(),
   jobs: z.custom<JobExecutor>((v) => typeof v === "object" && v !== null && "run" in v).optional(),
 });
 
@@ -105,7 +113,9 @@ export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
 function parseInputs(value: unknown): Readonly<Record<string, unknown>> {
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError("run(flow, inputs): inputs must be an object mapping parameter names to values");
+    throw new TypeError(
+      "run(flow, inputs): inputs must be an object mapping parameter names to values",
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -7,7 +7,10 @@ import type { TaskDefinition } from "../author/task-definition.js";
 import { parameterName } from "./task-inputs.js";
 
 /** Validates resolved arguments against the input schema; the error names task and input. */
-export function checkInputs(definition: TaskDefinition, args: readonly unknown[]): TaskInputError | undefined {
+export function checkInputs(
+  definition: TaskDefinition,
+  args: readonly unknown[],
+): TaskInputError | undefined {
   const schema = definition.inputSchema;
   if (schema === undefined) return undefined;
   const params = definition.parameters;
@@ -20,7 +23,11 @@ export function checkInputs(definition: TaskDefinition, args: readonly unknown[]
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const first = issue.path[0];
   const input =
-    typeof first === "number" ? parameterName(params, first) : first === undefined ? "(all)" : String(first);
+    typeof first === "number"
+      ? parameterName(params, first)
+      : first === undefined
+        ? "(all)"
+        : String(first);
   const where = issue.path.length > 1 ? ` at ${issue.path.slice(1).join(".")}` : "";
   return new TaskInputError(
     definition.name,
@@ -30,7 +37,10 @@ export function checkInputs(definition: TaskDefinition, args: readonly unknown[]
 }
 
 /** Whether every argument of a job can be sent to a worker process. */
-export function checkSendable(definition: TaskDefinition, args: readonly unknown[]): TaskInputError | undefined {
+export function checkSendable(
+  definition: TaskDefinition,
+  args: readonly unknown[],
+): TaskInputError | undefined {
   for (let i = 0; i < args.length; i++) {
     const input = parameterName(definition.parameters, i);
     const bad = findUnserialisable(args[i], input);
@@ -52,10 +62,15 @@ export function checkOutputs(
 ): TaskOutputError | undefined {
   const names = definition.outputs;
   if (names === undefined) return undefined;
-  const record = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+  const record =
+    typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
   for (const name of names) {
     if (record === undefined || !(name in record)) {
-      return new TaskOutputError(definition.name, name, messages.missingOutput(definition.name, name));
+      return new TaskOutputError(
+        definition.name,
+        name,
+        messages.missingOutput(definition.name, name),
+      );
     }
     const schema = definition.outputSchemas?.[name];
     if (schema !== undefined) {

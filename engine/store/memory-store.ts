@@ -1,10 +1,5 @@
 /** A provenance store held in memory: for tests, benchmarks and throwaway sessions. */
-import type {
-  LinkRecord,
-  NodeRecord,
-  ProcessUpdate,
-  ProvenanceStore,
-} from "./store.js";
+import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "./store.js";
 import type { ReportLine } from "../model/events.js";
 
 /** A stored node with its pk and the latest process update merged in. */
@@ -29,7 +24,11 @@ export class MemoryStore implements ProvenanceStore {
       update.attributes !== undefined && "attributes" in node
         ? { ...node.attributes, ...update.attributes }
         : undefined;
-    this.#nodes[pk - 1] = { ...node, ...update, ...(attributes ? { attributes } : {}) } as StoredNode;
+    this.#nodes[pk - 1] = {
+      ...node,
+      ...update,
+      ...(attributes ? { attributes } : {}),
+    } as StoredNode;
   }
 
   addLink(link: LinkRecord): void {

@@ -27,7 +27,11 @@ const quiet = { log: false, store: new MemoryStore() } as const;
 describe("bad flow inputs", () => {
   it("an unknown input names the flow, the input and the parameters", () => {
     expect(() => run(addFlow, { x: 1, y: 2, z: 3 }, quiet)).toThrow(
-      new FlowInputError("addFlow", "z", 'Flow addFlow has no parameter "z"; its parameters are: x, y'),
+      new FlowInputError(
+        "addFlow",
+        "z",
+        'Flow addFlow has no parameter "z"; its parameters are: x, y',
+      ),
     );
   });
 
@@ -46,10 +50,18 @@ describe("bad flow inputs", () => {
 
   it("a malformed tutorial call says which part is wrong", () => {
     expect(() =>
-      run(WorkGraphImperativeEngine, { inputs: { workgraph_data: { name: "x", flow: 42 } } } as never, quiet),
+      run(
+        WorkGraphImperativeEngine,
+        { inputs: { workgraph_data: { name: "x", flow: 42 } } } as never,
+        quiet,
+      ),
     ).toThrow(WorkgraphError);
     expect(() =>
-      run(WorkGraphImperativeEngine, { inputs: { workgraph_data: { name: "x", flow: 42 } } } as never, quiet),
+      run(
+        WorkGraphImperativeEngine,
+        { inputs: { workgraph_data: { name: "x", flow: 42 } } } as never,
+        quiet,
+      ),
     ).toThrow(/inputs\.workgraph_data\.flow: must be a function/);
     expect(() => run(WorkGraphImperativeEngine, { inputs: {} } as never, quiet)).toThrow(
       /inputs\.workgraph_data/,
@@ -73,10 +85,17 @@ describe("bad task inputs", () => {
   );
 
   it("a schema violation on a plain value throws at the call, naming task and input", async () => {
-    const r = run(async () => {
-      checked(1.5, "a");
-    }, {}, quiet);
-    const error = await r.then(() => undefined, (e: unknown) => e);
+    const r = run(
+      async () => {
+        checked(1.5, "a");
+      },
+      {},
+      quiet,
+    );
+    const error = await r.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TaskInputError);
     expect((error as TaskInputError).taskName).toBe("checked");
     expect((error as TaskInputError).input).toBe("count");
@@ -87,12 +106,19 @@ describe("bad task inputs", () => {
     const text = task(function text() {
       return "not a number";
     });
-    const r = run(async () => {
-      const t = text();
-      const c = checked(t.result as never, "a");
-      await waitFor(c);
-    }, {}, quiet);
-    const error = await r.then(() => undefined, (e: unknown) => e);
+    const r = run(
+      async () => {
+        const t = text();
+        const c = checked(t.result as never, "a");
+        await waitFor(c);
+      },
+      {},
+      quiet,
+    );
+    const error = await r.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TaskFailedError);
     const cause = (error as TaskFailedError).cause as TaskInputError;
     expect(cause).toBeInstanceOf(TaskInputError);
@@ -108,10 +134,17 @@ describe("bad task inputs", () => {
       [() => 1, "a function"],
       [new Socket(), "a Socket instance"],
     ] as const) {
-      const r = run(async () => {
-        await waitFor(job(1, { nested: [bad] }));
-      }, {}, quiet);
-      const error = await r.then(() => undefined, (e: unknown) => e);
+      const r = run(
+        async () => {
+          await waitFor(job(1, { nested: [bad] }));
+        },
+        {},
+        quiet,
+      );
+      const error = await r.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const cause = (error as TaskFailedError).cause as TaskInputError;
       expect(cause).toBeInstanceOf(TaskInputError);
       expect(cause.input).toBe("other");
@@ -129,10 +162,16 @@ describe("bad task inputs", () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       return 1;
     });
-    const r = run(async () => {
-      const s = slow();
-      return { early: s.result.value };
-    }, {}, quiet);
-    await expect(r).rejects.toThrow("slow.result has no value yet (task slow is PLANNED): `await waitFor(slow)` before reading .value");
+    const r = run(
+      async () => {
+        const s = slow();
+        return { early: s.result.value };
+      },
+      {},
+      quiet,
+    );
+    await expect(r).rejects.toThrow(
+      "slow.result has no value yet (task slow is PLANNED): `await waitFor(slow)` before reading .value",
+    );
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
+import type { TaskFailedError } from "../../engine/index.js";
 import {
   JobProcessError,
   MemoryStore,
   RunCancelledError,
-  TaskFailedError,
   TaskTimeoutError,
   createJobPool,
   currentTask,
@@ -51,15 +51,19 @@ async function pidOf(r: ReturnType<typeof run>, name: string): Promise<number> {
 
 describe("job processes that die", () => {
   it("a job that exits mid-task is FAILED with a clear message, and the next job works", async () => {
-    const r = run(async () => {
-      const e = exitJob(3);
-      try {
-        await waitFor(e);
-      } catch (error) {
-        return { cause: (error as TaskFailedError).cause as Error, after: add(2, 3).result };
-      }
-      return {};
-    }, {}, options());
+    const r = run(
+      async () => {
+        const e = exitJob(3);
+        try {
+          await waitFor(e);
+        } catch (error) {
+          return { cause: (error as TaskFailedError).cause as Error, after: add(2, 3).result };
+        }
+        return {};
+      },
+      {},
+      options(),
+    );
     const results = (await r) as Record<string, { value: unknown }>;
     const cause = results.cause?.value as Error;
     expect(cause).toBeInstanceOf(JobProcessError);
@@ -68,11 +72,15 @@ describe("job processes that die", () => {
   });
 
   it("a job SIGKILLed from outside is FAILED, and the pool replaces the worker", async () => {
-    const r = run(async () => {
-      const s = sleepJob(5000);
-      await waitFor(s).catch(() => undefined);
-      return { after: add(1, 1).result };
-    }, {}, options());
+    const r = run(
+      async () => {
+        const s = sleepJob(5000);
+        await waitFor(s).catch(() => undefined);
+        return { after: add(1, 1).result };
+      },
+      {},
+      options(),
+    );
     const pid = await pidOf(r, "sleepJob");
     process.kill(pid, "SIGKILL");
     const results = await r;
@@ -85,13 +93,22 @@ describe("job processes that die", () => {
   });
 
   it("an endless job with a timeout is killed and FAILED (timeout)", async () => {
-    const r = run(async () => {
-      await waitFor(spinJob());
-    }, {}, options());
+    const r = run(
+      async () => {
+        await waitFor(spinJob());
+      },
+      {},
+      options(),
+    );
     const pid = await pidOf(r, "spinJob");
-    const error = await r.then(() => undefined, (e: unknown) => e);
+    const error = await r.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(rootCause(error)).toBeInstanceOf(TaskTimeoutError);
-    expect(r.graph().tasks[0]?.error?.message).toBe("Task spinJob timed out after 300 ms and was stopped");
+    expect(r.graph().tasks[0]?.error?.message).toBe(
+      "Task spinJob timed out after 300 ms and was stopped",
+    );
     expect(await waitUntilGone(pid)).toBe(true);
   });
 });
@@ -99,12 +116,16 @@ describe("job processes that die", () => {
 describe("a run that ends early", () => {
   it("an uncaught error ends it EXCEPTED and leaves no job process of it alive", async () => {
     let giveUp = () => {};
-    const r = run(async () => {
-      sleepJob(10_000);
-      sleepJob(10_000);
-      await new Promise<void>((resolve) => (giveUp = resolve));
-      throw new Error("the flow changed its mind");
-    }, {}, options());
+    const r = run(
+      async () => {
+        sleepJob(10_000);
+        sleepJob(10_000);
+        await new Promise<void>((resolve) => (giveUp = resolve));
+        throw new Error("the flow changed its mind");
+      },
+      {},
+      options(),
+    );
     const pids = [await pidOf(r, "sleepJob"), await pidOf(r, "sleepJob1")];
     giveUp();
     await expect(r).rejects.toThrow("the flow changed its mind");
@@ -115,15 +136,22 @@ describe("a run that ends early", () => {
   });
 
   it("cancel() mid-run leaves every task terminal and no job process of it alive", async () => {
-    const r = run(async () => {
-      const a = sleepJob(10_000);
-      const b = sleepJob(10_000);
-      const c = add(a.result, b.result);
-      await waitFor(c);
-    }, {}, options());
+    const r = run(
+      async () => {
+        const a = sleepJob(10_000);
+        const b = sleepJob(10_000);
+        const c = add(a.result, b.result);
+        await waitFor(c);
+      },
+      {},
+      options(),
+    );
     const pids = [await pidOf(r, "sleepJob"), await pidOf(r, "sleepJob1")];
     r.cancel("enough");
-    const error = await r.then(() => undefined, (e: unknown) => e);
+    const error = await r.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RunCancelledError);
     expect(r.state).toBe("KILLED");
     expect(r.exitCode).toBe(130);
@@ -144,9 +172,13 @@ describe("a run that ends early", () => {
         });
       });
     });
-    const r = run(async () => {
-      listening();
-    }, {}, options());
+    const r = run(
+      async () => {
+        listening();
+      },
+      {},
+      options(),
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     r.cancel();
     await r.done;
@@ -184,7 +216,10 @@ describe("retries and timeouts of in-process tasks", () => {
       { retries: 1 },
     );
     const r = run(async () => ({ value: always().result }), {}, options());
-    const error = await r.then(() => undefined, (e: unknown) => e);
+    const error = await r.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((rootCause(error) as Error).message).toBe("still broken");
     expect(r.graph().tasks[0]?.attempt).toBe(2);
   });
@@ -196,18 +231,29 @@ describe("retries and timeouts of in-process tasks", () => {
       },
       { timeout: 50 },
     );
-    const r = run(async () => {
-      await waitFor(hang());
-    }, {}, options());
-    const error = await r.then(() => undefined, (e: unknown) => e);
+    const r = run(
+      async () => {
+        await waitFor(hang());
+      },
+      {},
+      options(),
+    );
+    const error = await r.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(rootCause(error)).toBeInstanceOf(TaskTimeoutError);
   });
 
   it("waitFor gives up at its own timeout, naming what is not done", async () => {
-    const r = run(async () => {
-      const s = sleepJob(2000);
-      await waitFor(s, { timeout: 50 });
-    }, {}, options());
+    const r = run(
+      async () => {
+        const s = sleepJob(2000);
+        await waitFor(s, { timeout: 50 });
+      },
+      {},
+      options(),
+    );
     await expect(r).rejects.toThrow("waitFor timed out after 50 ms; still not done: sleepJob");
   });
 });

@@ -34,7 +34,10 @@ describe("events$", () => {
     const r = run(addMultiply, { x: 3, y: 4 }, { log: false, store: new MemoryStore() });
     const seen: string[] = [];
     let completed = false;
-    r.events$.subscribe({ next: (e) => seen.push(describeEvent(e)), complete: () => (completed = true) });
+    r.events$.subscribe({
+      next: (e) => seen.push(describeEvent(e)),
+      complete: () => (completed = true),
+    });
     await r;
     expect(completed).toBe(true);
     expect(seen).toEqual([
@@ -74,11 +77,15 @@ describe("scheduling", () => {
       await new Promise((resolve) => setTimeout(resolve, ms));
       return ms;
     });
-    const r = run(async () => {
-      const a = sleep(80);
-      const b = sleep(80);
-      await waitFor([a, b]);
-    }, {}, { log: false, store: new MemoryStore() });
+    const r = run(
+      async () => {
+        const a = sleep(80);
+        const b = sleep(80);
+        await waitFor([a, b]);
+      },
+      {},
+      { log: false, store: new MemoryStore() },
+    );
     await r;
     const [a, b] = r.graph().tasks;
     expect(a!.startedAt!).toBeLessThan(b!.endedAt!);
@@ -111,9 +118,13 @@ describe("scheduling", () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       running--;
     });
-    await run(async () => {
-      for (let i = 0; i < 12; i++) tracked();
-    }, {}, { log: false, store: new MemoryStore(), maxConcurrency: 3 });
+    await run(
+      async () => {
+        for (let i = 0; i < 12; i++) tracked();
+      },
+      {},
+      { log: false, store: new MemoryStore(), maxConcurrency: 3 },
+    );
     expect(peak).toBe(3);
   });
 

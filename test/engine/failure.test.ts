@@ -74,10 +74,14 @@ describe("a task that throws", () => {
   });
 
   it("a TaskFailedError names the task, its pk and the cause", async () => {
-    const r = run(async () => {
-      const bad = explode(2);
-      await waitFor(bad);
-    }, {}, quiet());
+    const r = run(
+      async () => {
+        const bad = explode(2);
+        await waitFor(bad);
+      },
+      {},
+      quiet(),
+    );
     const error = await r.then(
       () => undefined,
       (e: unknown) => e,
@@ -97,15 +101,21 @@ describe("an error the flow does not catch", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       signalled(false);
     });
-    const r = run(async () => {
-      slow(() => undefined);
-      await Promise.resolve();
-      throw new Error("flow gave up");
-    }, {}, quiet());
+    const r = run(
+      async () => {
+        slow(() => undefined);
+        await Promise.resolve();
+        throw new Error("flow gave up");
+      },
+      {},
+      quiet(),
+    );
     await expect(r).rejects.toThrow("flow gave up");
     expect(r.state).toBe("EXCEPTED");
     expect(r.exitCode).toBe(1);
     expect(r.graph().tasks.map((t) => t.state)).toEqual(["KILLED"]);
-    expect(r.reports.some((l) => l.level === "ERROR" && l.message.includes("flow gave up"))).toBe(true);
+    expect(r.reports.some((l) => l.level === "ERROR" && l.message.includes("flow gave up"))).toBe(
+      true,
+    );
   });
 });

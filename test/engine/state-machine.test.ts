@@ -55,47 +55,55 @@ describe("the task state machine", () => {
       { minLength: 1, maxLength: 12 },
     );
     await fc.assert(
-      fc.asyncProperty(graph, fc.option(fc.integer({ min: 0, max: 6 })), async (nodes, cancelAfter) => {
-        const r = run(
-          async function randomGraph() {
-            const handles: ReturnType<typeof step>[] = [];
-            nodes.forEach((node, i) => {
-              const parents = i === 0 ? [] : node.parents.map((p) => handles[p % i]!.result);
-              handles.push(step(node.fail, node.delay, parents));
-            });
-          },
-          {},
-          { log: false, store: new MemoryStore() },
-        );
-        const events: EngineEvent[] = [];
-        r.events$.subscribe((e) => events.push(e));
-        if (cancelAfter !== null) setTimeout(() => r.cancel("property test"), cancelAfter);
-        await r.done;
-        const tasks = r.graph().tasks;
-        expect(tasks).toHaveLength(nodes.length);
-        for (const t of tasks) {
-          expect(isTerminalTask(t.state)).toBe(true);
-          const path = events.flatMap((e) => (e.type === "task.state" && e.taskId === t.id ? [e] : []));
-          let state: TaskState = "PLANNED";
-          for (const e of path) {
-            expect(e.previous).toBe(state);
-            expect(canMoveTask(state, e.state)).toBe(true);
-            state = e.state;
+      fc.asyncProperty(
+        graph,
+        fc.option(fc.integer({ min: 0, max: 6 })),
+        async (nodes, cancelAfter) => {
+          const r = run(
+            async function randomGraph() {
+              const handles: ReturnType<typeof step>[] = [];
+              nodes.forEach((node, i) => {
+                const parents = i === 0 ? [] : node.parents.map((p) => handles[p % i]!.result);
+                handles.push(step(node.fail, node.delay, parents));
+              });
+            },
+            {},
+            { log: false, store: new MemoryStore() },
+          );
+          const events: EngineEvent[] = [];
+          r.events$.subscribe((e) => events.push(e));
+          if (cancelAfter !== null) setTimeout(() => r.cancel("property test"), cancelAfter);
+          await r.done;
+          const tasks = r.graph().tasks;
+          expect(tasks).toHaveLength(nodes.length);
+          for (const t of tasks) {
+            expect(isTerminalTask(t.state)).toBe(true);
+            const path = events.flatMap((e) =>
+              e.type === "task.state" && e.taskId === t.id ? [e] : [],
+            );
+            let state: TaskState = "PLANNED";
+            for (const e of path) {
+              expect(e.previous).toBe(state);
+              expect(canMoveTask(state, e.state)).toBe(true);
+              state = e.state;
+            }
+            expect(state).toBe(t.state);
           }
-          expect(state).toBe(t.state);
-        }
-        const edges = r.graph().edges;
-        for (const t of tasks) {
-          const inputs = edges.filter((e) => e.to === t.id).map((e) => tasks[e.from]!);
-          if (t.state === "FINISHED") expect(inputs.every((i) => i.state === "FINISHED")).toBe(true);
-          if (t.state === "SKIPPED") expect(inputs.some((i) => i.state === "FAILED" || i.state === "SKIPPED")).toBe(true);
-          if (cancelAfter === null && inputs.every((i) => i.state === "FINISHED")) {
-            expect(t.state).toBe(nodes[t.id]!.fail ? "FAILED" : "FINISHED");
+          const edges = r.graph().edges;
+          for (const t of tasks) {
+            const inputs = edges.filter((e) => e.to === t.id).map((e) => tasks[e.from]!);
+            if (t.state === "FINISHED")
+              expect(inputs.every((i) => i.state === "FINISHED")).toBe(true);
+            if (t.state === "SKIPPED")
+              expect(inputs.some((i) => i.state === "FAILED" || i.state === "SKIPPED")).toBe(true);
+            if (cancelAfter === null && inputs.every((i) => i.state === "FINISHED")) {
+              expect(t.state).toBe(nodes[t.id]!.fail ? "FAILED" : "FINISHED");
+            }
           }
-        }
-        if (cancelAfter === null) expect(r.state).toBe("FINISHED");
-        else expect(["FINISHED", "KILLED"]).toContain(r.state);
-      }),
+          if (cancelAfter === null) expect(r.state).toBe("FINISHED");
+          else expect(["FINISHED", "KILLED"]).toContain(r.state);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -39,7 +39,9 @@ function runBothShapes(flow: Flow, name: string, store: MemoryStore) {
   const short = run(flow, { x: 3, y: 4 }, quiet(store));
   const tutorial = run(
     WorkGraphImperativeEngine,
-    { inputs: { workgraph_data: { name, flow, function_inputs: { x: orm.Int(3), y: orm.Int(4) } } } },
+    {
+      inputs: { workgraph_data: { name, flow, function_inputs: { x: orm.Int(3), y: orm.Int(4) } } },
+    },
     quiet(store),
   );
   return [short, tutorial] as const;
@@ -96,10 +98,14 @@ describe.each(Object.entries(kinds))("the tutorial's flows with %s tasks", (kind
 describe("the tutorial's reports", () => {
   it("say which tasks are ready and which finished, with the run's pk and timestamps", async () => {
     const lines: string[] = [];
-    const r = run(kinds["in-process"].addMultiply, { x: 3, y: 4 }, {
-      log: (line) => lines.push(line.text),
-      store: new MemoryStore(),
-    });
+    const r = run(
+      kinds["in-process"].addMultiply,
+      { x: 3, y: 4 },
+      {
+        log: (line) => lines.push(line.text),
+        store: new MemoryStore(),
+      },
+    );
     await r;
     const pk = r.pk;
     const bodies = lines.map((l) => l.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} /, ""));
