@@ -31,20 +31,23 @@ export interface FlowScope {
   schedule(definition: TaskDefinition, args: readonly unknown[]): TaskProgress;
 }
 
+/** An in-process task as the code inside it sees it. */
+export interface RunningTask {
+  readonly name: string;
+  /** Aborted when the task is stopped (timeout, cancel, the flow failing). */
+  readonly signal: AbortSignal;
+}
+
 /** The context of the code now running: the run's scope, and the task if inside one. */
 export interface FlowContext {
   readonly scope: FlowScope;
-  readonly taskName?: string;
-  readonly signal?: AbortSignal;
+  readonly task?: RunningTask;
 }
 
 /** The context of each running flow and in-process task. */
 export const flowStorage = new AsyncLocalStorage<FlowContext>();
 
 /** Context for code inside an in-process task: its abort signal (set when the task is stopped). */
-export function currentTask(): { readonly name: string; readonly signal: AbortSignal } | undefined {
-  const context = flowStorage.getStore();
-  return context?.taskName !== undefined && context.signal !== undefined
-    ? { name: context.taskName, signal: context.signal }
-    : undefined;
+export function currentTask(): RunningTask | undefined {
+  return flowStorage.getStore()?.task;
 }

@@ -4,6 +4,8 @@ import type { TaskState } from "../model/states.js";
 import type { TaskProgress } from "./flow-context.js";
 import { TaskSocket } from "./task-socket.js";
 
+const NO_OUTPUTS: Record<string, TaskSocket> = Object.freeze({});
+
 /** A scheduled task: `result` is its default output, `outputs` its declared ones. */
 export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<never, never>> {
   /** The whole return value. */
@@ -16,8 +18,11 @@ export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<
     outputNames: readonly string[] | undefined,
   ) {
     this.result = new TaskSocket<R>(task, "result");
-    const outputs: Record<string, TaskSocket> = {};
-    for (const name of outputNames ?? []) outputs[name] = new TaskSocket(task, name);
+    let outputs: Record<string, TaskSocket> = NO_OUTPUTS;
+    if (outputNames !== undefined) {
+      outputs = {};
+      for (const name of outputNames) outputs[name] = new TaskSocket(task, name);
+    }
     this.outputs = outputs as { readonly [K in keyof O]: TaskSocket<O[K]> };
   }
 

@@ -106,10 +106,10 @@ function callable<A extends unknown[], R, O extends Record<string, unknown>>(
     if (context === undefined) {
       throw new FlowContextError(definition.name, messages.calledOutsideFlow(definition.name));
     }
-    if (context.taskName !== undefined) {
+    if (context.task !== undefined) {
       throw new FlowContextError(
         definition.name,
-        messages.calledInsideTask(definition.name, context.taskName),
+        messages.calledInsideTask(definition.name, context.task.name),
       );
     }
     return new TaskHandle<R, O>(context.scope.schedule(definition, args), definition.outputs);

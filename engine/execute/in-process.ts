@@ -1,5 +1,5 @@
 /** Runs an in-process task's function on the event loop, inside its task context. */
-import { flowStorage, type FlowScope } from "../author/flow-context.js";
+import { flowStorage, type FlowScope, type RunningTask } from "../author/flow-context.js";
 import { TaskTimeoutError } from "../model/errors.js";
 
 /** How an in-process call ended, or the promise of it; `sync` results skip a microtask. */
@@ -16,13 +16,12 @@ export function callInProcess(
   fn: (...args: never[]) => unknown,
   args: readonly unknown[],
   scope: FlowScope,
-  taskName: string,
-  abort: AbortController,
+  task: RunningTask & { stop(reason: Error): void },
   timeoutMs: number | undefined,
 ): InProcessOutcome {
   let value: unknown;
   try {
-    value = flowStorage.run({ scope, taskName, signal: abort.signal }, fn, ...(args as never[]));
+    value = flowStorage.run({ scope, task }, fn, ...(args as never[]));
   } catch (error) {
     return { sync: true, ok: false, value: error };
   }
@@ -33,8 +32,8 @@ export function callInProcess(
     sync: false,
     promise: new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        const error = new TaskTimeoutError(taskName, timeoutMs);
-        abort.abort(error);
+        const error = new TaskTimeoutError(task.name, timeoutMs);
+        task.stop(error);
         reject(error);
       }, timeoutMs);
       promise.then(

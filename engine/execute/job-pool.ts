@@ -35,7 +35,8 @@ interface Job {
 
 interface Worker {
   readonly child: ChildProcess;
-  state: "starting" | "idle" | "busy" | "dead";
+  /** `stopping`: we have sent SIGKILL; whatever it still says is ignored. */
+  state: "starting" | "idle" | "busy" | "stopping" | "dead";
   job: Job | undefined;
   referenced: boolean;
   readonly ready: Promise<void>;
@@ -68,7 +69,8 @@ export class JobPool implements JobExecutor {
   };
 
   constructor(options: JobPoolOptions = {}) {
-    this.concurrency = Math.max(1, Math.floor(options.size ?? os.availableParallelism()));
+    const size = options.size ?? os.availableParallelism();
+    this.concurrency = Number.isFinite(size) ? Math.max(1, Math.floor(size)) : 1;
     const loader = RUNS_FROM_SOURCE ? ["--import", tsxLoaderUrl()] : [];
     this.execArgv = [...loader, ...(options.execArgv ?? [])];
   }
@@ -77,6 +79,8 @@ export class JobPool implements JobExecutor {
   run(request: JobRequest): Promise<unknown> {
     if (this.closed) return Promise.reject(new JobPoolClosedError(request.taskName));
     const { signal } = request;
+    // JobRequest promises `signal.reason` itself, whatever the caller chose to abort with.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const job: Job = { id: ++this.lastJobId, request, resolve, reject };
@@ -115,11 +119,11 @@ export class JobPool implements JobExecutor {
     for (const job of this.queue.splice(0)) {
       this.settle(job, () => job.reject(new JobPoolClosedError(job.request.taskName)));
     }
+    // Whoever awaits close() waits for the exits, so they must hold the event loop open.
+    this.updateRefs();
     const exits = [...this.workers].map((worker) => {
-      if (worker.job !== undefined) {
-        worker.job.killedFor = new JobPoolClosedError(worker.job.request.taskName);
-      }
-      worker.child.kill("SIGKILL");
+      const taskName = worker.job?.request.taskName ?? "(none)";
+      this.kill(worker, new JobPoolClosedError(taskName));
       return worker.exited;
     });
     await Promise.all(exits);
@@ -248,7 +252,7 @@ export class JobPool implements JobExecutor {
 
   private onExit(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
     if (worker.state === "dead") return;
-    const wasStarting = worker.state === "starting";
+    const diedStarting = worker.state === "starting";
     worker.state = "dead";
     this.workers.delete(worker);
     worker.markExited();
@@ -263,20 +267,28 @@ export class JobPool implements JobExecutor {
     if (job !== undefined) {
       this.settle(job, () => job.reject(job.killedFor ?? died(job.request.taskName)));
     }
-    if (wasStarting) {
-      worker.failStart(died("(pool warm-up)"));
+    // Does nothing once it said ready; otherwise warm() learns that this worker never will.
+    worker.failStart(died("(pool warm-up)"));
+    if (diedStarting) {
       // A worker that cannot even start fails the oldest waiting job, rather than being
       // replaced forever by workers that fail the same way.
       const head = this.queue.shift();
       if (head !== undefined) this.settle(head, () => head.reject(died(head.request.taskName)));
     } else if (!this.closed) {
-      this.spawn();
+      try {
+        this.spawn();
+      } catch {
+        // No process to be had right now; dispatch() tries again when a job asks for one.
+      }
     }
     this.dispatch();
   }
 
   private kill(worker: Worker, reason: unknown): void {
+    if (worker.state === "dead") return;
     if (worker.job !== undefined) worker.job.killedFor = reason;
+    // Its reply may already be on the way: it must not settle the job nor free the worker.
+    worker.state = "stopping";
     worker.child.kill("SIGKILL");
   }
 
@@ -323,12 +335,16 @@ export class JobPool implements JobExecutor {
 
   /**
    * A worker holds the parent's event loop open only while someone waits on it: it runs a
-   * job, or it is starting while jobs wait or warm() is awaited.
+   * job, it is starting while jobs wait or warm() is awaited, or close() awaits its exit.
    */
   private updateRefs(): void {
     const demand = this.queue.length > 0 || this.warming > 0;
     for (const worker of this.workers) {
-      const wanted = worker.state === "busy" || (worker.state === "starting" && demand);
+      const wanted =
+        this.closed ||
+        worker.state === "busy" ||
+        worker.state === "stopping" ||
+        (worker.state === "starting" && demand);
       if (wanted === worker.referenced) continue;
       worker.referenced = wanted;
       if (wanted) {

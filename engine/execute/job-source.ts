@@ -15,6 +15,17 @@ type Reading =
   | { readonly refused: "native" | "class" }
   | { readonly unparsable: string };
 
+/**
+ * Names a worker knows without being told: its globals (a worker is a Node process like this
+ * one, so ours stand for its) and what it injects into each job.
+ */
+const KNOWN_GLOBALS: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(globalThis),
+  ...WORKER_SCOPE_NAMES,
+  ...TSLIB_HELPER_NAMES,
+  "arguments",
+]);
+
 // Per function object: a task's function is checked on every call, and parsing is not free.
 const readings = new WeakMap<object, Reading>();
 
@@ -58,8 +69,11 @@ function read(text: string): Reading {
     return { unparsable: error instanceof Error ? error.message : String(error) };
   }
   if (fn === "class") return { refused: "class" };
+  // periscopic leaves two kinds of names unbound: `class Foo {}` used as an expression (its
+  // name is in scope inside its body), and `new` of `new.target`.
+  const classNames = /\bclass\b/.test(source) ? classExpressionNames(fn) : new Set<string>();
   const captured = [...analyze(fn as unknown as Parameters<typeof analyze>[0]).globals]
-    .filter(([name]) => !KNOWN_GLOBALS.has(name))
+    .filter(([name]) => !KNOWN_GLOBALS.has(name) && !classNames.has(name) && name !== "new")
     .sort(([, a], [, b]) => startOf(a) - startOf(b))
     .map(([name]) => name);
   return captured.length > 0 ? { captured } : { source };
@@ -173,17 +187,21 @@ function parseOrThrow(code: string): LooseNode {
   return parse(code, { ecmaVersion: "latest" }) as unknown as LooseNode;
 }
 
+function classExpressionNames(node: unknown, names = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) {
+    for (const child of node) classExpressionNames(child, names);
+  } else if (typeof node === "object" && node !== null && "type" in node) {
+    const { type, id } = node as LooseNode;
+    if (type === "ClassExpression" && typeof id === "object" && id !== null) {
+      names.add(String((id as { name?: unknown }).name));
+    }
+    for (const child of Object.values(node)) {
+      if (typeof child === "object") classExpressionNames(child, names);
+    }
+  }
+  return names;
+}
+
 function startOf(node: unknown): number {
   return (node as { start?: number }).start ?? 0;
 }
-
-/**
- * Names a worker knows without being told: its globals (a worker is a Node process like this
- * one, so ours stand for its) and what it injects into each job.
- */
-const KNOWN_GLOBALS: ReadonlySet<string> = new Set([
-  ...Object.getOwnPropertyNames(globalThis),
-  ...WORKER_SCOPE_NAMES,
-  ...TSLIB_HELPER_NAMES,
-  "arguments",
-]);

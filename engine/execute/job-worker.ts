@@ -39,14 +39,17 @@ function createJobRunner(cwd: string): (request: JobRequestMessage) => Promise<W
       names.push(...TSLIB_HELPER_NAMES);
       values.push(...TSLIB_HELPER_NAMES.map((name) => tslib?.[name]));
     }
-    // sourceURL names the job in stack traces instead of "eval at compile (job-worker…)".
+    // Compiling the sent source is what a worker is for. sourceURL names the job in stack
+    // traces instead of "eval at compile (job-worker…)".
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const factory = new Function(
       ...names,
       `return (${source}\n);\n//# sourceURL=job:${taskName.replace(/\s/g, "_")}`,
     ) as (...scopeValues: unknown[]) => unknown;
     const fn = factory(...values);
-    if (typeof fn !== "function")
+    if (typeof fn !== "function") {
       throw new TypeError(`The source of job ${taskName} is not a function`);
+    }
     if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
     compiled.set(source, fn as JobFunction);
     return fn as JobFunction;

@@ -66,7 +66,7 @@ function children(container: unknown, kind: ContainerKind): Iterable<unknown> {
     case "array":
       return container as unknown[];
     case "object":
-      return Object.values(container as object);
+      return Object.values(container as Record<string, unknown>);
     case "map":
       return [...(container as Map<unknown, unknown>)].flat();
     case "set":

@@ -12,7 +12,7 @@ export function reportLine(
   level: ReportLine["level"] = "REPORT",
   at = Date.now(),
 ): ReportLine {
-  const stamp = new Date(at).toISOString().replace("T", " ").replace("Z", "");
+  const stamp = timestamp(at);
   return {
     at,
     level,
@@ -27,4 +27,16 @@ export function reportLine(
 export function nameList(names: readonly string[], max = 12): string {
   if (names.length <= max) return names.join(", ");
   return `${names.slice(0, max).join(", ")}, … and ${(names.length - max).toLocaleString("en")} more`;
+}
+
+let lastAt = -1;
+let lastStamp = "";
+
+/** `2026-11-26 16:18:51.123` (UTC); many lines share a millisecond, so the last one is kept. */
+function timestamp(at: number): string {
+  if (at !== lastAt) {
+    lastAt = at;
+    lastStamp = new Date(at).toISOString().replace("T", " ").replace("Z", "");
+  }
+  return lastStamp;
 }

@@ -9,7 +9,13 @@ import type { DataNode } from "../model/data-node.js";
 import { toDataNode } from "../model/data-node.js";
 import { FlowContextError, RunCancelledError, TaskFailedError } from "../model/errors.js";
 import { serialiseError } from "../model/error-serialisation.js";
-import type { EngineEvent, EngineEvents, InputSource, ReportLine } from "../model/events.js";
+import type {
+  EngineEvent,
+  EngineEventOf,
+  EngineEvents,
+  InputSource,
+  ReportLine,
+} from "../model/events.js";
 import * as messages from "../model/messages.js";
 import {
   ExitCode,
@@ -19,7 +25,7 @@ import {
   type RunState,
   type TaskState,
 } from "../model/states.js";
-import type { ProvenanceStore } from "../store/store.js";
+import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
 import { callInProcess } from "../execute/in-process.js";
 import { flowStorage, type FlowScope } from "../author/flow-context.js";
@@ -261,8 +267,7 @@ export class RunController implements FlowScope {
 
   #attempt(task: TaskRun): void {
     const attempt = task.attempt;
-    const abort = new AbortController();
-    task.abort = abort;
+    task.newAttempt();
     const definition = task.definition;
     const args = task.resolvedArgs ?? [];
     const settle = (ok: boolean, value: unknown) => {
@@ -277,7 +282,7 @@ export class RunController implements FlowScope {
           taskName: task.name,
           source: definition.source ?? "",
           args,
-          signal: abort.signal,
+          signal: task.signal,
           onStart: (pid) => (task.pid = pid),
           ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
         })
@@ -287,14 +292,7 @@ export class RunController implements FlowScope {
         );
       return;
     }
-    const outcome = callInProcess(
-      definition.fn,
-      args,
-      this,
-      task.name,
-      abort,
-      definition.timeoutMs,
-    );
+    const outcome = callInProcess(definition.fn, args, this, task, definition.timeoutMs);
     if (outcome.sync) settle(outcome.ok, outcome.value);
     else
       outcome.promise.then(
@@ -458,7 +456,7 @@ export class RunController implements FlowScope {
       if (isTerminalTask(task.state)) continue;
       task.error = reason;
       if (task.state === "RUNNING") {
-        task.abort?.abort(reason);
+        task.stop(reason);
         this.#running--;
         if (task.definition.kind === "job") this.#runningJobs--;
       }
@@ -516,21 +514,24 @@ export class RunController implements FlowScope {
   #moveTask(task: TaskRun, state: TaskState, error?: unknown): void {
     const at = Date.now();
     const previous = task.moveTo(state, at);
-    const data = error !== undefined ? serialiseError(error) : undefined;
-    this.options.store.updateProcess(task.pk, {
-      state,
-      ...(state === "RUNNING" ? { startedAt: at } : { endedAt: at }),
-      ...(data !== undefined ? { error: data } : {}),
-    });
-    this.#emit("task.state", {
+    // built field by field: this runs several times per task, and spreads allocate
+    const update: { -readonly [K in keyof ProcessUpdate]: ProcessUpdate[K] } = { state };
+    const event: Mutable<EngineEventOf<"task.state">> = {
+      type: "task.state",
+      run: this.uuid,
+      at,
       taskId: task.id,
       name: task.name,
       state,
       previous,
       attempt: task.attempt,
-      ...(data !== undefined ? { error: data } : {}),
-      ...(task.pid !== undefined ? { pid: task.pid } : {}),
-    });
+    };
+    if (state === "RUNNING") update.startedAt = at;
+    else update.endedAt = at;
+    if (error !== undefined) update.error = event.error = serialiseError(error);
+    if (task.pid !== undefined) event.pid = task.pid;
+    this.options.store.updateProcess(task.pk, update);
+    this.#events.next(event);
   }
 
   #moveRun(state: RunState, error?: unknown): void {
@@ -561,15 +562,29 @@ export class RunController implements FlowScope {
     this.reports.push(line);
     this.options.store.addReport(this.pk, line);
     this.options.log?.(line);
-    this.#emit("report", { line });
+    this.#events.next({ type: "report", run: this.uuid, at: line.at, line });
   }
 
-  #emit<K extends keyof EngineEvents>(type: K, payload: EngineEvents[K]): void {
-    this.#events.next({ type, run: this.uuid, at: Date.now(), ...payload } as EngineEvent);
+  #emit<K extends keyof EngineEvents>(type: K, payload: EngineEvents[K], at = Date.now()): void {
+    this.#events.next({ type, run: this.uuid, at, ...payload } as EngineEvent);
   }
 }
 
-function taskAttributes(definition: TaskDefinition): Record<string, unknown> {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const attributeCache = new WeakMap<TaskDefinition, Readonly<Record<string, unknown>>>();
+
+/** The attributes every call of a task shares, made once per task definition. */
+function taskAttributes(definition: TaskDefinition): Readonly<Record<string, unknown>> {
+  let attributes = attributeCache.get(definition);
+  if (attributes === undefined) {
+    attributes = Object.freeze(describeDefinition(definition));
+    attributeCache.set(definition, attributes);
+  }
+  return attributes;
+}
+
+function describeDefinition(definition: TaskDefinition): Record<string, unknown> {
   return {
     function: definition.fn.name,
     ...(definition.outputs !== undefined ? { outputs: definition.outputs } : {}),

@@ -30,6 +30,7 @@ export function scanArguments(
   parameters: ParameterList,
   visit: (found: Found) => void,
 ): boolean {
+  if (args.every((arg) => typeof arg !== "object" || arg === null)) return false;
   let any = false;
   const walk = (value: unknown, path: string, depth: number): void => {
     if (typeof value !== "object" || value === null) return;

@@ -22,8 +22,7 @@ export class TaskRun implements TaskProgress {
   readonly dependents: TaskRun[] = [];
   /** The arguments with futures replaced by values, once started. */
   resolvedArgs: readonly unknown[] | undefined = undefined;
-  /** Stops the running attempt. */
-  abort: AbortController | undefined = undefined;
+  #abort: AbortController | undefined = undefined;
   #value: unknown = undefined;
   #nodes: Map<string, DataNode> | undefined = undefined;
   #settled: Promise<void> | undefined = undefined;
@@ -52,10 +51,24 @@ export class TaskRun implements TaskProgress {
     if (state === "RUNNING") this.startedAt = at;
     if (isTerminalTask(state)) {
       this.endedAt = at;
-      this.abort = undefined;
       this.#settle?.();
     }
     return previous;
+  }
+
+  /** Aborted when the running attempt is stopped; made on first use, as most tasks never ask. */
+  get signal(): AbortSignal {
+    return (this.#abort ??= new AbortController()).signal;
+  }
+
+  /** Stops the running attempt: aborts its signal, if anyone took it. */
+  stop(reason: Error): void {
+    this.#abort?.abort(reason);
+  }
+
+  /** A fresh signal for the next attempt. */
+  newAttempt(): void {
+    this.#abort = undefined;
   }
 
   /** Keeps the return value; output nodes are made when first asked for. */

@@ -1,34 +1,40 @@
 /** A provenance store held in memory: for tests, benchmarks and throwaway sessions. */
-import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "./store.js";
 import type { ReportLine } from "../model/events.js";
+import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "./store.js";
 
 /** A stored node with its pk and the latest process update merged in. */
 export type StoredNode = NodeRecord & { readonly pk: number } & ProcessUpdate;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Keeps every node, link and report in arrays; pks count up from 1. */
 export class MemoryStore implements ProvenanceStore {
-  readonly #nodes: StoredNode[] = [];
+  // records are kept as handed over (callers never change them); updates live beside them
+  readonly #nodes: NodeRecord[] = [];
+  readonly #updates: (Mutable<ProcessUpdate> | undefined)[] = [];
   readonly #links: LinkRecord[] = [];
   readonly #reports = new Map<number, ReportLine[]>();
 
   addNode(node: NodeRecord): number {
-    const pk = this.#nodes.length + 1;
-    this.#nodes.push({ ...node, pk });
-    return pk;
+    this.#nodes.push(node);
+    this.#updates.push(undefined);
+    return this.#nodes.length;
   }
 
   updateProcess(pk: number, update: ProcessUpdate): void {
     const node = this.#nodes[pk - 1];
     if (node === undefined) throw new RangeError(`No node with pk ${pk}`);
+    const current = this.#updates[pk - 1];
+    if (current === undefined) {
+      this.#updates[pk - 1] = { ...update };
+      return;
+    }
     const attributes =
-      update.attributes !== undefined && "attributes" in node
-        ? { ...node.attributes, ...update.attributes }
-        : undefined;
-    this.#nodes[pk - 1] = {
-      ...node,
-      ...update,
-      ...(attributes ? { attributes } : {}),
-    } as StoredNode;
+      update.attributes !== undefined
+        ? { ...current.attributes, ...update.attributes }
+        : current.attributes;
+    Object.assign(current, update);
+    if (attributes !== undefined) current.attributes = attributes;
   }
 
   addLink(link: LinkRecord): void {
@@ -43,14 +49,22 @@ export class MemoryStore implements ProvenanceStore {
 
   flush(): void {}
 
-  /** The node with this pk. */
+  /** The node with this pk, with its latest state. */
   node(pk: number): StoredNode | undefined {
-    return this.#nodes[pk - 1];
+    const node = this.#nodes[pk - 1];
+    if (node === undefined) return undefined;
+    const update = this.#updates[pk - 1];
+    if (update === undefined) return { ...node, pk };
+    const attributes =
+      "attributes" in node && update.attributes !== undefined
+        ? { ...node.attributes, ...update.attributes }
+        : undefined;
+    return { ...node, ...update, ...(attributes !== undefined ? { attributes } : {}), pk } as StoredNode;
   }
 
-  /** Every node, in pk order. */
-  nodes(): readonly StoredNode[] {
-    return this.#nodes;
+  /** Every node, in pk order, with its latest state. */
+  nodes(): StoredNode[] {
+    return this.#nodes.map((_, i) => this.node(i + 1) as StoredNode);
   }
 
   /** Links into a node (its inputs) or out of it (what it created, called or returned). */

@@ -5,7 +5,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobRequest } from "../../../engine/execute/executor.js";
-import { createJobPool } from "../../../engine/execute/job-pool.js";
+import {
+  closeDefaultJobPool,
+  createJobPool,
+  defaultJobPool,
+} from "../../../engine/execute/job-pool.js";
 import { checkJobSource } from "../../../engine/execute/job-source.js";
 import {
   JobPoolClosedError,
@@ -220,6 +224,8 @@ describe("JobPool", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return { pid: process.pid, start, end: Date.now() };
     };
+    // Earlier tests killed workers; wait for their replacements to be ready.
+    await pool.warm();
     type Span = { pid: number; start: number; end: number };
     const [a, b] = (await Promise.all([pool.run(job(nap)), pool.run(job(nap))])) as Span[];
     if (a === undefined || b === undefined) throw new Error("two results expected");
@@ -268,6 +274,24 @@ describe("JobPool with one worker", () => {
     expect(closing.pids()).toEqual([]);
     for (const pid of pids) await expectGone(pid);
     await expect(closing.run(job(nap, [1]))).rejects.toBeInstanceOf(JobPoolClosedError);
+  });
+});
+
+describe("the default job pool", () => {
+  it("is one shared pool until closed, then a new one", async () => {
+    const pool = defaultJobPool();
+    expect(defaultJobPool()).toBe(pool);
+    await closeDefaultJobPool();
+    const next = defaultJobPool();
+    expect(next).not.toBe(pool);
+    await closeDefaultJobPool();
+  });
+
+  it("rejects warm() when closed while its workers start", async () => {
+    const pool = createJobPool({ size: 1 });
+    const warming = rejection(pool.warm());
+    await pool.close();
+    expect(await warming).toBeInstanceOf(JobPoolClosedError);
   });
 });
 

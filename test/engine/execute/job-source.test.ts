@@ -89,6 +89,12 @@ describe("checkJobSource", () => {
         void caught;
       }
       class Local {}
+      const Made = class Self {
+        static make() {
+          return new Self();
+        }
+      };
+      if (new.target !== undefined) return Made.make();
       outer: for (const item of rest) if (item > 0) continue outer;
       function helper() {
         return arguments.length;
