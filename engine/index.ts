@@ -48,3 +48,5 @@ export type * from "./store/store.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { JobExecutor, JobRequest } from "./execute/executor.js";
 export { createJobPool, defaultJobPool, closeDefaultJobPool } from "./execute/job-pool.js";
+export { displaySymbol, inspectSymbol } from "./model/symbols.js";
+export type { MimeBundle } from "./model/symbols.js";

@@ -2,10 +2,10 @@
  * How a task call finds the run it belongs to: each run executes its flow inside an
  * AsyncLocalStorage context, so two runs at once never mix, even across awaits.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { DataNode } from "../model/data-node.js";
 import type { TaskState } from "../model/states.js";
 import type { TaskDefinition } from "./task-definition.js";
+import { flowStorage } from "./flow-storage.js";
 
 /** What a handle or socket needs to know of a scheduled task. */
 export interface TaskProgress {
@@ -44,8 +44,6 @@ export interface FlowContext {
   readonly task?: RunningTask;
 }
 
-/** The context of each running flow and in-process task. */
-export const flowStorage = new AsyncLocalStorage<FlowContext>();
 
 /** Context for code inside an in-process task: its abort signal (set when the task is stopped). */
 export function currentTask(): RunningTask | undefined {

@@ -1,5 +1,5 @@
 /** What calling a task returns: the scheduled task, with its outputs as futures. */
-import { inspect } from "node:util";
+import { inspectSymbol } from "../model/symbols.js";
 import type { TaskState } from "../model/states.js";
 import type { TaskProgress } from "./flow-context.js";
 import { TaskSocket } from "./task-socket.js";
@@ -40,7 +40,7 @@ export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<
     return this.task.state;
   }
 
-  [inspect.custom](): string {
+  [inspectSymbol](): string {
     return `<task ${this.task.name} (pk: ${this.task.pk}) ${this.task.state}>`;
   }
 }

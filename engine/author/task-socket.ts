@@ -3,6 +3,7 @@
  * edge; `await socket` gives its value; `.value` reads it once the task has finished.
  */
 import { inspect } from "node:util";
+import { inspectSymbol } from "../model/symbols.js";
 import { NotReadyError } from "../model/errors.js";
 import type { DataNode } from "../model/data-node.js";
 import type { TaskState } from "../model/states.js";
@@ -52,7 +53,7 @@ export class TaskSocket<T = unknown> implements PromiseLike<T> {
       .then(onFulfilled, onRejected);
   }
 
-  [inspect.custom](): string {
+  [inspectSymbol](): string {
     const done = this.task.state === "FINISHED";
     return `<socket ${this.task.name}.${this.name} (${this.task.state})${done ? ` value: ${inspect(this.task.outputValue(this.name))}` : ""}>`;
   }

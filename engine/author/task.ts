@@ -8,7 +8,7 @@ import * as messages from "../model/messages.js";
 import type { DataNode } from "../model/data-node.js";
 import type { TaskKind } from "../model/events.js";
 import { checkJobSource } from "../execute/job-source.js";
-import { flowStorage } from "./flow-context.js";
+import { flowStorage } from "./flow-storage.js";
 import { parameterList } from "./function-params.js";
 import type { TaskDefinition, TaskOptions } from "./task-definition.js";
 import { TaskHandle } from "./task-handle.js";

@@ -1,5 +1,6 @@
 /** Runs an in-process task's function on the event loop, inside its task context. */
-import { flowStorage, type FlowScope, type RunningTask } from "../author/flow-context.js";
+import type { FlowScope, RunningTask } from "../author/flow-context.js";
+import { flowStorage } from "../author/flow-storage.js";
 import { TaskTimeoutError } from "../model/errors.js";
 
 /** How an in-process call ended, or the promise of it; `sync` results skip a microtask. */

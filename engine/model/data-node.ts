@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
+import { inspectSymbol, displaySymbol, type MimeBundle } from "./symbols.js";
 
 /** The kinds of data node, after AiiDA's `orm` types. */
 export type DataKind = "Int" | "Float" | "Str" | "Bool" | "List" | "Dict" | "Data";
@@ -47,11 +48,11 @@ export class DataNode<T = unknown> {
     return `<${this.kind}: uuid: ${this.uuid} (${pk}) value: ${inspect(this.value, { depth: 2, breakLength: Infinity })}>`;
   }
 
-  [inspect.custom](): string {
+  [inspectSymbol](): string {
     return this.describe();
   }
 
-  [Symbol.for("Jupyter.display")](): Record<string, unknown> {
+  [displaySymbol](): MimeBundle {
     return { "text/plain": this.describe() };
   }
 }

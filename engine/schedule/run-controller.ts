@@ -28,7 +28,8 @@ import {
 import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
 import { callInProcess } from "../execute/in-process.js";
-import { flowStorage, type FlowScope } from "../author/flow-context.js";
+import type { FlowScope } from "../author/flow-context.js";
+import { flowStorage } from "../author/flow-storage.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { checkInputs, checkOutputs, checkSendable } from "./task-checks.js";
 import { parameterName, resolveArguments, scanArguments } from "./task-inputs.js";

@@ -2,7 +2,7 @@
  * What `run()` returns: awaitable for the results, and a window on the run while it goes on
  * (`events$`, its tasks, `cancel()`).
  */
-import { inspect } from "node:util";
+import { inspectSymbol, displaySymbol, type MimeBundle } from "../model/symbols.js";
 import type { Observable } from "rxjs";
 import type { DataNode } from "../model/data-node.js";
 import type { EngineEvent, ReportLine } from "../model/events.js";
@@ -120,11 +120,11 @@ export class Run<R = unknown> implements PromiseLike<RunResults<R>> {
     return `${this.name} (pk ${this.pk}): ${this.state}, ${tasks} task${tasks === 1 ? "" : "s"}${parts.length > 0 ? `, ${parts.join(", ")}` : ""}`;
   }
 
-  [inspect.custom](): string {
+  [inspectSymbol](): string {
     return `<Run ${this.summary()}>`;
   }
 
-  [Symbol.for("Jupyter.display")](): Record<string, unknown> {
+  [displaySymbol](): MimeBundle {
     return { "text/plain": this.summary() };
   }
 }

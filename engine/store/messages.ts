@@ -1,0 +1,53 @@
+/** Every message the store shows a user, in one place, as typed functions. */
+
+export const notSqlite = (file: string, detail: string) =>
+  `Cannot open the workgraph store ${file}: it is not an SQLite database (${detail}). The file was left untouched.`;
+
+export const notAStore = (file: string, tables: readonly string[]) =>
+  `Cannot open ${file} as a workgraph store: it is an SQLite database of another application (tables: ${tables.join(", ")}). The file was left untouched.`;
+
+export const newerSchema = (file: string, found: number, known: number) =>
+  `Cannot open the workgraph store ${file}: its schema version is ${found}, newer than this version of workgraph knows (${known}). Upgrade workgraph to read it; the file was left untouched.`;
+
+export const cannotOpen = (file: string, detail: string) =>
+  `Cannot open the workgraph store ${file}: ${detail}`;
+
+export const storeClosed = (file: string) => `The workgraph store ${file} is closed`;
+
+export const noNode = (key: number | string) =>
+  typeof key === "number" ? `No node with pk ${key}` : `No node with uuid ${key}`;
+
+export const notAProcess = (pk: number) => `Node ${pk} is a data node, not a run or a task`;
+
+export const notQueryable = (store: string) =>
+  `The store ${store} cannot be queried: use a SqliteStore (a profile) or a MemoryStore`;
+
+export const badProfileName = (name: string) =>
+  `Profile names are letters, digits, ".", "_" and "-" (not "." or ".."); got ${JSON.stringify(name)}`;
+
+export const processGone = (pid: number, host: string) =>
+  `the process that ran it (pid ${pid} on ${host}) ended before the run did`;
+
+export const markedKilled = (name: string, pid: number, host: string) =>
+  `Run ${name} was KILLED: the process that ran it (pid ${pid} on ${host}) ended before the run did; its unfinished tasks were marked KILLED when the store was opened.`;
+
+export const archiveNotJson = (file: string, detail: string) =>
+  `The archive ${file} is not JSON (${detail}); nothing was imported.`;
+
+export const archiveBadShape = (file: string, detail: string) =>
+  `The archive ${file} is not a workgraph archive: ${detail}; nothing was imported.`;
+
+export const archiveNewerVersion = (file: string, found: unknown, known: number) =>
+  `The archive ${file} has version ${JSON.stringify(found)}, but this version of workgraph reads version ${known}; nothing was imported.`;
+
+export const archiveDanglingLink = (file: string, end: string, uuid: string, type: string, label: string) =>
+  `The archive ${file} has a ${type} link "${label}" whose ${end} node ${uuid} is neither in the archive nor in the store; nothing was imported.`;
+
+export const archiveDanglingReport = (file: string, uuid: string) =>
+  `The archive ${file} has report lines of run ${uuid}, which is neither in the archive nor in the store; nothing was imported.`;
+
+export const archiveTypeClash = (file: string, uuid: string, archived: string, stored: string) =>
+  `The archive ${file} holds node ${uuid} as a ${archived} node, but the store holds it as a ${stored} node; nothing was imported.`;
+
+export const archiveUnreadable = (file: string, detail: string) =>
+  `Cannot read the archive ${file}: ${detail}`;

@@ -1,0 +1,60 @@
+/**
+ * The store's tables, as a list of migrations. `PRAGMA user_version` holds how many have been
+ * applied; a file with a larger number was written by a newer workgraph and is not opened.
+ */
+
+/** Marks a file as a workgraph store (`PRAGMA application_id`): "WG" + 1. */
+export const APPLICATION_ID = 0x57_47_00_01;
+
+/** One step of the schema, applied once, in a transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+/** Every migration, in order; the last one's version is the schema this code writes. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE nodes (
+        pk INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL CHECK (type IN ('data', 'task', 'run')),
+        kind TEXT,
+        name TEXT,
+        state TEXT,
+        exit_code INTEGER,
+        ctime INTEGER NOT NULL,
+        mtime INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        value TEXT,
+        attributes TEXT,
+        cache_key TEXT
+      );
+      CREATE INDEX nodes_runs ON nodes (type, ctime) WHERE type = 'run';
+      CREATE INDEX nodes_cache_key ON nodes (cache_key) WHERE cache_key IS NOT NULL;
+      CREATE TABLE links (
+        from_pk INTEGER NOT NULL REFERENCES nodes (pk),
+        to_pk INTEGER NOT NULL REFERENCES nodes (pk),
+        type TEXT NOT NULL CHECK (type IN ('INPUT', 'CREATE', 'CALL', 'RETURN')),
+        label TEXT NOT NULL
+      );
+      CREATE INDEX links_from ON links (from_pk, type);
+      CREATE INDEX links_to ON links (to_pk, type);
+      CREATE TABLE reports (
+        run_pk INTEGER NOT NULL REFERENCES nodes (pk),
+        at INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        step TEXT NOT NULL,
+        message TEXT NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX reports_run ON reports (run_pk);
+    `,
+  },
+];
+
+/** The schema version this code reads and writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,132 @@
+/** The read side of the SQLite store: every query the engine, the CLI and archives ask. */
+import type Database from "better-sqlite3";
+import type { ReportLine } from "../../model/events.js";
+import type { LinkRecord } from "../store.js";
+import type {
+  LinkFilter,
+  NodeRow,
+  ProvenanceReader,
+  RunFilter,
+  StoreCounts,
+} from "../reader.js";
+import { StatementCache } from "./statement-cache.js";
+
+/** The columns of a node, named as {@link NodeRow} names them. */
+export const NODE_COLUMNS = `pk, uuid, type, kind, name, state, exit_code AS exitCode, ctime, mtime,
+  started_at AS startedAt, ended_at AS endedAt, value, attributes, cache_key AS cacheKey`;
+
+const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", type, label`;
+
+/** Reads nodes, links and reports from one SQLite connection. */
+export class SqliteReader implements ProvenanceReader {
+  protected readonly statements: StatementCache;
+
+  constructor(protected readonly db: Database.Database) {
+    this.statements = new StatementCache(db);
+  }
+
+  node(key: number | string): NodeRow | undefined {
+    const column = typeof key === "number" ? "pk" : "uuid";
+    return this.statements
+      .get<[number | string], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes WHERE ${column} = ?`)
+      .get(key);
+  }
+
+  links(filter: LinkFilter): LinkRecord[] {
+    const where = new Conditions()
+      .add("from_pk = ?", filter.from)
+      .add("to_pk = ?", filter.to)
+      .add("type = ?", filter.type);
+    return this.statements
+      .get<Param[], LinkRecord>(`SELECT ${LINK_COLUMNS} FROM links ${where.sql} ORDER BY rowid`)
+      .all(...where.params);
+  }
+
+  reports(runPk: number): ReportLine[] {
+    return this.statements
+      .get<[number], ReportLine>(
+        "SELECT at, level, run_pk AS runPk, step, message, text FROM reports WHERE run_pk = ? ORDER BY rowid",
+      )
+      .all(runPk);
+  }
+
+  runs(filter: RunFilter): NodeRow[] {
+    const states = filter.states ?? [];
+    const where = new Conditions()
+      .add("type = 'run'")
+      .add(states.length > 0 ? `state IN (${states.map(() => "?").join(", ")})` : "", ...states)
+      .add("name = ?", filter.name)
+      .add("ctime >= ?", filter.since)
+      .add("ctime < ?", filter.until);
+    const limit = filter.limit !== undefined ? `LIMIT ${Math.trunc(filter.limit)}` : "";
+    return this.statements
+      .get<Param[], NodeRow>(
+        `SELECT ${NODE_COLUMNS} FROM nodes ${where.sql} ORDER BY ctime DESC, pk DESC ${limit}`,
+      )
+      .all(...where.params);
+  }
+
+  tasks(runPk: number): NodeRow[] {
+    return this.statements
+      .get<[number], NodeRow>(
+        `SELECT ${NODE_COLUMNS} FROM nodes WHERE pk IN
+           (SELECT to_pk FROM links WHERE from_pk = ? AND type = 'CALL') ORDER BY pk`,
+      )
+      .all(runPk);
+  }
+
+  taskCount(runPk: number): number {
+    return this.statements
+      .get<[number], number>("SELECT count(*) FROM links WHERE from_pk = ? AND type = 'CALL'")
+      .pluck()
+      .get(runPk) as number;
+  }
+
+  findFinishedTask(cacheKey: string): NodeRow | undefined {
+    return this.statements
+      .get<[string], NodeRow>(
+        `SELECT ${NODE_COLUMNS} FROM nodes
+         WHERE cache_key = ? AND type = 'task' AND state = 'FINISHED' ORDER BY pk DESC LIMIT 1`,
+      )
+      .get(cacheKey);
+  }
+
+  allNodes(): NodeRow[] {
+    return this.statements.get<[], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes ORDER BY pk`).all();
+  }
+
+  allLinks(): LinkRecord[] {
+    return this.statements.get<[], LinkRecord>(`SELECT ${LINK_COLUMNS} FROM links ORDER BY rowid`).all();
+  }
+
+  counts(): StoreCounts {
+    return this.statements
+      .get<[], StoreCounts>(
+        `SELECT (SELECT count(*) FROM nodes) AS nodes, (SELECT count(*) FROM links) AS links,
+                (SELECT count(*) FROM reports) AS reports`,
+      )
+      .get() as StoreCounts;
+  }
+}
+
+type Param = number | string;
+
+/** A WHERE clause built from the filters that are set. */
+class Conditions {
+  readonly #parts: string[] = [];
+  readonly params: Param[] = [];
+
+  /** Adds a condition; one with `?` and no value set (or an empty list) is left out. */
+  add(sql: string, ...values: (Param | undefined)[]): this {
+    if (sql === "" || (sql.includes("?") && (values.length === 0 || values.includes(undefined)))) {
+      return this;
+    }
+    this.#parts.push(sql);
+    for (const value of values) if (value !== undefined) this.params.push(value);
+    return this;
+  }
+
+  get sql(): string {
+    return this.#parts.length > 0 ? `WHERE ${this.#parts.join(" AND ")}` : "";
+  }
+}
