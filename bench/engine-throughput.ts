@@ -22,7 +22,12 @@ async function chain(n: number) {
   return { last: last.result };
 }
 
-async function tasksPerSecond(flow: Flow, n: number, tasks: number, rounds: number): Promise<number> {
+async function tasksPerSecond(
+  flow: Flow,
+  n: number,
+  tasks: number,
+  rounds: number,
+): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
   for (let round = 0; round < rounds; round++) {
     const store = new MemoryStore();

@@ -42,6 +42,7 @@ export {
 } from "./model/states.js";
 export type { TaskState, RunState } from "./model/states.js";
 export { dispatchEvent } from "./model/events.js";
+export { ofType, reportLines, taskStates } from "./model/event-operators.js";
 export type * from "./model/events.js";
 export type { SerialisedError } from "./model/error-serialisation.js";
 export type * from "./store/store.js";

@@ -44,7 +44,6 @@ export interface FlowContext {
   readonly task?: RunningTask;
 }
 
-
 /** Context for code inside an in-process task: its abort signal (set when the task is stopped). */
 export function currentTask(): RunningTask | undefined {
   return flowStorage.getStore()?.task;

@@ -10,7 +10,7 @@ import type { RunState } from "../model/states.js";
 import type { TaskHandle } from "../author/task-handle.js";
 import type { TaskSocket } from "../author/task-socket.js";
 import type { RunController, RunOutcome } from "./run-controller.js";
-import { runGraph, type RunGraph } from "./run-graph.js";
+import { runGraph, type GraphTask, type RunGraph } from "./run-graph.js";
 
 /** The data node a returned entry becomes. */
 export type ResultNode<V> =
@@ -81,6 +81,11 @@ export class Run<R = unknown> implements PromiseLike<RunResults<R>> {
   /** Which task socket each result came from: `{ sum: { task: "add", socket: "result" } }`. */
   get graphResults(): Readonly<Record<string, { task: string; socket: string }>> {
     return this.controller.graphResults;
+  }
+
+  /** The tasks so far, in call order, as a snapshot. */
+  get tasks(): readonly GraphTask[] {
+    return runGraph(this.controller).tasks;
   }
 
   /** A snapshot of the run's graph: tasks, edges, states, times, values. */

@@ -59,7 +59,12 @@ export class MemoryStore implements ProvenanceStore {
       "attributes" in node && update.attributes !== undefined
         ? { ...node.attributes, ...update.attributes }
         : undefined;
-    return { ...node, ...update, ...(attributes !== undefined ? { attributes } : {}), pk } as StoredNode;
+    return {
+      ...node,
+      ...update,
+      ...(attributes !== undefined ? { attributes } : {}),
+      pk,
+    } as StoredNode;
   }
 
   /** Every node, in pk order, with its latest state. */

@@ -18,7 +18,10 @@ function sh(command: string, args: string[], cwd = project): string {
 beforeAll(() => {
   sh("npx", ["tsc", "-p", "tsconfig.build.json"], root);
   project = mkdtempSync(join(tmpdir(), "workgraph-user-"));
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user", private: true, type: "module" }));
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ name: "user", private: true, type: "module" }),
+  );
   sh("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", root]);
 }, 120_000);
 
@@ -75,7 +78,14 @@ export const wrong = () => run(async () => add("1", 2));
     writeFileSync(
       join(project, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", noEmit: true, types: [] },
+        compilerOptions: {
+          strict: true,
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          noEmit: true,
+          types: [],
+        },
         files: ["main.ts"],
       }),
     );
