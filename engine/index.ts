@@ -28,6 +28,7 @@ export type { WorkGraphData } from "./author/engine-shape.js";
 export { run, defaultStore, setDefaultStore } from "./schedule/run.js";
 export type { Flow, RunOptions } from "./schedule/run.js";
 export { Run } from "./schedule/run-handle.js";
+export { runStarted$ } from "./schedule/run-registry.js";
 export type { RunResults, ResultNode } from "./schedule/run-handle.js";
 export type { RunGraph, GraphTask, GraphEdge } from "./schedule/run-graph.js";
 export { DataNode, orm, toDataNode } from "./model/data-node.js";

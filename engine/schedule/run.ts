@@ -16,6 +16,7 @@ import type { ProvenanceStore } from "../store/store.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { RunController } from "./run-controller.js";
 import { Run } from "./run-handle.js";
+import { announceRun } from "./run-registry.js";
 
 /** A flow: an ordinary (usually async) function that calls tasks. */
 export type Flow = (...args: never[]) => unknown;
@@ -106,8 +107,10 @@ export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
     maxConcurrency: options.maxConcurrency ?? Number.POSITIVE_INFINITY,
     log: logger(options.log),
   });
+  const handle = new Run(controller);
+  announceRun(handle);
   controller.start();
-  return new Run(controller);
+  return handle;
 }
 
 function parseInputs(value: unknown): Readonly<Record<string, unknown>> {

@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
-import { MemoryStore, run, task, waitFor, type EngineEvent } from "../../engine/index.js";
+import {
+  MemoryStore,
+  run,
+  runStarted$,
+  task,
+  waitFor,
+  type EngineEvent,
+} from "../../engine/index.js";
 
 const add = task(function add(x: number, y: number) {
   return x + y;
@@ -147,5 +154,23 @@ describe("scheduling", () => {
     expect(two.b.value).toBe(102);
     expect(first.graph().tasks.map((t) => t.name)).toEqual(["slowAdd", "slowAdd1"]);
     expect(second.graph().tasks.map((t) => t.name)).toEqual(["slowAdd", "slowAdd1"]);
+  });
+});
+
+describe("runStarted$", () => {
+  it("announces each run as it starts, before its first event", async () => {
+    const seen: string[] = [];
+    const subscription = runStarted$.subscribe((r) => {
+      seen.push(`${r.name}:${r.state}`);
+      r.events$.subscribe((e) => seen.push(e.type));
+    });
+    try {
+      await run(addMultiply, { x: 1, y: 1 }, { log: false, store: new MemoryStore() });
+    } finally {
+      subscription.unsubscribe();
+    }
+    expect(seen[0]).toBe("addMultiply:CREATED");
+    expect(seen[1]).toBe("run.state");
+    expect(seen.filter((s) => s === "task.created")).toHaveLength(2);
   });
 });
