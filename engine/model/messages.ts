@@ -99,3 +99,6 @@ export const unsendableResult = (task: string, path: string, what: string) =>
 
 export const jobPoolClosed = (task: string) =>
   `Job ${task} did not finish: its job pool was closed`;
+
+export const foreignFuture = (task: string, path: string, producer: string) =>
+  `Task ${task}: input ${path} is a future of task ${producer} of another run that has not finished`;

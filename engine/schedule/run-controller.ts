@@ -3,19 +3,12 @@
  * task on its last input's completion event, and ends the run when the flow has returned and
  * every task is terminal. Everything it does is announced on `events$`.
  */
-import { randomUUID } from "node:crypto";
-import { Subject, type Observable } from "rxjs";
+import type { Observable } from "rxjs";
 import type { DataNode } from "../model/data-node.js";
 import { toDataNode } from "../model/data-node.js";
 import { FlowContextError, RunCancelledError, TaskFailedError } from "../model/errors.js";
 import { serialiseError } from "../model/error-serialisation.js";
-import type {
-  EngineEvent,
-  EngineEventOf,
-  EngineEvents,
-  InputSource,
-  ReportLine,
-} from "../model/events.js";
+import type { EngineEvent, ReportLine } from "../model/events.js";
 import * as messages from "../model/messages.js";
 import {
   ExitCode,
@@ -25,17 +18,19 @@ import {
   type RunState,
   type TaskState,
 } from "../model/states.js";
-import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
+import type { ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
-import { callInProcess } from "../execute/in-process.js";
+import { startAttempt } from "../execute/dispatch.js";
 import type { FlowScope } from "../author/flow-context.js";
 import { flowStorage } from "../author/flow-storage.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { checkInputs, checkOutputs, checkSendable } from "./task-checks.js";
-import { parameterName, resolveArguments, scanArguments } from "./task-inputs.js";
+import { resolveArguments } from "./task-inputs.js";
+import { findSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
+import { RunRecord } from "./run-record.js";
 import { ReadyQueue } from "./ready-queue.js";
-import { nameList, reportLine } from "./report-line.js";
+import { nameList } from "./report-line.js";
 import { collectResults, type ResultsOutcome } from "./run-results.js";
 
 /** What a controller needs besides the flow. */
@@ -57,10 +52,7 @@ export interface RunOutcome {
 
 /** Runs one flow and its tasks. */
 export class RunController implements FlowScope {
-  readonly uuid = randomUUID();
-  readonly pk: number;
   readonly tasks: TaskRun[] = [];
-  readonly reports: ReportLine[] = [];
   state: RunState = "CREATED";
   exitCode: number | undefined = undefined;
   error: unknown = undefined;
@@ -69,8 +61,7 @@ export class RunController implements FlowScope {
   readonly createdAt = Date.now();
   endedAt: number | undefined = undefined;
   readonly done: Promise<RunOutcome>;
-  readonly #events = new Subject<EngineEvent>();
-  readonly events$: Observable<EngineEvent> = this.#events.asObservable();
+  readonly #record: RunRecord;
   readonly #names = new Map<string, number>();
   readonly #readyLocal = new ReadyQueue();
   readonly #readyJobs = new ReadyQueue();
@@ -92,18 +83,33 @@ export class RunController implements FlowScope {
     private readonly options: ControllerOptions,
   ) {
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
-    const store = options.store;
-    this.pk = store.addNode({
-      type: "run",
-      uuid: this.uuid,
+    this.#record = new RunRecord(
       name,
-      state: "CREATED",
-      ctime: this.createdAt,
-      attributes: { flow: flow.name, maxConcurrency: options.maxConcurrency },
-    });
-    for (const [label, node] of inputs) {
-      store.addLink({ from: this.#save(node), to: this.pk, type: "INPUT", label });
-    }
+      options.store,
+      options.log,
+      { flow: flow.name, maxConcurrency: options.maxConcurrency },
+      inputs,
+      this.createdAt,
+    );
+  }
+
+  get uuid(): string {
+    return this.#record.uuid;
+  }
+
+  /** The run node's pk. */
+  get pk(): number {
+    return this.#record.pk;
+  }
+
+  /** The report lines so far. */
+  get reports(): readonly ReportLine[] {
+    return this.#record.reports;
+  }
+
+  /** Every event of the run; completes when the run ends. */
+  get events$(): Observable<EngineEvent> {
+    return this.#record.events$;
   }
 
   /** Starts the flow on the next microtask, so the caller can subscribe to `events$` first. */
@@ -144,48 +150,16 @@ export class RunController implements FlowScope {
         )
       );
     }
-    const sources: InputSource[] = [];
-    const producers: TaskRun[] = [];
-    const hasFutures = scanArguments(args, definition.parameters, (found) => {
-      if (found.kind === "data") {
-        sources.push({ from: "data", pk: this.#save(found.node), path: found.path });
-        return;
-      }
-      const producer = found.socket.task;
-      if (producer instanceof TaskRun && this.tasks[producer.id] === producer) {
-        sources.push({
-          from: "task",
-          task: producer.id,
-          socket: found.socket.name,
-          path: found.path,
-        });
-        producers.push(producer);
-      } else if (producer.state === "FINISHED") {
-        const node = producer.outputNode(found.socket.name);
-        sources.push({ from: "data", pk: this.#save(node), path: found.path });
-      } else {
-        throw new FlowContextError(
-          definition.name,
-          `Task ${definition.name}: input ${found.path} is a future of task ${producer.name} of another run that has not finished`,
-        );
-      }
-    });
+    const { sources, producers, hasFutures } = findSources(definition, args, this.tasks, (node) =>
+      this.#record.save(node),
+    );
     if (!hasFutures) {
       const invalid = checkInputs(definition, args);
       if (invalid !== undefined) throw invalid;
     }
     const at = Date.now();
     const name = this.#uniqueName(definition.name);
-    const pk = this.options.store.addNode({
-      type: "task",
-      uuid: randomUUID(),
-      name,
-      kind: definition.kind,
-      state: "PLANNED",
-      ctime: at,
-      attributes: taskAttributes(definition),
-    });
-    this.options.store.addLink({ from: this.pk, to: pk, type: "CALL", label: name });
+    const pk = this.#record.addTask(definition, name, at);
     const task = new TaskRun(
       this.tasks.length,
       name,
@@ -198,7 +172,7 @@ export class RunController implements FlowScope {
     );
     this.tasks.push(task);
     this.#unfinished++;
-    this.#emit("task.created", { task: { id: task.id, pk, name, kind: definition.kind, sources } });
+    this.#record.taskCreated(task);
     let blockedBy: TaskRun | undefined;
     for (const producer of producers) {
       if (producer.state === "FINISHED") continue;
@@ -252,7 +226,7 @@ export class RunController implements FlowScope {
     const definition = task.definition;
     const args = task.hasFutures ? resolveArguments(task.args) : task.args;
     task.resolvedArgs = args;
-    this.#linkInputs(task, args);
+    this.#record.linkInputs(task, args, this.tasks);
     this.#moveTask(task, "RUNNING");
     this.#running++;
     if (definition.kind === "job") this.#runningJobs++;
@@ -269,37 +243,12 @@ export class RunController implements FlowScope {
   #attempt(task: TaskRun): void {
     const attempt = task.attempt;
     task.newAttempt();
-    const definition = task.definition;
-    const args = task.resolvedArgs ?? [];
-    const settle = (ok: boolean, value: unknown) => {
+    startAttempt(task, task.resolvedArgs ?? [], this, this.options.jobs, (ok, value) => {
+      // a late answer of a stopped or superseded attempt changes nothing
       if (task.state !== "RUNNING" || task.attempt !== attempt) return;
       if (ok) this.#succeed(task, value);
       else this.#failOrRetry(task, value);
-    };
-    if (definition.kind === "job") {
-      this.options
-        .jobs()
-        .run({
-          taskName: task.name,
-          source: definition.source ?? "",
-          args,
-          signal: task.signal,
-          onStart: (pid) => (task.pid = pid),
-          ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
-        })
-        .then(
-          (value) => settle(true, value),
-          (error: unknown) => settle(false, error),
-        );
-      return;
-    }
-    const outcome = callInProcess(definition.fn, args, this, task, definition.timeoutMs);
-    if (outcome.sync) settle(outcome.ok, outcome.value);
-    else
-      outcome.promise.then(
-        (value) => settle(true, value),
-        (error: unknown) => settle(false, error),
-      );
+    });
   }
 
   #succeed(task: TaskRun, value: unknown): void {
@@ -309,13 +258,11 @@ export class RunController implements FlowScope {
       return;
     }
     const nodes = new Map<string, DataNode>();
-    const store = this.options.store;
     for (const socket of task.definition.outputs ?? ["result"]) {
       const output = socket === "result" ? value : (value as Record<string, unknown>)[socket];
-      const node = toDataNode(output);
-      nodes.set(socket, node);
-      store.addLink({ from: task.pk, to: this.#save(node), type: "CREATE", label: socket });
+      nodes.set(socket, toDataNode(output));
     }
+    this.#record.linkOutputs(task, nodes);
     task.finishWith(value, nodes);
     this.#release(task);
     this.#moveTask(task, "FINISHED");
@@ -333,12 +280,7 @@ export class RunController implements FlowScope {
     if (task.attempt <= task.definition.retries && !isTerminalRun(this.state)) {
       task.attempt++;
       const data = serialiseError(error);
-      this.#emit("task.retry", {
-        taskId: task.id,
-        name: task.name,
-        attempt: task.attempt,
-        error: data,
-      });
+      this.#record.retry(task, error);
       this.#report(
         "update_task_state",
         `Task: ${task.name} failed (${data.name}: ${data.message}); retry ${task.attempt - 1} of ${task.definition.retries}.`,
@@ -423,12 +365,8 @@ export class RunController implements FlowScope {
       return;
     }
     this.graphResults = outcome.graphResults;
-    const results: Record<string, DataNode> = {};
-    for (const [label, node] of Object.entries(outcome.nodes)) {
-      results[label] = node;
-      this.options.store.addLink({ from: this.pk, to: this.#save(node), type: "RETURN", label });
-    }
-    this.results = results;
+    this.#record.linkResults(outcome.nodes);
+    this.results = outcome.nodes;
     const failed = this.tasks.filter((t) => t.state === "FAILED").map((t) => t.name);
     if (failed.length > 0) {
       this.#report("finalize", `Finished, but these tasks failed: ${nameList(failed)}.`, "WARNING");
@@ -471,39 +409,8 @@ export class RunController implements FlowScope {
     this.error = error;
     this.endedAt = Date.now();
     this.#moveRun(state, error);
-    this.options.store.flush();
-    this.#events.complete();
+    this.#record.close();
     this.#resolveDone({ state, exitCode, results: this.results, error });
-  }
-
-  #linkInputs(task: TaskRun, args: readonly unknown[]): void {
-    const store = this.options.store;
-    for (const source of task.sources) {
-      const pk =
-        source.from === "data"
-          ? source.pk
-          : this.#save((this.tasks[source.task] as TaskRun).outputNode(source.socket));
-      store.addLink({ from: pk, to: task.pk, type: "INPUT", label: source.path });
-    }
-    for (let i = 0; i < args.length; i++) {
-      const label = parameterName(task.definition.parameters, i);
-      const fromFutures = task.sources.some(
-        (s) => s.path === label || s.path.startsWith(`${label}.`) || s.path.startsWith(`${label}[`),
-      );
-      if (fromFutures) continue;
-      store.addLink({ from: this.#save(toDataNode(args[i])), to: task.pk, type: "INPUT", label });
-    }
-  }
-
-  #save(node: DataNode): number {
-    node.pk ??= this.options.store.addNode({
-      type: "data",
-      uuid: node.uuid,
-      kind: node.kind,
-      value: node.value,
-      ctime: Date.now(),
-    });
-    return node.pk;
   }
 
   #uniqueName(base: string): string {
@@ -513,83 +420,19 @@ export class RunController implements FlowScope {
   }
 
   #moveTask(task: TaskRun, state: TaskState, error?: unknown): void {
-    const at = Date.now();
-    const previous = task.moveTo(state, at);
-    // built field by field: this runs several times per task, and spreads allocate
-    const update: { -readonly [K in keyof ProcessUpdate]: ProcessUpdate[K] } = { state };
-    const event: Mutable<EngineEventOf<"task.state">> = {
-      type: "task.state",
-      run: this.uuid,
-      at,
-      taskId: task.id,
-      name: task.name,
-      state,
-      previous,
-      attempt: task.attempt,
-    };
-    if (state === "RUNNING") update.startedAt = at;
-    else update.endedAt = at;
-    if (error !== undefined) update.error = event.error = serialiseError(error);
-    if (task.pid !== undefined) event.pid = task.pid;
-    this.options.store.updateProcess(task.pk, update);
-    this.#events.next(event);
+    this.#record.moveTask(task, state, error);
   }
 
   #moveRun(state: RunState, error?: unknown): void {
     const previous = this.state;
-    if (!canMoveRun(previous, state))
+    if (!canMoveRun(previous, state)) {
       throw new Error(`Run ${this.name}: no move from ${previous} to ${state}`);
+    }
     this.state = state;
-    const data = error !== undefined ? serialiseError(error) : undefined;
-    const at = Date.now();
-    this.options.store.updateProcess(this.pk, {
-      state,
-      ...(state === "RUNNING" ? { startedAt: at } : {}),
-      ...(isTerminalRun(state) ? { endedAt: at, exitCode: this.exitCode ?? 0 } : {}),
-      ...(data !== undefined ? { error: data } : {}),
-    });
-    this.#emit("run.state", {
-      runPk: this.pk,
-      name: this.name,
-      state,
-      previous,
-      ...(isTerminalRun(state) ? { exitCode: this.exitCode ?? 0 } : {}),
-      ...(data !== undefined ? { error: data } : {}),
-    });
+    this.#record.moveRun(previous, state, this.exitCode, error);
   }
 
   #report(step: string, message: string, level: ReportLine["level"] = "REPORT"): void {
-    const line = reportLine(this.pk, step, message, level);
-    this.reports.push(line);
-    this.options.store.addReport(this.pk, line);
-    this.options.log?.(line);
-    this.#events.next({ type: "report", run: this.uuid, at: line.at, line });
+    this.#record.report(step, message, level);
   }
-
-  #emit<K extends keyof EngineEvents>(type: K, payload: EngineEvents[K], at = Date.now()): void {
-    this.#events.next({ type, run: this.uuid, at, ...payload } as EngineEvent);
-  }
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const attributeCache = new WeakMap<TaskDefinition, Readonly<Record<string, unknown>>>();
-
-/** The attributes every call of a task shares, made once per task definition. */
-function taskAttributes(definition: TaskDefinition): Readonly<Record<string, unknown>> {
-  let attributes = attributeCache.get(definition);
-  if (attributes === undefined) {
-    attributes = Object.freeze(describeDefinition(definition));
-    attributeCache.set(definition, attributes);
-  }
-  return attributes;
-}
-
-function describeDefinition(definition: TaskDefinition): Record<string, unknown> {
-  return {
-    function: definition.fn.name,
-    ...(definition.outputs !== undefined ? { outputs: definition.outputs } : {}),
-    ...(definition.timeoutMs !== undefined ? { timeout: definition.timeoutMs } : {}),
-    ...(definition.retries > 0 ? { retries: definition.retries } : {}),
-  };
 }

@@ -20,7 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE nodes (
         pk INTEGER PRIMARY KEY,
         uuid TEXT NOT NULL UNIQUE,
-        type TEXT NOT NULL CHECK (type IN ('data', 'task', 'run')),
+        type TEXT NOT NULL,
         kind TEXT,
         name TEXT,
         state TEXT,
@@ -38,7 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE links (
         from_pk INTEGER NOT NULL REFERENCES nodes (pk),
         to_pk INTEGER NOT NULL REFERENCES nodes (pk),
-        type TEXT NOT NULL CHECK (type IN ('INPUT', 'CREATE', 'CALL', 'RETURN')),
+        type TEXT NOT NULL,
         label TEXT NOT NULL
       );
       CREATE INDEX links_from ON links (from_pk, type);

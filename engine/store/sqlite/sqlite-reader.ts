@@ -25,7 +25,11 @@ export class SqliteReader implements ProvenanceReader {
     this.statements = new StatementCache(db);
   }
 
+  /** Called before every read; a writer hands its queued rows to SQLite here. */
+  protected beforeRead(): void {}
+
   node(key: number | string): NodeRow | undefined {
+    this.beforeRead();
     const column = typeof key === "number" ? "pk" : "uuid";
     return this.statements
       .get<[number | string], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes WHERE ${column} = ?`)
@@ -33,6 +37,7 @@ export class SqliteReader implements ProvenanceReader {
   }
 
   links(filter: LinkFilter): LinkRecord[] {
+    this.beforeRead();
     const where = new Conditions()
       .add("from_pk = ?", filter.from)
       .add("to_pk = ?", filter.to)
@@ -43,6 +48,7 @@ export class SqliteReader implements ProvenanceReader {
   }
 
   reports(runPk: number): ReportLine[] {
+    this.beforeRead();
     return this.statements
       .get<[number], ReportLine>(
         "SELECT at, level, run_pk AS runPk, step, message, text FROM reports WHERE run_pk = ? ORDER BY rowid",
@@ -51,6 +57,7 @@ export class SqliteReader implements ProvenanceReader {
   }
 
   runs(filter: RunFilter): NodeRow[] {
+    this.beforeRead();
     const states = filter.states ?? [];
     const where = new Conditions()
       .add("type = 'run'")
@@ -67,6 +74,7 @@ export class SqliteReader implements ProvenanceReader {
   }
 
   tasks(runPk: number): NodeRow[] {
+    this.beforeRead();
     return this.statements
       .get<[number], NodeRow>(
         `SELECT ${NODE_COLUMNS} FROM nodes WHERE pk IN
@@ -76,6 +84,7 @@ export class SqliteReader implements ProvenanceReader {
   }
 
   taskCount(runPk: number): number {
+    this.beforeRead();
     return this.statements
       .get<[number], number>("SELECT count(*) FROM links WHERE from_pk = ? AND type = 'CALL'")
       .pluck()
@@ -83,6 +92,7 @@ export class SqliteReader implements ProvenanceReader {
   }
 
   findFinishedTask(cacheKey: string): NodeRow | undefined {
+    this.beforeRead();
     return this.statements
       .get<[string], NodeRow>(
         `SELECT ${NODE_COLUMNS} FROM nodes
@@ -92,14 +102,17 @@ export class SqliteReader implements ProvenanceReader {
   }
 
   allNodes(): NodeRow[] {
+    this.beforeRead();
     return this.statements.get<[], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes ORDER BY pk`).all();
   }
 
   allLinks(): LinkRecord[] {
+    this.beforeRead();
     return this.statements.get<[], LinkRecord>(`SELECT ${LINK_COLUMNS} FROM links ORDER BY rowid`).all();
   }
 
   counts(): StoreCounts {
+    this.beforeRead();
     return this.statements
       .get<[], StoreCounts>(
         `SELECT (SELECT count(*) FROM nodes) AS nodes, (SELECT count(*) FROM links) AS links,

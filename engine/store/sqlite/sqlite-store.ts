@@ -1,7 +1,8 @@
 /**
- * The provenance store over one SQLite file (or `:memory:`). Writes are synchronous, grouped
- * into one transaction per event-loop turn, and get their pk from `lastInsertRowid`; reads see
- * them at once. Opening a file marks KILLED the runs whose process died.
+ * The provenance store over one SQLite file (or `:memory:`). Writes are synchronous and grouped
+ * into one transaction per event-loop turn; rows wait in memory until the turn commits (or
+ * something reads), so a task's state changes fold into its one INSERT. Opening a file marks
+ * KILLED the runs whose process died.
  */
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
@@ -12,6 +13,7 @@ import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { openDatabase } from "./open-database.js";
 import { currentOwner, killOrphanedRuns } from "./orphaned-runs.js";
+import { PendingWrites, type PendingNode } from "./pending-writes.js";
 import { SqliteReader } from "./sqlite-reader.js";
 import { WriteGroup } from "./write-group.js";
 
@@ -24,89 +26,56 @@ const UPDATE_FIELDS = ["state", "exit_code", "started_at", "ended_at", "attribut
 export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** The runs marked KILLED when this store opened, because their process had died. */
   readonly killedOnOpen: readonly number[];
+  readonly #pending: PendingWrites;
   readonly #group: WriteGroup;
-  readonly #insertData: Database.Statement<[string, string, string, number, number]>;
-  readonly #insertProcess: Database.Statement<
-    [string, string, string | null, string, string, number, number, string, string | null]
-  >;
-  readonly #insertLink: Database.Statement<[number, number, string, string]>;
-  readonly #insertReport: Database.Statement<[number, number, string, string, string, string]>;
   readonly #updates: (Database.Statement | undefined)[] = [];
 
   /** Opens (creating when missing) the store in `file`; `:memory:` keeps it in memory. */
   constructor(readonly file = ":memory:") {
     super(openDatabase(file));
     this.killedOnOpen = file === ":memory:" ? [] : killOrphanedRuns(this.db);
-    this.#group = new WriteGroup(this.db);
-    this.#insertData = this.db.prepare(
-      "INSERT INTO nodes (uuid, type, kind, value, ctime, mtime) VALUES (?, 'data', ?, ?, ?, ?)",
-    );
-    this.#insertProcess = this.db.prepare(
-      `INSERT INTO nodes (uuid, type, kind, name, state, ctime, mtime, attributes, cache_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#insertLink = this.db.prepare(
-      "INSERT INTO links (from_pk, to_pk, type, label) VALUES (?, ?, ?, ?)",
-    );
-    this.#insertReport = this.db.prepare(
-      "INSERT INTO reports (run_pk, at, level, step, message, text) VALUES (?, ?, ?, ?, ?, ?)",
-    );
+    this.#pending = new PendingWrites(this.db);
+    this.#group = new WriteGroup(this.db, this.#pending);
     if (file !== ":memory:") flushOnExit(this);
   }
 
   addNode(node: NodeRecord): number {
     this.#group.enter();
+    const pending = this.#pending;
     if (node.type === "data") {
       const value = canonicalJson(node.value);
-      return this.#insertData.run(node.uuid, node.kind, value, node.ctime, node.ctime)
-        .lastInsertRowid as number;
+      return pending.addNode(node.uuid, "data", node.kind, null, null, node.ctime, value, null, null).pk;
     }
     const attributes =
       node.type === "run" ? { ...node.attributes, owner: currentOwner() } : node.attributes;
     const kind = node.type === "task" ? node.kind : null;
-    return this.#insertProcess.run(
-      node.uuid,
-      node.type,
-      kind,
-      node.name,
-      node.state,
-      node.ctime,
-      node.ctime,
-      canonicalJson(attributes),
-      cacheKeyOf(attributes) ?? null,
-    ).lastInsertRowid as number;
+    const cacheKey = cacheKeyOf(attributes) ?? null;
+    return pending.addNode(node.uuid, node.type, kind, node.name, node.state, node.ctime, null, attributes, cacheKey).pk; // prettier-ignore
   }
 
   updateProcess(pk: number, update: ProcessUpdate): void {
     this.#group.enter();
-    const values: unknown[] = [Date.now()];
-    let mask = 0;
-    const set = (bit: number, value: unknown): void => {
-      mask |= 1 << bit;
-      values.push(value);
-    };
-    if (update.state !== undefined) set(0, update.state);
-    if (update.exitCode !== undefined) set(1, update.exitCode);
-    if (update.startedAt !== undefined) set(2, update.startedAt);
-    if (update.endedAt !== undefined) set(3, update.endedAt);
     const patch =
       update.error !== undefined ? { ...update.attributes, error: update.error } : update.attributes;
-    if (patch !== undefined) {
-      set(4, canonicalJson({ ...this.#attributes(pk), ...patch }));
-      if ("cacheKey" in patch) set(5, cacheKeyOf(patch) ?? null);
-    }
-    values.push(pk);
-    if (this.#update(mask).run(...values).changes === 0) throw new NodeNotFoundError(pk);
+    const queued = this.#pending.node(pk);
+    if (queued !== undefined) this.#updateQueued(queued, update, patch);
+    else this.#updateStored(pk, update, patch);
   }
 
   addLink(link: LinkRecord): void {
     this.#group.enter();
-    this.#insertLink.run(link.from, link.to, link.type, link.label);
+    // pks are dense from 1, so this range is exactly the nodes that exist.
+    const next = this.#pending.nextPk();
+    for (const pk of [link.from, link.to]) {
+      if (!(pk >= 1 && pk < next)) throw new NodeNotFoundError(pk);
+    }
+    this.#pending.addLink(link.from, link.to, link.type, link.label);
   }
 
   addReport(runPk: number, line: ReportLine): void {
     this.#group.enter();
-    this.#insertReport.run(runPk, line.at, line.level, line.step, line.message, line.text);
+    if (!(runPk >= 1 && runPk < this.#pending.nextPk())) throw new NodeNotFoundError(runPk);
+    this.#pending.addReport(runPk, line.at, line.level, line.step, line.message, line.text);
   }
 
   flush(): void {
@@ -116,52 +85,43 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** Runs `fn` in one transaction (after committing pending writes): all of it or nothing. */
   transaction<T>(fn: () => T): T {
     this.flush();
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db
+        .transaction(() => {
+          const result = fn();
+          this.#pending.drain();
+          return result;
+        })
+        .immediate();
+    } finally {
+      this.#pending.reset();
+    }
   }
 
   /** Inserts a node with every column as given (an archive import); returns its pk. */
   insertNode(row: NodeInsert): number {
     this.#group.enter();
-    return this.statements
-      .get<unknown[]>(
-        `INSERT INTO nodes (uuid, type, kind, name, state, exit_code, ctime, mtime, started_at,
-           ended_at, value, attributes, cache_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        row.uuid,
-        row.type,
-        row.kind,
-        row.name,
-        row.state,
-        row.exitCode,
-        row.ctime,
-        row.mtime,
-        row.startedAt,
-        row.endedAt,
-        row.value,
-        row.attributes,
-        row.cacheKey,
-      ).lastInsertRowid as number;
+    const node = this.#pending.addNode(row.uuid, row.type, row.kind, row.name, row.state, row.ctime, row.value, row.attributes, row.cacheKey); // prettier-ignore
+    node.exitCode = row.exitCode;
+    node.mtime = row.mtime;
+    node.startedAt = row.startedAt;
+    node.endedAt = row.endedAt;
+    return node.pk;
   }
 
   /** Whether this very link is stored. */
   hasLink(link: LinkRecord): boolean {
-    return (
-      this.statements
-        .get<[number, number, string, string]>(
-          "SELECT 1 FROM links WHERE to_pk = ? AND from_pk = ? AND type = ? AND label = ?",
-        )
-        .get(link.to, link.from, link.type, link.label) !== undefined
-    );
+    this.beforeRead();
+    const sql = "SELECT 1 FROM links WHERE to_pk = ? AND from_pk = ? AND type = ? AND label = ?";
+    const found = this.statements.get<[number, number, string, string]>(sql);
+    return found.get(link.to, link.from, link.type, link.label) !== undefined;
   }
 
   /** Whether this very report line of the run is stored. */
   hasReport(runPk: number, line: Pick<ReportLine, "at" | "text">): boolean {
-    return (
-      this.statements
-        .get<[number, number, string]>("SELECT 1 FROM reports WHERE run_pk = ? AND at = ? AND text = ?")
-        .get(runPk, line.at, line.text) !== undefined
-    );
+    this.beforeRead();
+    const sql = "SELECT 1 FROM reports WHERE run_pk = ? AND at = ? AND text = ?";
+    return this.statements.get<[number, number, string]>(sql).get(runPk, line.at, line.text) !== undefined;
   }
 
   /** Commits, then folds the write-ahead log into the file (so its size is the store's). */
@@ -178,12 +138,54 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     this.db.close();
   }
 
-  #attributes(pk: number): Record<string, unknown> {
-    const text = this.statements
-      .get<[number], string | null>("SELECT attributes FROM nodes WHERE pk = ?")
-      .pluck()
-      .get(pk);
-    return typeof text === "string" ? (parseCanonicalJson(text) as Record<string, unknown>) : {};
+  protected override beforeRead(): void {
+    this.#pending.drain();
+  }
+
+  #updateQueued(
+    row: PendingNode,
+    update: ProcessUpdate,
+    patch: Readonly<Record<string, unknown>> | undefined,
+  ): void {
+    if (row.type === "data") throw new NodeNotFoundError(row.pk);
+    row.mtime = Date.now();
+    if (update.state !== undefined) row.state = update.state;
+    if (update.exitCode !== undefined) row.exitCode = update.exitCode;
+    if (update.startedAt !== undefined) row.startedAt = update.startedAt;
+    if (update.endedAt !== undefined) row.endedAt = update.endedAt;
+    if (patch === undefined) return;
+    const current = typeof row.attributes === "string" ? parseAttributes(row.attributes) : row.attributes;
+    row.attributes = { ...current, ...patch };
+    if ("cacheKey" in patch) row.cacheKey = cacheKeyOf(patch) ?? null;
+  }
+
+  #updateStored(
+    pk: number,
+    update: ProcessUpdate,
+    patch: Readonly<Record<string, unknown>> | undefined,
+  ): void {
+    const values: unknown[] = [Date.now()];
+    let mask = 0;
+    const set = (bit: number, value: unknown): void => {
+      mask |= 1 << bit;
+      values.push(value);
+    };
+    if (update.state !== undefined) set(0, update.state);
+    if (update.exitCode !== undefined) set(1, update.exitCode);
+    if (update.startedAt !== undefined) set(2, update.startedAt);
+    if (update.endedAt !== undefined) set(3, update.endedAt);
+    if (patch !== undefined) {
+      set(4, canonicalJson({ ...this.#storedAttributes(pk), ...patch }));
+      if ("cacheKey" in patch) set(5, cacheKeyOf(patch) ?? null);
+    }
+    values.push(pk);
+    if (this.#update(mask).run(...values).changes === 0) throw new NodeNotFoundError(pk);
+  }
+
+  #storedAttributes(pk: number): Record<string, unknown> {
+    const sql = "SELECT attributes FROM nodes WHERE pk = ?";
+    const text = this.statements.get<[number], string | null>(sql).pluck().get(pk);
+    return typeof text === "string" ? parseAttributes(text) : {};
   }
 
   /** The UPDATE of the fields in `mask` (bits in {@link UPDATE_FIELDS} order), prepared once. */
@@ -197,6 +199,10 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     }
     return statement;
   }
+}
+
+function parseAttributes(text: string): Record<string, unknown> {
+  return parseCanonicalJson(text) as Record<string, unknown>;
 }
 
 function cacheKeyOf(attributes: Readonly<Record<string, unknown>>): string | undefined {

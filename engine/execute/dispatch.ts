@@ -1,0 +1,44 @@
+/** Starts one attempt of a task on its executor: the job pool, or the event loop. */
+import type { FlowScope, RunningTask } from "../author/flow-context.js";
+import type { TaskDefinition } from "../author/task-definition.js";
+import type { JobExecutor } from "./executor.js";
+import { callInProcess } from "./in-process.js";
+
+/** What an attempt needs of its task. */
+export interface AttemptTask extends RunningTask {
+  readonly definition: TaskDefinition;
+  pid: number | undefined;
+  stop(reason: Error): void;
+}
+
+/**
+ * Runs the task's function with the arguments and calls `settle` once, with the value or the
+ * error. A synchronous in-process function settles before this returns, without a microtask.
+ */
+export function startAttempt(
+  task: AttemptTask,
+  args: readonly unknown[],
+  scope: FlowScope,
+  jobs: () => JobExecutor,
+  settle: (ok: boolean, value: unknown) => void,
+): void {
+  const definition = task.definition;
+  const ok = (value: unknown) => settle(true, value);
+  const failed = (error: unknown) => settle(false, error);
+  if (definition.kind === "job") {
+    jobs()
+      .run({
+        taskName: task.name,
+        source: definition.source ?? "",
+        args,
+        signal: task.signal,
+        onStart: (pid) => (task.pid = pid),
+        ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
+      })
+      .then(ok, failed);
+    return;
+  }
+  const outcome = callInProcess(definition.fn, args, scope, task, definition.timeoutMs);
+  if (outcome.sync) settle(outcome.ok, outcome.value);
+  else outcome.promise.then(ok, failed);
+}

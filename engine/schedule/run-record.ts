@@ -1,0 +1,231 @@
+/**
+ * What a run writes down: nodes and links in the provenance store, report lines, and the
+ * events on `events$`. The controller decides; the record keeps every trace of it consistent.
+ */
+import { randomUUID } from "node:crypto";
+import { Subject, type Observable } from "rxjs";
+import { toDataNode, type DataNode } from "../model/data-node.js";
+import { serialiseError } from "../model/error-serialisation.js";
+import type { EngineEvent, EngineEventOf, ReportLine } from "../model/events.js";
+import { isTerminalRun, type RunState, type TaskState } from "../model/states.js";
+import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
+import type { TaskDefinition } from "../author/task-definition.js";
+import { parameterName } from "./task-inputs.js";
+import type { TaskRun } from "./task-run.js";
+import { reportLine } from "./report-line.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The store, reports and events of one run. */
+export class RunRecord {
+  readonly uuid = randomUUID();
+  readonly pk: number;
+  readonly reports: ReportLine[] = [];
+  readonly #events = new Subject<EngineEvent>();
+  readonly events$: Observable<EngineEvent> = this.#events.asObservable();
+
+  constructor(
+    readonly name: string,
+    private readonly store: ProvenanceStore,
+    private readonly log: ((line: ReportLine) => void) | undefined,
+    attributes: Readonly<Record<string, unknown>>,
+    inputs: ReadonlyMap<string, DataNode>,
+    ctime: number,
+  ) {
+    this.pk = store.addNode({
+      type: "run",
+      uuid: this.uuid,
+      name,
+      state: "CREATED",
+      ctime,
+      attributes,
+    });
+    for (const [label, node] of inputs) {
+      store.addLink({ from: this.save(node), to: this.pk, type: "INPUT", label });
+    }
+  }
+
+  /** Stores a data node once; returns its pk. */
+  save(node: DataNode): number {
+    node.pk ??= this.store.addNode({
+      type: "data",
+      uuid: node.uuid,
+      kind: node.kind,
+      value: node.value,
+      ctime: Date.now(),
+    });
+    return node.pk;
+  }
+
+  /** Stores a new task node called by the run; returns its pk. */
+  addTask(definition: TaskDefinition, name: string, ctime: number): number {
+    const pk = this.store.addNode({
+      type: "task",
+      uuid: randomUUID(),
+      name,
+      kind: definition.kind,
+      state: "PLANNED",
+      ctime,
+      attributes: taskAttributes(definition),
+    });
+    this.store.addLink({ from: this.pk, to: pk, type: "CALL", label: name });
+    return pk;
+  }
+
+  /** Announces a task that was just created. */
+  taskCreated(task: TaskRun): void {
+    this.#events.next({
+      type: "task.created",
+      run: this.uuid,
+      at: task.createdAt,
+      task: {
+        id: task.id,
+        pk: task.pk,
+        name: task.name,
+        kind: task.definition.kind,
+        sources: task.sources,
+      },
+    });
+  }
+
+  /** Adds attributes to a task or run node. */
+  annotate(pk: number, attributes: Readonly<Record<string, unknown>>): void {
+    this.store.updateProcess(pk, { attributes });
+  }
+
+  /** Moves a task to a state, in the store and on `events$`. */
+  moveTask(task: TaskRun, state: TaskState, error?: unknown): void {
+    const at = Date.now();
+    const previous = task.moveTo(state, at);
+    // built field by field: this runs several times per task, and spreads allocate
+    const update: Mutable<ProcessUpdate> = { state };
+    const event: Mutable<EngineEventOf<"task.state">> = {
+      type: "task.state",
+      run: this.uuid,
+      at,
+      taskId: task.id,
+      name: task.name,
+      state,
+      previous,
+      attempt: task.attempt,
+    };
+    if (state === "RUNNING") update.startedAt = at;
+    else update.endedAt = at;
+    if (error !== undefined) update.error = event.error = serialiseError(error);
+    if (task.pid !== undefined) event.pid = task.pid;
+    this.store.updateProcess(task.pk, update);
+    this.#events.next(event);
+  }
+
+  /** Announces another attempt of a task that failed. */
+  retry(task: TaskRun, error: unknown): void {
+    this.#events.next({
+      type: "task.retry",
+      run: this.uuid,
+      at: Date.now(),
+      taskId: task.id,
+      name: task.name,
+      attempt: task.attempt,
+      error: serialiseError(error),
+    });
+  }
+
+  /** Records the run's move from one state to another. */
+  moveRun(
+    previous: RunState,
+    state: RunState,
+    exitCode: number | undefined,
+    error?: unknown,
+  ): void {
+    const at = Date.now();
+    const terminal = isTerminalRun(state);
+    const update: Mutable<ProcessUpdate> = { state };
+    const event: Mutable<EngineEventOf<"run.state">> = {
+      type: "run.state",
+      run: this.uuid,
+      at,
+      runPk: this.pk,
+      name: this.name,
+      state,
+      previous,
+    };
+    if (state === "RUNNING") update.startedAt = at;
+    if (terminal) {
+      update.endedAt = at;
+      update.exitCode = event.exitCode = exitCode ?? 0;
+    }
+    if (error !== undefined) update.error = event.error = serialiseError(error);
+    this.store.updateProcess(this.pk, update);
+    this.#events.next(event);
+  }
+
+  /** Writes a report line: to the store, the log, and `events$`. */
+  report(step: string, message: string, level: ReportLine["level"] = "REPORT"): void {
+    const line = reportLine(this.pk, step, message, level);
+    this.reports.push(line);
+    this.store.addReport(this.pk, line);
+    this.log?.(line);
+    this.#events.next({ type: "report", run: this.uuid, at: line.at, line });
+  }
+
+  /** Links what a task received: outputs of other tasks, data nodes, and plain values. */
+  linkInputs(task: TaskRun, args: readonly unknown[], tasks: readonly TaskRun[]): void {
+    for (const source of task.sources) {
+      const pk =
+        source.from === "data"
+          ? source.pk
+          : this.save((tasks[source.task] as TaskRun).outputNode(source.socket));
+      this.store.addLink({ from: pk, to: task.pk, type: "INPUT", label: source.path });
+    }
+    for (let i = 0; i < args.length; i++) {
+      const label = parameterName(task.definition.parameters, i);
+      const fromFutures = task.sources.some(
+        (s) => s.path === label || s.path.startsWith(`${label}.`) || s.path.startsWith(`${label}[`),
+      );
+      if (fromFutures) continue;
+      this.store.addLink({
+        from: this.save(toDataNode(args[i])),
+        to: task.pk,
+        type: "INPUT",
+        label,
+      });
+    }
+  }
+
+  /** Links a task to the data it created. */
+  linkOutputs(task: TaskRun, nodes: ReadonlyMap<string, DataNode>): void {
+    for (const [label, node] of nodes) {
+      this.store.addLink({ from: task.pk, to: this.save(node), type: "CREATE", label });
+    }
+  }
+
+  /** Links the run to the results it returned. */
+  linkResults(results: Readonly<Record<string, DataNode>>): void {
+    for (const [label, node] of Object.entries(results)) {
+      this.store.addLink({ from: this.pk, to: this.save(node), type: "RETURN", label });
+    }
+  }
+
+  /** Makes the record durable and completes `events$`. */
+  close(): void {
+    this.store.flush();
+    this.#events.complete();
+  }
+}
+
+const attributeCache = new WeakMap<TaskDefinition, Readonly<Record<string, unknown>>>();
+
+/** The attributes every call of a task shares, made once per task definition. */
+function taskAttributes(definition: TaskDefinition): Readonly<Record<string, unknown>> {
+  let attributes = attributeCache.get(definition);
+  if (attributes === undefined) {
+    attributes = Object.freeze({
+      function: definition.fn.name,
+      ...(definition.outputs !== undefined ? { outputs: definition.outputs } : {}),
+      ...(definition.timeoutMs !== undefined ? { timeout: definition.timeoutMs } : {}),
+      ...(definition.retries > 0 ? { retries: definition.retries } : {}),
+    });
+    attributeCache.set(definition, attributes);
+  }
+  return attributes;
+}

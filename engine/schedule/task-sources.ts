@@ -1,0 +1,50 @@
+/** Where a new task's inputs come from: tasks of the same run, or stored data. */
+import { FlowContextError } from "../model/errors.js";
+import * as messages from "../model/messages.js";
+import type { DataNode } from "../model/data-node.js";
+import type { InputSource } from "../model/events.js";
+import type { TaskDefinition } from "../author/task-definition.js";
+import { scanArguments } from "./task-inputs.js";
+import { TaskRun } from "./task-run.js";
+
+/** A new task's input sources, the tasks it waits for, and whether it has futures at all. */
+export interface TaskSources {
+  readonly sources: InputSource[];
+  readonly producers: TaskRun[];
+  readonly hasFutures: boolean;
+}
+
+/**
+ * Finds the sources of a call's arguments. A future of this run is an edge; a data node, or a
+ * finished future of another run, is stored data; an unfinished future of another run cannot
+ * be waited for here and is refused.
+ */
+export function findSources(
+  definition: TaskDefinition,
+  args: readonly unknown[],
+  tasks: readonly TaskRun[],
+  save: (node: DataNode) => number,
+): TaskSources {
+  const sources: InputSource[] = [];
+  const producers: TaskRun[] = [];
+  const hasFutures = scanArguments(args, definition.parameters, (found) => {
+    if (found.kind === "data") {
+      sources.push({ from: "data", pk: save(found.node), path: found.path });
+      return;
+    }
+    const producer = found.socket.task;
+    const socket = found.socket.name;
+    if (producer instanceof TaskRun && tasks[producer.id] === producer) {
+      sources.push({ from: "task", task: producer.id, socket, path: found.path });
+      producers.push(producer);
+    } else if (producer.state === "FINISHED") {
+      sources.push({ from: "data", pk: save(producer.outputNode(socket)), path: found.path });
+    } else {
+      throw new FlowContextError(
+        definition.name,
+        messages.foreignFuture(definition.name, found.path, producer.name),
+      );
+    }
+  });
+  return { sources, producers, hasFutures };
+}

@@ -1,0 +1,48 @@
+/**
+ * Inserts many rows with few statement calls: a call into SQLite costs more than a row, so rows
+ * go in by 64 (then 8, then 1) per `INSERT … VALUES (…), (…)`.
+ */
+import type Database from "better-sqlite3";
+
+const CHUNKS = [64, 8, 1] as const;
+
+/** A multi-row INSERT into one table's columns. */
+export class BulkInsert {
+  readonly #statements = new Map<number, Database.Statement<unknown[]>>();
+  readonly #buffers = new Map<number, unknown[]>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly table: string,
+    private readonly columns: readonly string[],
+  ) {}
+
+  /** Inserts the rows whose values lie one after another in `values`. */
+  run(values: readonly unknown[]): void {
+    const width = this.columns.length;
+    const rows = values.length / width;
+    let row = 0;
+    for (const size of CHUNKS) {
+      const statement = rows - row >= size ? this.#statement(size) : undefined;
+      if (statement === undefined) continue;
+      const buffer = this.#buffers.get(size) as unknown[];
+      for (; rows - row >= size; row += size) {
+        const start = row * width;
+        for (let i = 0; i < buffer.length; i++) buffer[i] = values[start + i];
+        statement.run(buffer);
+      }
+    }
+  }
+
+  #statement(size: number): Database.Statement<unknown[]> {
+    let statement = this.#statements.get(size);
+    if (statement === undefined) {
+      const row = `(${this.columns.map(() => "?").join(", ")})`;
+      const sql = `INSERT INTO ${this.table} (${this.columns.join(", ")}) VALUES ${Array(size).fill(row).join(", ")}`;
+      statement = this.db.prepare<unknown[]>(sql);
+      this.#statements.set(size, statement);
+      this.#buffers.set(size, new Array<unknown>(size * this.columns.length));
+    }
+    return statement;
+  }
+}

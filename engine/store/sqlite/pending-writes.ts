@@ -1,0 +1,138 @@
+/**
+ * The rows written in the open transaction but not yet handed to SQLite. Holding them lets a
+ * task's later state changes land on its row before it is inserted (one INSERT, no UPDATEs),
+ * and lets rows go in many per statement. pks are handed out here: the transaction holds the
+ * write lock, so nobody else can take `max(pk) + 1` meanwhile, and pks stay dense.
+ */
+import type Database from "better-sqlite3";
+import { canonicalJson } from "../canonical-json.js";
+import { BulkInsert } from "./bulk-insert.js";
+
+/** A node row waiting to be inserted; attributes stay an object so merges are cheap. */
+export class PendingNode {
+  exitCode: number | null = null;
+  mtime: number;
+  startedAt: number | null = null;
+  endedAt: number | null = null;
+
+  // A class with fixed fields, not object spreads: tens of thousands are made per second.
+  constructor(
+    readonly pk: number,
+    readonly uuid: string,
+    readonly type: "data" | "task" | "run",
+    readonly kind: string | null,
+    readonly name: string | null,
+    public state: string | null,
+    readonly ctime: number,
+    readonly value: string | null,
+    public attributes: Readonly<Record<string, unknown>> | string | null,
+    public cacheKey: string | null,
+  ) {
+    this.mtime = ctime;
+  }
+}
+
+/** What a new node row is made of (the rest starts empty). */
+export type NewNode = ConstructorParameters<typeof PendingNode> extends [number, ...infer Rest] ? Rest : never;
+
+const PROCESS_COLUMNS = [
+  "pk", "uuid", "type", "kind", "name", "state", "exit_code", "ctime", "mtime", "started_at",
+  "ended_at", "attributes", "cache_key",
+] as const; // prettier-ignore
+
+/** Data rows bind only what they have: each bound value costs as much as a column written. */
+const DATA_COLUMNS = ["pk", "uuid", "type", "kind", "ctime", "mtime", "value"] as const;
+
+/** Past this many pending rows they are handed to SQLite, to bound memory (~20 MB). */
+const MAX_PENDING = 100_000;
+
+/** Rows of the open transaction, in the order they were written. */
+export class PendingWrites {
+  readonly #nodes: PendingNode[] = [];
+  readonly #links: unknown[] = [];
+  readonly #reports: unknown[] = [];
+  /** The pk the next node gets; undefined until the transaction's first node. */
+  #nextPk: number | undefined;
+  readonly #dataInsert: BulkInsert;
+  readonly #processInsert: BulkInsert;
+  readonly #linkInsert: BulkInsert;
+  readonly #reportInsert: BulkInsert;
+  readonly #maxPk: Database.Statement<[], number>;
+
+  constructor(db: Database.Database) {
+    this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS);
+    this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS);
+    this.#linkInsert = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
+    this.#reportInsert = new BulkInsert(db, "reports", ["run_pk", "at", "level", "step", "message", "text"]);
+    this.#maxPk = db.prepare<[], number>("SELECT coalesce(max(pk), 0) FROM nodes").pluck();
+  }
+
+  /** Queues a node and returns it, with the pk it will have. */
+  addNode(...row: NewNode): PendingNode {
+    const pk = this.nextPk();
+    this.#nextPk = pk + 1;
+    const node = new PendingNode(pk, ...row);
+    this.#nodes.push(node);
+    this.#bound();
+    return node;
+  }
+
+  /** The pk the next node will get. */
+  nextPk(): number {
+    return (this.#nextPk ??= this.#maxPk.get() as number + 1);
+  }
+
+  /** The queued row of this pk, while it is still queued. */
+  node(pk: number): PendingNode | undefined {
+    const first = this.#nodes[0];
+    return first === undefined ? undefined : this.#nodes[pk - first.pk];
+  }
+
+  /** Queues a link. */
+  addLink(from: number, to: number, type: string, label: string): void {
+    this.#links.push(from, to, type, label);
+    this.#bound();
+  }
+
+  /** Queues a report line. */
+  addReport(...values: [number, number, string, string, string, string]): void {
+    this.#reports.push(...values);
+    this.#bound();
+  }
+
+  /** Hands every queued row to SQLite (inside the open transaction). */
+  drain(): void {
+    if (this.#nodes.length > 0) {
+      const data: unknown[] = [];
+      const processes: unknown[] = [];
+      for (const n of this.#nodes) {
+        if (n.type === "data") {
+          data.push(n.pk, n.uuid, n.type, n.kind, n.ctime, n.mtime, n.value);
+          continue;
+        }
+        const attributes = typeof n.attributes === "object" && n.attributes !== null ? canonicalJson(n.attributes) : n.attributes;
+        processes.push(n.pk, n.uuid, n.type, n.kind, n.name, n.state, n.exitCode, n.ctime, n.mtime, n.startedAt, n.endedAt, attributes, n.cacheKey); // prettier-ignore
+      }
+      this.#nodes.length = 0;
+      this.#dataInsert.run(data);
+      this.#processInsert.run(processes);
+    }
+    // Links and reports after nodes: their foreign keys need the nodes in.
+    if (this.#links.length > 0) this.#linkInsert.run(this.#links.splice(0));
+    if (this.#reports.length > 0) this.#reportInsert.run(this.#reports.splice(0));
+  }
+
+  /** Forgets everything: the transaction ended (committed after a drain, or rolled back). */
+  reset(): void {
+    this.#nodes.length = 0;
+    this.#links.length = 0;
+    this.#reports.length = 0;
+    this.#nextPk = undefined;
+  }
+
+  #bound(): void {
+    if (this.#nodes.length + this.#links.length / 4 + this.#reports.length / 6 >= MAX_PENDING) {
+      this.drain();
+    }
+  }
+}
