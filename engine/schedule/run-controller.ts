@@ -29,7 +29,7 @@ import { resolveArguments } from "./task-inputs.js";
 import { findSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
 import { RunRecord } from "./run-record.js";
-import { ReadyQueue } from "./ready-queue.js";
+import { Dispatcher } from "./dispatcher.js";
 import { nameList } from "./report-line.js";
 import { collectResults, type ResultsOutcome } from "./run-results.js";
 
@@ -63,12 +63,7 @@ export class RunController implements FlowScope {
   readonly done: Promise<RunOutcome>;
   readonly #record: RunRecord;
   readonly #names = new Map<string, number>();
-  readonly #readyLocal = new ReadyQueue();
-  readonly #readyJobs = new ReadyQueue();
-  #drainScheduled = false;
-  #draining = false;
-  #running = 0;
-  #runningJobs = 0;
+  readonly #dispatcher: Dispatcher;
   #unfinished = 0;
   #flowReturned = false;
   #returned: unknown = undefined;
@@ -91,6 +86,14 @@ export class RunController implements FlowScope {
       inputs,
       this.createdAt,
     );
+    this.#dispatcher = new Dispatcher(options.maxConcurrency, options.jobs, {
+      announce: (batch) =>
+        this.#report(
+          "continue_workgraph",
+          `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
+        ),
+      begin: (task) => this.#begin(task),
+    });
   }
 
   get uuid(): string {
@@ -184,42 +187,8 @@ export class RunController implements FlowScope {
       producer.dependents.push(task);
     }
     if (blockedBy !== undefined) this.#skip(task, blockedBy);
-    else if (task.waitingOn === 0) this.#enqueue(task);
+    else if (task.waitingOn === 0) this.#dispatcher.ready(task);
     return task;
-  }
-
-  #enqueue(task: TaskRun): void {
-    (task.definition.kind === "job" ? this.#readyJobs : this.#readyLocal).push(task);
-    if (!this.#draining && !this.#drainScheduled) {
-      this.#drainScheduled = true;
-      queueMicrotask(() => this.#drain());
-    }
-  }
-
-  /** Starts ready tasks in rounds: each round is reported, then started. */
-  #drain(): void {
-    this.#drainScheduled = false;
-    this.#draining = true;
-    for (let batch = this.#takeReady(); batch.length > 0; batch = this.#takeReady()) {
-      this.#report(
-        "continue_workgraph",
-        `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
-      );
-      for (const task of batch) if (task.state === "PLANNED") this.#begin(task);
-    }
-    this.#draining = false;
-  }
-
-  /** The ready tasks that fit the run's and the job pool's limits now. */
-  #takeReady(): TaskRun[] {
-    const batch: TaskRun[] = [];
-    let slots = this.options.maxConcurrency - this.#running;
-    slots = this.#readyLocal.take(slots, batch);
-    if (this.#readyJobs.size > 0 && slots > 0) {
-      const jobSlots = Math.min(slots, this.options.jobs().concurrency - this.#runningJobs);
-      this.#readyJobs.take(jobSlots, batch);
-    }
-    return batch;
   }
 
   #begin(task: TaskRun): void {
@@ -228,8 +197,6 @@ export class RunController implements FlowScope {
     task.resolvedArgs = args;
     this.#record.linkInputs(task, args, this.tasks);
     this.#moveTask(task, "RUNNING");
-    this.#running++;
-    if (definition.kind === "job") this.#runningJobs++;
     const invalid =
       (task.hasFutures ? checkInputs(definition, args) : undefined) ??
       (definition.kind === "job" ? checkSendable(definition, args) : undefined);
@@ -271,9 +238,10 @@ export class RunController implements FlowScope {
       `Task: ${task.name}, type: ${task.definition.kind}, finished.`,
     );
     for (const dependent of task.dependents) {
-      if (--dependent.waitingOn === 0 && dependent.state === "PLANNED") this.#enqueue(dependent);
+      if (--dependent.waitingOn === 0 && dependent.state === "PLANNED")
+        this.#dispatcher.ready(dependent);
     }
-    this.#afterTerminal();
+    this.#maybeFinish();
   }
 
   #failOrRetry(task: TaskRun, error: unknown): void {
@@ -303,7 +271,7 @@ export class RunController implements FlowScope {
       "ERROR",
     );
     this.#skipDependents(task);
-    this.#afterTerminal();
+    this.#maybeFinish();
   }
 
   #skipDependents(failed: TaskRun): void {
@@ -328,19 +296,8 @@ export class RunController implements FlowScope {
   }
 
   #release(task: TaskRun): void {
-    this.#running--;
     this.#unfinished--;
-    if (task.definition.kind === "job") this.#runningJobs--;
-  }
-
-  #afterTerminal(): void {
-    if (this.#readyLocal.size > 0 || this.#readyJobs.size > 0) {
-      if (!this.#draining && !this.#drainScheduled) {
-        this.#drainScheduled = true;
-        queueMicrotask(() => this.#drain());
-      }
-    }
-    this.#maybeFinish();
+    this.#dispatcher.release(task);
   }
 
   #flowReturnedWith(value: unknown): void {
@@ -396,8 +353,7 @@ export class RunController implements FlowScope {
       task.error = reason;
       if (task.state === "RUNNING") {
         task.stop(reason);
-        this.#running--;
-        if (task.definition.kind === "job") this.#runningJobs--;
+        this.#dispatcher.release(task);
       }
       this.#unfinished--;
       this.#moveTask(task, "KILLED", reason);
