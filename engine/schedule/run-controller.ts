@@ -30,6 +30,8 @@ import { findSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
 import { RunRecord } from "./run-record.js";
 import { Dispatcher } from "./dispatcher.js";
+import { cacheKey } from "../replay/task-hash.js";
+import type { ReplaySource, Reusable } from "../replay/replay-source.js";
 import { nameList } from "./report-line.js";
 import { collectResults, type ResultsOutcome } from "./run-results.js";
 
@@ -40,6 +42,10 @@ export interface ControllerOptions {
   readonly jobs: () => JobExecutor;
   readonly maxConcurrency: number;
   readonly log: ((line: ReportLine) => void) | undefined;
+  /** Whether to key each call by code and input hashes (when the store can be searched). */
+  readonly keyCalls: boolean;
+  /** Where to find results to reuse (resume, cache). */
+  readonly replay: ReplaySource | undefined;
 }
 
 /** How a run ended. */
@@ -82,7 +88,11 @@ export class RunController implements FlowScope {
       name,
       options.store,
       options.log,
-      { flow: flow.name, maxConcurrency: options.maxConcurrency },
+      {
+        flow: flow.name,
+        maxConcurrency: options.maxConcurrency,
+        ...(options.replay?.resumes !== undefined ? { resumes: options.replay.resumes } : {}),
+      },
       inputs,
       this.createdAt,
     );
@@ -204,7 +214,27 @@ export class RunController implements FlowScope {
       this.#fail(task, invalid);
       return;
     }
+    if (this.options.keyCalls) {
+      const key = cacheKey(definition, args);
+      this.#record.annotate(task.pk, { cacheKey: key });
+      const reusable = this.options.replay?.find(task.id, key);
+      if (reusable !== undefined) {
+        this.#reuse(task, reusable);
+        return;
+      }
+    }
     this.#attempt(task);
+  }
+
+  /** Finishes a task with the stored outputs of an earlier call, without running it. */
+  #reuse(task: TaskRun, reusable: Reusable): void {
+    const names = task.definition.outputs;
+    const value =
+      names === undefined
+        ? reusable.outputs.get("result")
+        : Object.fromEntries(names.map((name) => [name, reusable.outputs.get(name)]));
+    this.#record.annotate(task.pk, { reusedFrom: reusable.pk, reuse: reusable.how });
+    this.#succeed(task, value, ` (reused pk ${reusable.pk}, ${reusable.how})`);
   }
 
   #attempt(task: TaskRun): void {
@@ -218,7 +248,7 @@ export class RunController implements FlowScope {
     });
   }
 
-  #succeed(task: TaskRun, value: unknown): void {
+  #succeed(task: TaskRun, value: unknown, note = ""): void {
     const invalid = checkOutputs(task.definition, value);
     if (invalid !== undefined) {
       this.#failOrRetry(task, invalid);
@@ -235,7 +265,7 @@ export class RunController implements FlowScope {
     this.#moveTask(task, "FINISHED");
     this.#report(
       "update_task_state",
-      `Task: ${task.name}, type: ${task.definition.kind}, finished.`,
+      `Task: ${task.name}, type: ${task.definition.kind}, finished${note}.`,
     );
     for (const dependent of task.dependents) {
       if (--dependent.waitingOn === 0 && dependent.state === "PLANNED")

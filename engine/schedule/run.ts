@@ -13,7 +13,9 @@ import {
 import type { JobExecutor } from "../execute/executor.js";
 import { defaultJobPool } from "../execute/job-pool.js";
 import type { ProvenanceStore } from "../store/store.js";
-import { MemoryStore } from "../store/memory-store.js";
+import { openProfile } from "../store/open-profile.js";
+import { isReader } from "../store/reader.js";
+import { ReplaySource } from "../replay/replay-source.js";
 import { RunController } from "./run-controller.js";
 import { Run } from "./run-handle.js";
 import { announceRun } from "./run-registry.js";
@@ -33,6 +35,10 @@ export interface RunOptions {
   readonly store?: ProvenanceStore;
   /** Where job tasks run; defaults to the shared warm pool of worker processes. */
   readonly jobs?: JobExecutor;
+  /** Replay the run with this pk: calls that match its FINISHED tasks reuse their outputs. */
+  readonly resume?: number;
+  /** Reuse the outputs of any earlier FINISHED call with the same code and input hashes. */
+  readonly cache?: boolean;
 }
 
 const optionsSchema = z.object({
@@ -45,13 +51,15 @@ const optionsSchema = z.object({
     .custom<ProvenanceStore>((v) => typeof v === "object" && v !== null && "addNode" in v)
     .optional(),
   jobs: z.custom<JobExecutor>((v) => typeof v === "object" && v !== null && "run" in v).optional(),
+  resume: z.number().int().positive().optional(),
+  cache: z.boolean().optional(),
 });
 
 let processStore: ProvenanceStore | undefined;
 
-/** The store runs use when none is given. */
+/** The store runs use when none is given: the `default` profile, opened on first use. */
 export function defaultStore(): ProvenanceStore {
-  return (processStore ??= new MemoryStore());
+  return (processStore ??= openProfile().store);
 }
 
 /** Makes `store` the one runs use when none is given. */
@@ -100,9 +108,22 @@ export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
   const runName = options.name ?? name ?? (flow.name || "flow");
   const bound = bindFlowInputs(runName, flow, inputs);
   const jobs = options.jobs;
+  const store = options.store ?? defaultStore();
+  const reader = isReader(store) ? store : undefined;
+  if (reader === undefined && (options.resume !== undefined || options.cache === true)) {
+    throw new TypeError(
+      "run(): resume and cache need a store that can be searched, such as a SQLite profile",
+    );
+  }
+  const replay =
+    reader !== undefined && (options.resume !== undefined || options.cache === true)
+      ? new ReplaySource(reader, options.resume, options.cache === true)
+      : undefined;
   const controller = new RunController(runName, flow, bound.args, bound.nodes, {
     name: runName,
-    store: options.store ?? defaultStore(),
+    store,
+    keyCalls: reader !== undefined,
+    replay,
     jobs: jobs !== undefined ? () => jobs : defaultJobPool,
     maxConcurrency: options.maxConcurrency ?? Number.POSITIVE_INFINITY,
     log: logger(options.log),

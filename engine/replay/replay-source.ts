@@ -1,0 +1,61 @@
+/**
+ * Where a run finds results it may reuse instead of running a task: the same call (position,
+ * code hash, input hash) of the run it resumes, or any earlier FINISHED call with the same
+ * key when caching. Failures are never reused: only FINISHED tasks match.
+ */
+import { WorkgraphError } from "../model/errors.js";
+import type { NodeRow, ProvenanceReader } from "../store/reader.js";
+import { parseCanonicalJson } from "../store/canonical-json.js";
+
+/** A stored result that a call may take over. */
+export interface Reusable {
+  /** The task node whose outputs are reused. */
+  readonly pk: number;
+  readonly how: "resume" | "cache";
+  /** Output values by socket name. */
+  readonly outputs: ReadonlyMap<string, unknown>;
+}
+
+/** Looks up reusable results for the calls of one run. */
+export class ReplaySource {
+  readonly #previous: readonly NodeRow[];
+
+  constructor(
+    private readonly reader: ProvenanceReader,
+    private readonly resume: number | undefined,
+    private readonly cache: boolean,
+  ) {
+    if (resume !== undefined) {
+      const run = reader.node(resume);
+      if (run?.type !== "run") {
+        throw new WorkgraphError(`Cannot resume run ${resume}: there is no run with that pk`);
+      }
+    }
+    this.#previous = resume !== undefined ? reader.tasks(resume) : [];
+  }
+
+  /** The result to reuse for the call at this position with this key, if any. */
+  find(position: number, key: string): Reusable | undefined {
+    const same = this.#previous[position];
+    if (same !== undefined && same.state === "FINISHED" && same.cacheKey === key) {
+      return this.#reusable(same.pk, "resume");
+    }
+    if (!this.cache) return undefined;
+    const earlier = this.reader.findFinishedTask(key);
+    return earlier !== undefined ? this.#reusable(earlier.pk, "cache") : undefined;
+  }
+
+  /** The run this one resumes. */
+  get resumes(): number | undefined {
+    return this.resume;
+  }
+
+  #reusable(pk: number, how: Reusable["how"]): Reusable {
+    const outputs = new Map<string, unknown>();
+    for (const link of this.reader.links({ from: pk, type: "CREATE" })) {
+      const node = this.reader.node(link.to);
+      if (node?.value != null) outputs.set(link.label, parseCanonicalJson(node.value));
+    }
+    return { pk, how, outputs };
+  }
+}
