@@ -12,7 +12,8 @@ const root = resolve(import.meta.dirname, "../..");
 let project: string;
 
 function sh(command: string, args: string[], cwd = project): string {
-  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const env = { ...process.env, WORKGRAPH_HOME: join(project ?? cwd, ".workgraph") };
+  return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 beforeAll(() => {
