@@ -1,0 +1,91 @@
+/** The runs started in this process, followed live through their events. */
+import { EMPTY, Subject, type Observable, type Subscription } from "rxjs";
+import { runStarted$, type Run } from "../../engine/index.js";
+import type { DrawableGraph } from "../graph/drawable-graph.js";
+import { liveTaskDetail } from "./live-task-detail.js";
+import type { RunSource, RunSummary, TaskDetail } from "./run-source.js";
+import { TaskHistory } from "./task-history.js";
+
+interface Entry {
+  readonly id: number;
+  readonly run: Run;
+  readonly history: TaskHistory;
+}
+
+/** Options of {@link ProcessRunSource}. */
+export interface ProcessRunSourceOptions {
+  /** Keep at most this many runs; the oldest ended ones are forgotten first (default 100). */
+  readonly limit?: number;
+}
+
+/** A {@link RunSource} over runs registered by hand or seen starting (see `watch`). */
+export class ProcessRunSource implements RunSource {
+  readonly #entries = new Map<number, Entry>();
+  readonly #changes = new Subject<void>();
+  readonly #limit: number;
+  #nextId = 1;
+
+  /** Emits when a run is registered or ends. */
+  readonly changes$: Observable<unknown> = this.#changes.asObservable();
+
+  constructor(options: ProcessRunSourceOptions = {}) {
+    this.#limit = options.limit ?? 100;
+  }
+
+  /** Adds a run (once); registered as it starts, its every state change is in the panel. */
+  register(run: Run): number {
+    for (const entry of this.#entries.values()) if (entry.run === run) return entry.id;
+    const id = this.#nextId++;
+    this.#entries.set(id, { id, run, history: new TaskHistory(run.events$) });
+    void run.done.then(() => this.#changes.next());
+    this.#forgetOldRuns();
+    this.#changes.next();
+    return id;
+  }
+
+  /** Registers every run this process starts from now on, until the subscription ends. */
+  watch(): Subscription {
+    return runStarted$.subscribe((run) => this.register(run));
+  }
+
+  async runs(): Promise<readonly RunSummary[]> {
+    return [...this.#entries.values()].reverse().map(summary);
+  }
+
+  async graph(id: number): Promise<DrawableGraph | undefined> {
+    return this.#entries.get(id)?.run.graph();
+  }
+
+  async task(id: number, taskId: number): Promise<TaskDetail | undefined> {
+    const entry = this.#entries.get(id);
+    return entry && liveTaskDetail(entry.run, taskId, entry.history);
+  }
+
+  follow(id: number): Observable<unknown> {
+    const entry = this.#entries.get(id);
+    // A run's events complete when it ends; a completed Subject completes new subscribers.
+    return entry !== undefined ? entry.run.events$ : EMPTY;
+  }
+
+  #forgetOldRuns(): void {
+    for (const entry of this.#entries.values()) {
+      if (this.#entries.size <= this.#limit) return;
+      if (entry.run.controller.endedAt === undefined) continue;
+      entry.history.stop();
+      this.#entries.delete(entry.id);
+    }
+  }
+}
+
+function summary(entry: Entry): RunSummary {
+  const controller = entry.run.controller;
+  return {
+    id: entry.id,
+    pk: entry.run.pk,
+    name: entry.run.name,
+    state: entry.run.state,
+    createdAt: controller.createdAt,
+    endedAt: controller.endedAt ?? null,
+    tasks: controller.tasks.length,
+  };
+}

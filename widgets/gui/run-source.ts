@@ -1,0 +1,62 @@
+/**
+ * Where the page finds runs: those started in this process (followed live through their
+ * events) or those in a provenance store (read back, followed by re-reading while they run).
+ */
+import type { Observable } from "rxjs";
+import type { DrawableGraph } from "../graph/drawable-graph.js";
+
+/** A run as the page lists it. */
+export interface RunSummary {
+  /** How the source names the run: its pk for a store, a counter for this process's runs. */
+  readonly id: number;
+  readonly pk: number;
+  readonly name: string;
+  readonly state: string;
+  readonly createdAt: number;
+  readonly endedAt: number | null;
+  readonly tasks: number;
+}
+
+/** One state a task was in, and since when (ms since the epoch). */
+export interface StateChange {
+  readonly state: string;
+  readonly at: number;
+}
+
+/** Everything the task panel shows about one task. Values are short previews. */
+export interface TaskDetail {
+  readonly id: number;
+  readonly pk: number | null;
+  readonly name: string;
+  readonly kind: string;
+  readonly state: string;
+  readonly attempt: number;
+  /** By input name: the value, or where it comes from (`← add.result`). */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** By output socket. */
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly error: {
+    readonly name: string;
+    readonly message: string;
+    readonly stack?: string;
+  } | null;
+  readonly history: readonly StateChange[];
+  /** The run's report lines about this task. */
+  readonly logs: readonly string[];
+  /** The task function's source, when known. */
+  readonly source: string | null;
+}
+
+/** What the page server reads runs from. */
+export interface RunSource {
+  /** The runs, newest first. */
+  runs(): Promise<readonly RunSummary[]>;
+  /** A run's graph now; undefined when there is no such run. */
+  graph(id: number): Promise<DrawableGraph | undefined>;
+  /** One task's details; undefined when there is no such task. */
+  task(id: number, taskId: number): Promise<TaskDetail | undefined>;
+  /** Emits whenever the run may have changed; completes when it has ended (at once if so). */
+  follow(id: number): Observable<unknown>;
+  /** Emits when runs start or end, so the page can refresh its list. */
+  readonly changes$: Observable<unknown>;
+}

@@ -1,0 +1,102 @@
+/**
+ * A run's graph read back from a store: tasks in call order (a task's id is its place in
+ * that order), edges found through the data nodes (an INPUT link from a node that a task's
+ * CREATE link made), and values parsed from their JSON.
+ */
+import type { RunState, TaskKind, TaskState } from "../../engine/index.js";
+import type { DrawableEdge, DrawableGraph, DrawableTask } from "../graph/drawable-graph.js";
+
+/** A stored node, as a store's reader returns it (values and attributes as JSON text). */
+export interface StoredNodeRow {
+  readonly pk: number;
+  readonly kind: string | null;
+  readonly name: string | null;
+  readonly state: string | null;
+  readonly ctime: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly value: string | null;
+  readonly attributes: string | null;
+}
+
+/** The part of the engine's store reader this source uses. */
+export interface StoreReader {
+  node(pk: number): StoredNodeRow | undefined;
+  runs(filter: { readonly limit?: number }): StoredNodeRow[];
+  tasks(runPk: number): StoredNodeRow[];
+  taskCount(runPk: number): number;
+  links(filter: {
+    readonly from?: number;
+    readonly to?: number;
+    readonly type?: "INPUT" | "CREATE";
+  }): { readonly from: number; readonly to: number; readonly label: string }[];
+  reports(runPk: number): { readonly message: string; readonly text: string }[];
+}
+
+/** The graph of run `pk` as stored; undefined when there is no such node. */
+export function readStoredGraph(reader: StoreReader, pk: number): DrawableGraph | undefined {
+  const run = reader.node(pk);
+  if (run === undefined) return undefined;
+  const rows = reader.tasks(pk);
+  const idOfPk = new Map(rows.map((row, i) => [row.pk, i]));
+  const nodeValue = (nodePk: number): unknown => parseJson(reader.node(nodePk)?.value ?? null);
+  const edges: DrawableEdge[] = [];
+  const tasks = rows.map((row, i): DrawableTask => {
+    const inputs: Record<string, unknown> = {};
+    for (const input of reader.links({ to: row.pk, type: "INPUT" })) {
+      const creator = reader.links({ to: input.from, type: "CREATE" })[0];
+      const from = creator !== undefined ? idOfPk.get(creator.from) : undefined;
+      if (creator !== undefined && from !== undefined) {
+        edges.push({ from, to: i, socket: creator.label, input: input.label });
+      } else {
+        inputs[input.label] = nodeValue(input.from);
+      }
+    }
+    return storedTask(reader, row, i, inputs, nodeValue);
+  });
+  const state = (run.state ?? "CREATED") as RunState;
+  return { name: run.name ?? `run ${pk}`, pk, state, tasks, edges };
+}
+
+function storedTask(
+  reader: StoreReader,
+  row: StoredNodeRow,
+  id: number,
+  inputs: Record<string, unknown>,
+  nodeValue: (pk: number) => unknown,
+): DrawableTask {
+  const attributes = (parseJson(row.attributes) ?? {}) as {
+    readonly error?: { readonly name: string; readonly message: string; readonly stack?: string };
+    readonly attempt?: number;
+  };
+  const state = (row.state ?? "PLANNED") as TaskState;
+  const outputs = state === "FINISHED" ? reader.links({ from: row.pk, type: "CREATE" }) : [];
+  const value =
+    outputs.length === 1 && outputs[0]?.label === "result"
+      ? nodeValue(outputs[0].to)
+      : Object.fromEntries(outputs.map((link) => [link.label, nodeValue(link.to)]));
+  return {
+    id,
+    pk: row.pk,
+    name: row.name ?? `task ${row.pk}`,
+    kind: (row.kind ?? "in-process") as TaskKind,
+    state,
+    createdAt: row.ctime,
+    startedAt: row.startedAt ?? undefined,
+    endedAt: row.endedAt ?? undefined,
+    attempt: attributes.attempt ?? 1,
+    value,
+    error: attributes.error,
+    inputs,
+  };
+}
+
+/** A stored JSON text as a value; text that is not JSON stays text. */
+export function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

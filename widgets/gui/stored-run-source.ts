@@ -1,0 +1,96 @@
+/**
+ * Runs read back from a provenance store, such as the SQLite file of a profile. A run still
+ * going on in another process is followed by reading it again every second: a store has no
+ * events to subscribe to across processes.
+ */
+import { distinctUntilChanged, EMPTY, interval, map, skip, takeWhile, type Observable } from "rxjs";
+import type { DrawableGraph } from "../graph/drawable-graph.js";
+import { previewValue } from "../graph/preview.js";
+import type { RunSource, RunSummary, TaskDetail } from "./run-source.js";
+import { parseJson, readStoredGraph, type StoreReader } from "./stored-graph.js";
+import { historyFromTimes } from "./task-history.js";
+import { linesAbout } from "./task-logs.js";
+
+/** Options of {@link StoredRunSource}. */
+export interface StoredRunSourceOptions {
+  /** How often a run still going on is read again, in ms (default 1000). */
+  readonly pollInterval?: number;
+  /** How many runs the list shows (default 200). */
+  readonly limit?: number;
+}
+
+const ENDED = new Set(["FINISHED", "EXCEPTED", "KILLED"]);
+
+/** A {@link RunSource} over a store; a run's id is its pk. */
+export class StoredRunSource implements RunSource {
+  readonly changes$: Observable<unknown>;
+  readonly #poll: number;
+  readonly #limit: number;
+
+  constructor(
+    private readonly reader: StoreReader,
+    options: StoredRunSourceOptions = {},
+  ) {
+    this.#poll = options.pollInterval ?? 1000;
+    this.#limit = options.limit ?? 200;
+    this.changes$ = interval(this.#poll * 2).pipe(
+      map(() => JSON.stringify(reader.runs({ limit: 20 }).map((r) => [r.pk, r.state]))),
+      distinctUntilChanged(),
+      skip(1),
+    );
+  }
+
+  async runs(): Promise<readonly RunSummary[]> {
+    return this.reader.runs({ limit: this.#limit }).map((row) => ({
+      id: row.pk,
+      pk: row.pk,
+      name: row.name ?? `run ${row.pk}`,
+      state: row.state ?? "CREATED",
+      createdAt: row.ctime,
+      endedAt: row.endedAt,
+      tasks: this.reader.taskCount(row.pk),
+    }));
+  }
+
+  async graph(id: number): Promise<DrawableGraph | undefined> {
+    return readStoredGraph(this.reader, id);
+  }
+
+  async task(id: number, taskId: number): Promise<TaskDetail | undefined> {
+    const graph = await this.graph(id);
+    const task = graph?.tasks[taskId];
+    if (graph === undefined || task === undefined) return undefined;
+    const names = graph.tasks.map((t) => t.name);
+    const inputs: Record<string, string> = {};
+    for (const edge of graph.edges) {
+      if (edge.to === taskId) inputs[edge.input ?? "?"] = `← ${names[edge.from]}.${edge.socket}`;
+    }
+    for (const [name, value] of Object.entries(task.inputs ?? {})) {
+      inputs[name] = previewValue(value, 200);
+    }
+    const outputs: Record<string, string> = {};
+    for (const link of this.reader.links({ from: task.pk ?? -1, type: "CREATE" })) {
+      outputs[link.label] = previewValue(parseJson(this.reader.node(link.to)?.value ?? null), 200);
+    }
+    return {
+      id: taskId,
+      pk: task.pk ?? null,
+      name: task.name,
+      kind: task.kind ?? "",
+      state: task.state ?? "PLANNED",
+      attempt: task.attempt ?? 1,
+      inputs,
+      outputs,
+      error: task.error ?? null,
+      history: historyFromTimes(task),
+      logs: linesAbout(task.name, this.reader.reports(id)),
+      source: null,
+    };
+  }
+
+  follow(id: number): Observable<unknown> {
+    const ended = (): boolean => ENDED.has(this.reader.node(id)?.state ?? "FINISHED");
+    if (ended()) return EMPTY;
+    return interval(this.#poll).pipe(takeWhile(() => !ended(), true));
+  }
+}

@@ -1,0 +1,14 @@
+/** Every message the page server shows a person, in one place. */
+
+/** The body of a 401 answer. */
+export const tokenMissing = () =>
+  "401: this page needs the token of the URL workgraph printed (…/?token=…).\n";
+
+/** A run the page asked for is not in the source. */
+export const noSuchRun = (id: number) => `No run ${id} here (it may have been forgotten).`;
+
+/** A message from the page that could not be read. */
+export const badMessage = (problem: string) => `Bad message: ${problem}`;
+
+/** What a message that is not JSON is called in {@link badMessage}. */
+export const NOT_JSON = "not JSON";
