@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   line("in-process fan-out/fan-in, 10,000 tasks, memory store", `${fmt(engine.fanOut)} tasks/s`);
   line("in-process chain, 1,000 dependent tasks, memory store", `${fmt(engine.chain)} tasks/s`);
   const store = await benchStore();
-  line("fan-out/fan-in, 10,000 tasks, SQLite file (full provenance)", `${fmt(store.tasksPerSecond)} tasks/s`);
+  line(
+    "fan-out/fan-in, 10,000 tasks, SQLite file (full provenance)",
+    `${fmt(store.tasksPerSecond)} tasks/s`,
+  );
   line("SQLite bytes per task", `${fmt(store.bytesPerTask)} B`);
   const jobs = await benchJobRoundTrip();
   line("job round trip on a warm pool (sequential)", `${fmt(jobs.roundTripMs, 3)} ms`);

@@ -3,8 +3,22 @@
 import type { Command } from "./command.js";
 import { UsageError } from "./command.js";
 import { example } from "./commands/example.js";
+import { gui } from "./commands/gui.js";
+import { processCommand } from "./commands/process.js";
+import { nodeCommand } from "./commands/node.js";
+import { archiveCommand } from "./commands/archive.js";
+import { kernel } from "./commands/kernel.js";
+import { runNotebook } from "./commands/run-notebook.js";
 
-const commands: readonly Command[] = [example];
+const commands: readonly Command[] = [
+  example,
+  processCommand,
+  nodeCommand,
+  archiveCommand,
+  kernel,
+  runNotebook,
+  gui,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

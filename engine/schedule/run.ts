@@ -144,8 +144,23 @@ function parseInputs(value: unknown): Readonly<Record<string, unknown>> {
   return value as Record<string, unknown>;
 }
 
+/** Where report lines go when `run()` is given no `log`: printed, unless a resolver says. */
+type LogResolver = () => ((line: ReportLine) => void) | undefined;
+
+const printLine = (line: ReportLine): void => console.log(line.text);
+let resolveDefaultLog: LogResolver = () => undefined;
+
+/**
+ * Sets where the report lines of runs started without a `log` option go. The resolver is
+ * asked at each `run()` call, in the caller's async context, so a kernel can send each run's
+ * lines to the cell that started it; when it answers undefined, lines are printed.
+ */
+export function setDefaultLog(resolver: LogResolver): void {
+  resolveDefaultLog = resolver;
+}
+
 function logger(log: RunOptions["log"]): ((line: ReportLine) => void) | undefined {
   if (log === false) return undefined;
   if (typeof log === "function") return log;
-  return (line) => console.log(line.text);
+  return resolveDefaultLog() ?? printLine;
 }

@@ -10,7 +10,8 @@ import { inspect } from "node:util";
 export const TAG = "$wg";
 
 /** A value as JSON holds it. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 const BYTES = {
   Uint8Array,
@@ -111,10 +112,14 @@ function encodeObject(object: object, ancestors: Set<object>): JsonValue {
     return tagged("date", { v: Number.isNaN(time) ? null : object.toISOString() });
   }
   if (object instanceof Map) {
-    const entries = [...object].map(([k, v]): JsonValue => [encode(k, ancestors), encode(v, ancestors)]);
+    const entries = [...object].map(([k, v]): JsonValue => [
+      encode(k, ancestors),
+      encode(v, ancestors),
+    ]);
     return tagged("map", { v: entries });
   }
-  if (object instanceof Set) return tagged("set", { v: [...object].map((v) => encode(v, ancestors)) });
+  if (object instanceof Set)
+    return tagged("set", { v: [...object].map((v) => encode(v, ancestors)) });
   if (ArrayBuffer.isView(object) && !(object instanceof DataView)) {
     const bytes = Buffer.from(object.buffer, object.byteOffset, object.byteLength);
     const type = object instanceof Buffer ? "Uint8Array" : object.constructor.name;
@@ -129,7 +134,8 @@ function encodeObject(object: object, ancestors: Set<object>): JsonValue {
   }
   if (object instanceof RegExp) return tagged("regexp", { v: object.source, flags: object.flags });
   const toJSON = (object as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") return encode((toJSON as () => unknown).call(object), ancestors);
+  if (typeof toJSON === "function")
+    return encode((toJSON as () => unknown).call(object), ancestors);
   const fields: Record<string, JsonValue> = {};
   for (const key of Object.keys(object).sort()) {
     fields[key] = encode((object as Record<string, unknown>)[key], ancestors);
@@ -156,13 +162,27 @@ function decodeFields(fields: { [key: string]: JsonValue }): Record<string, unkn
   return out;
 }
 
+/** A field of a tagged object as text. */
+function text(value: JsonValue | undefined): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+}
+
 function decodeTag(tag: string, tree: { [key: string]: JsonValue }): unknown {
+  try {
+    return decodeKnownTag(tag, tree);
+  } catch {
+    // A hand-edited archive may hold a malformed tag: keep the tree rather than fail a read.
+    return tree;
+  }
+}
+
+function decodeKnownTag(tag: string, tree: { [key: string]: JsonValue }): unknown {
   const v = tree.v;
   switch (tag) {
     case "number":
       return v === "-0" ? -0 : Number(v);
     case "bigint":
-      return BigInt(String(v));
+      return BigInt(text(v));
     case "undefined":
       return undefined;
     case "date":
@@ -174,11 +194,11 @@ function decodeTag(tag: string, tree: { [key: string]: JsonValue }): unknown {
     case "set":
       return new Set((v as JsonValue[]).map(decodeTagged));
     case "bytes":
-      return decodeBytes(String(tree.type), String(v));
+      return decodeBytes(text(tree.type), text(v));
     case "error":
       return decodeError(tree);
     case "regexp":
-      return new RegExp(String(v), String(tree.flags));
+      return new RegExp(text(v), text(tree.flags));
     case "object":
     case "instance":
       // The fields may hold the tag key itself: decode them as fields, never as a tag.
@@ -199,8 +219,8 @@ function decodeBytes(type: string, base64: string): ArrayBufferView {
 }
 
 function decodeError(tree: { [key: string]: JsonValue }): Error {
-  const error = new Error(String(tree.message));
-  error.name = String(tree.name);
+  const error = new Error(text(tree.message));
+  error.name = text(tree.name);
   if (typeof tree.stack === "string") error.stack = tree.stack;
   return error;
 }

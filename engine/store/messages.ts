@@ -12,12 +12,11 @@ export const newerSchema = (file: string, found: number, known: number) =>
 export const cannotOpen = (file: string, detail: string) =>
   `Cannot open the workgraph store ${file}: ${detail}`;
 
-export const storeClosed = (file: string) => `The workgraph store ${file} is closed`;
-
 export const noNode = (key: number | string) =>
   typeof key === "number" ? `No node with pk ${key}` : `No node with uuid ${key}`;
 
-export const notAProcess = (pk: number) => `Node ${pk} is a data node, not a run or a task`;
+export const notAProcess = (pk: number) =>
+  `Node ${pk} is a data node, not a run or a task (see \`workgraph node show ${pk}\`)`;
 
 export const notQueryable = (store: string) =>
   `The store ${store} cannot be queried: use a SqliteStore (a profile) or a MemoryStore`;
@@ -40,7 +39,13 @@ export const archiveBadShape = (file: string, detail: string) =>
 export const archiveNewerVersion = (file: string, found: unknown, known: number) =>
   `The archive ${file} has version ${JSON.stringify(found)}, but this version of workgraph reads version ${known}; nothing was imported.`;
 
-export const archiveDanglingLink = (file: string, end: string, uuid: string, type: string, label: string) =>
+export const archiveDanglingLink = (
+  file: string,
+  end: string,
+  uuid: string,
+  type: string,
+  label: string,
+) =>
   `The archive ${file} has a ${type} link "${label}" whose ${end} node ${uuid} is neither in the archive nor in the store; nothing was imported.`;
 
 export const archiveDanglingReport = (file: string, uuid: string) =>
@@ -51,3 +56,6 @@ export const archiveTypeClash = (file: string, uuid: string, archived: string, s
 
 export const archiveUnreadable = (file: string, detail: string) =>
   `Cannot read the archive ${file}: ${detail}`;
+
+export const importNeedsSqlite = () =>
+  "importArchive(): archives import into a SqliteStore (a profile), not into this store";

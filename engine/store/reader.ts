@@ -69,9 +69,9 @@ export interface ProvenanceReader {
   /** The newest FINISHED task with this cache key. */
   findFinishedTask(cacheKey: string): NodeRow | undefined;
   /** Every node, in pk order. */
-  allNodes(): Iterable<NodeRow>;
+  allNodes(): readonly NodeRow[];
   /** Every link. */
-  allLinks(): Iterable<LinkRecord>;
+  allLinks(): readonly LinkRecord[];
   /** How many nodes, links and report lines there are. */
   counts(): StoreCounts;
 }

@@ -13,7 +13,12 @@ let project: string;
 
 function sh(command: string, args: string[], cwd = project): string {
   const env = { ...process.env, WORKGRAPH_HOME: join(project ?? cwd, ".workgraph") };
-  return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(command, args, {
+    cwd,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 beforeAll(() => {

@@ -49,7 +49,9 @@ export function killOrphanedRuns(db: Database.Database): number[] {
   const host = hostname();
   const orphans = open.flatMap((run) => {
     const owner = ownerOf(run.attributes);
-    return owner !== undefined && owner.host === host && !isAlive(owner.pid) ? [{ run, owner }] : [];
+    return owner !== undefined && owner.host === host && !isAlive(owner.pid)
+      ? [{ run, owner }]
+      : [];
   });
   if (orphans.length === 0) return [];
   const markRun = db.prepare(
@@ -75,7 +77,13 @@ export function killOrphanedRuns(db: Database.Database): number[] {
       // Another process opening the file at the same time may have marked it already.
       if (markRun.run(ExitCode.KILLED, now, now, error, run.pk).changes === 0) continue;
       markTasks.run(now, now, error, run.pk);
-      const line = reportLine(run.pk, "on_kill", messages.markedKilled(run.name, owner.pid, owner.host), "WARNING", now);
+      const line = reportLine(
+        run.pk,
+        "on_kill",
+        messages.markedKilled(run.name, owner.pid, owner.host),
+        "WARNING",
+        now,
+      );
       report.run(run.pk, line.at, line.level, line.step, line.message, line.text);
       killed.push(run.pk);
     }

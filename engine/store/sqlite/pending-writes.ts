@@ -5,7 +5,7 @@
  * write lock, so nobody else can take `max(pk) + 1` meanwhile, and pks stay dense.
  */
 import type Database from "better-sqlite3";
-import { canonicalJson } from "../canonical-json.js";
+import { attributesText } from "./attributes-text.js";
 import { BulkInsert } from "./bulk-insert.js";
 
 /** A node row waiting to be inserted; attributes stay an object so merges are cheap. */
@@ -33,12 +33,14 @@ export class PendingNode {
 }
 
 /** What a new node row is made of (the rest starts empty). */
-export type NewNode = ConstructorParameters<typeof PendingNode> extends [number, ...infer Rest] ? Rest : never;
+export type NewNode =
+  ConstructorParameters<typeof PendingNode> extends [number, ...infer Rest] ? Rest : never;
 
+// prettier-ignore
 const PROCESS_COLUMNS = [
   "pk", "uuid", "type", "kind", "name", "state", "exit_code", "ctime", "mtime", "started_at",
   "ended_at", "attributes", "cache_key",
-] as const; // prettier-ignore
+] as const;
 
 /** Data rows bind only what they have: each bound value costs as much as a column written. */
 const DATA_COLUMNS = ["pk", "uuid", "type", "kind", "ctime", "mtime", "value"] as const;
@@ -51,6 +53,8 @@ export class PendingWrites {
   readonly #nodes: PendingNode[] = [];
   readonly #links: unknown[] = [];
   readonly #reports: unknown[] = [];
+  readonly #dataValues: unknown[] = [];
+  readonly #processValues: unknown[] = [];
   /** The pk the next node gets; undefined until the transaction's first node. */
   #nextPk: number | undefined;
   readonly #dataInsert: BulkInsert;
@@ -63,7 +67,14 @@ export class PendingWrites {
     this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS);
     this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS);
     this.#linkInsert = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
-    this.#reportInsert = new BulkInsert(db, "reports", ["run_pk", "at", "level", "step", "message", "text"]);
+    this.#reportInsert = new BulkInsert(db, "reports", [
+      "run_pk",
+      "at",
+      "level",
+      "step",
+      "message",
+      "text",
+    ]);
     this.#maxPk = db.prepare<[], number>("SELECT coalesce(max(pk), 0) FROM nodes").pluck();
   }
 
@@ -79,7 +90,7 @@ export class PendingWrites {
 
   /** The pk the next node will get. */
   nextPk(): number {
-    return (this.#nextPk ??= this.#maxPk.get() as number + 1);
+    return (this.#nextPk ??= (this.#maxPk.get() as number) + 1);
   }
 
   /** The queued row of this pk, while it is still queued. */
@@ -95,7 +106,7 @@ export class PendingWrites {
   }
 
   /** Queues a report line. */
-  addReport(...values: [number, number, string, string, string, string]): void {
+  addReport(...values: [number, number, string, string, string, string | null]): void {
     this.#reports.push(...values);
     this.#bound();
   }
@@ -103,23 +114,45 @@ export class PendingWrites {
   /** Hands every queued row to SQLite (inside the open transaction). */
   drain(): void {
     if (this.#nodes.length > 0) {
-      const data: unknown[] = [];
-      const processes: unknown[] = [];
+      // Kept between drains: refilling a large array costs less than growing a new one.
+      const data = this.#dataValues;
+      const processes = this.#processValues;
       for (const n of this.#nodes) {
         if (n.type === "data") {
           data.push(n.pk, n.uuid, n.type, n.kind, n.ctime, n.mtime, n.value);
           continue;
         }
-        const attributes = typeof n.attributes === "object" && n.attributes !== null ? canonicalJson(n.attributes) : n.attributes;
-        processes.push(n.pk, n.uuid, n.type, n.kind, n.name, n.state, n.exitCode, n.ctime, n.mtime, n.startedAt, n.endedAt, attributes, n.cacheKey); // prettier-ignore
+        const attributes =
+          typeof n.attributes === "object" && n.attributes !== null
+            ? attributesText(n.attributes)
+            : n.attributes;
+        processes.push(
+          n.pk,
+          n.uuid,
+          n.type,
+          n.kind,
+          n.name,
+          n.state,
+          n.exitCode,
+          n.ctime,
+          n.mtime,
+          n.startedAt,
+          n.endedAt,
+          attributes,
+          n.cacheKey,
+        );
       }
       this.#nodes.length = 0;
       this.#dataInsert.run(data);
       this.#processInsert.run(processes);
+      data.length = 0;
+      processes.length = 0;
     }
     // Links and reports after nodes: their foreign keys need the nodes in.
-    if (this.#links.length > 0) this.#linkInsert.run(this.#links.splice(0));
-    if (this.#reports.length > 0) this.#reportInsert.run(this.#reports.splice(0));
+    this.#linkInsert.run(this.#links);
+    this.#links.length = 0;
+    this.#reportInsert.run(this.#reports);
+    this.#reports.length = 0;
   }
 
   /** Forgets everything: the transaction ended (committed after a drain, or rolled back). */
@@ -127,6 +160,8 @@ export class PendingWrites {
     this.#nodes.length = 0;
     this.#links.length = 0;
     this.#reports.length = 0;
+    this.#dataValues.length = 0;
+    this.#processValues.length = 0;
     this.#nextPk = undefined;
   }
 

@@ -49,7 +49,8 @@ export const MIGRATIONS: readonly Migration[] = [
         level TEXT NOT NULL,
         step TEXT NOT NULL,
         message TEXT NOT NULL,
-        text TEXT NOT NULL
+        -- NULL: the engine's standard format of the other fields (see report-text.ts)
+        text TEXT
       );
       CREATE INDEX reports_run ON reports (run_pk);
     `,

@@ -2,14 +2,11 @@
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
 import type { LinkRecord } from "../store.js";
-import type {
-  LinkFilter,
-  NodeRow,
-  ProvenanceReader,
-  RunFilter,
-  StoreCounts,
-} from "../reader.js";
+import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
+import { standardText } from "./report-text.js";
 import { StatementCache } from "./statement-cache.js";
+
+type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
 
 /** The columns of a node, named as {@link NodeRow} names them. */
 export const NODE_COLUMNS = `pk, uuid, type, kind, name, state, exit_code AS exitCode, ctime, mtime,
@@ -49,11 +46,12 @@ export class SqliteReader implements ProvenanceReader {
 
   reports(runPk: number): ReportLine[] {
     this.beforeRead();
-    return this.statements
-      .get<[number], ReportLine>(
+    const rows = this.statements
+      .get<[number], StoredReport>(
         "SELECT at, level, run_pk AS runPk, step, message, text FROM reports WHERE run_pk = ? ORDER BY rowid",
       )
       .all(runPk);
+    return rows.map((row) => ({ ...row, text: row.text ?? standardText(row.runPk, row) }));
   }
 
   runs(filter: RunFilter): NodeRow[] {
@@ -108,7 +106,9 @@ export class SqliteReader implements ProvenanceReader {
 
   allLinks(): LinkRecord[] {
     this.beforeRead();
-    return this.statements.get<[], LinkRecord>(`SELECT ${LINK_COLUMNS} FROM links ORDER BY rowid`).all();
+    return this.statements
+      .get<[], LinkRecord>(`SELECT ${LINK_COLUMNS} FROM links ORDER BY rowid`)
+      .all();
   }
 
   counts(): StoreCounts {

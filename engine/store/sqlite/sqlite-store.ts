@@ -10,10 +10,12 @@ import { canonicalJson, parseCanonicalJson } from "../canonical-json.js";
 import type { NodeRow } from "../reader.js";
 import { NodeNotFoundError } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
+import { attributesText, cacheKeyOf } from "./attributes-text.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { openDatabase } from "./open-database.js";
 import { currentOwner, killOrphanedRuns } from "./orphaned-runs.js";
 import { PendingWrites, type PendingNode } from "./pending-writes.js";
+import { storedText } from "./report-text.js";
 import { SqliteReader } from "./sqlite-reader.js";
 import { WriteGroup } from "./write-group.js";
 
@@ -44,19 +46,41 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     const pending = this.#pending;
     if (node.type === "data") {
       const value = canonicalJson(node.value);
-      return pending.addNode(node.uuid, "data", node.kind, null, null, node.ctime, value, null, null).pk;
+      return pending.addNode(
+        node.uuid,
+        "data",
+        node.kind,
+        null,
+        null,
+        node.ctime,
+        value,
+        null,
+        null,
+      ).pk;
     }
     const attributes =
       node.type === "run" ? { ...node.attributes, owner: currentOwner() } : node.attributes;
     const kind = node.type === "task" ? node.kind : null;
     const cacheKey = cacheKeyOf(attributes) ?? null;
-    return pending.addNode(node.uuid, node.type, kind, node.name, node.state, node.ctime, null, attributes, cacheKey).pk; // prettier-ignore
+    return pending.addNode(
+      node.uuid,
+      node.type,
+      kind,
+      node.name,
+      node.state,
+      node.ctime,
+      null,
+      attributes,
+      cacheKey,
+    ).pk;
   }
 
   updateProcess(pk: number, update: ProcessUpdate): void {
     this.#group.enter();
     const patch =
-      update.error !== undefined ? { ...update.attributes, error: update.error } : update.attributes;
+      update.error !== undefined
+        ? { ...update.attributes, error: update.error }
+        : update.attributes;
     const queued = this.#pending.node(pk);
     if (queued !== undefined) this.#updateQueued(queued, update, patch);
     else this.#updateStored(pk, update, patch);
@@ -75,7 +99,14 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   addReport(runPk: number, line: ReportLine): void {
     this.#group.enter();
     if (!(runPk >= 1 && runPk < this.#pending.nextPk())) throw new NodeNotFoundError(runPk);
-    this.#pending.addReport(runPk, line.at, line.level, line.step, line.message, line.text);
+    this.#pending.addReport(
+      runPk,
+      line.at,
+      line.level,
+      line.step,
+      line.message,
+      storedText(runPk, line),
+    );
   }
 
   flush(): void {
@@ -101,7 +132,17 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** Inserts a node with every column as given (an archive import); returns its pk. */
   insertNode(row: NodeInsert): number {
     this.#group.enter();
-    const node = this.#pending.addNode(row.uuid, row.type, row.kind, row.name, row.state, row.ctime, row.value, row.attributes, row.cacheKey); // prettier-ignore
+    const node = this.#pending.addNode(
+      row.uuid,
+      row.type,
+      row.kind,
+      row.name,
+      row.state,
+      row.ctime,
+      row.value,
+      row.attributes,
+      row.cacheKey,
+    );
     node.exitCode = row.exitCode;
     node.mtime = row.mtime;
     node.startedAt = row.startedAt;
@@ -118,10 +159,11 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   }
 
   /** Whether this very report line of the run is stored. */
-  hasReport(runPk: number, line: Pick<ReportLine, "at" | "text">): boolean {
+  hasReport(runPk: number, line: Pick<ReportLine, "at" | "step" | "message">): boolean {
     this.beforeRead();
-    const sql = "SELECT 1 FROM reports WHERE run_pk = ? AND at = ? AND text = ?";
-    return this.statements.get<[number, number, string]>(sql).get(runPk, line.at, line.text) !== undefined;
+    const sql = "SELECT 1 FROM reports WHERE run_pk = ? AND at = ? AND step = ? AND message = ?";
+    const found = this.statements.get<[number, number, string, string]>(sql);
+    return found.get(runPk, line.at, line.step, line.message) !== undefined;
   }
 
   /** Commits, then folds the write-ahead log into the file (so its size is the store's). */
@@ -154,7 +196,8 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     if (update.startedAt !== undefined) row.startedAt = update.startedAt;
     if (update.endedAt !== undefined) row.endedAt = update.endedAt;
     if (patch === undefined) return;
-    const current = typeof row.attributes === "string" ? parseAttributes(row.attributes) : row.attributes;
+    const current =
+      typeof row.attributes === "string" ? parseAttributes(row.attributes) : row.attributes;
     row.attributes = { ...current, ...patch };
     if ("cacheKey" in patch) row.cacheKey = cacheKeyOf(patch) ?? null;
   }
@@ -175,7 +218,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     if (update.startedAt !== undefined) set(2, update.startedAt);
     if (update.endedAt !== undefined) set(3, update.endedAt);
     if (patch !== undefined) {
-      set(4, canonicalJson({ ...this.#storedAttributes(pk), ...patch }));
+      set(4, attributesText({ ...this.#storedAttributes(pk), ...patch }));
       if ("cacheKey" in patch) set(5, cacheKeyOf(patch) ?? null);
     }
     values.push(pk);
@@ -203,9 +246,4 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
 
 function parseAttributes(text: string): Record<string, unknown> {
   return parseCanonicalJson(text) as Record<string, unknown>;
-}
-
-function cacheKeyOf(attributes: Readonly<Record<string, unknown>>): string | undefined {
-  const key = attributes.cacheKey;
-  return typeof key === "string" ? key : undefined;
 }

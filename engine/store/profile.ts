@@ -1,0 +1,16 @@
+/** `loadProfile()`: opens a profile and makes it the store runs use when none is given. */
+import { setDefaultStore } from "../schedule/run.js";
+import { openProfile, type Profile, type ProfileOptions } from "./open-profile.js";
+
+/**
+ * Opens the profile `name` (`default` unless told) and makes its store the default one.
+ *
+ * @example
+ * const profile = loadProfile(); // ~/.workgraph/default/workgraph.sqlite
+ * await run(addMultiply, { x: 3, y: 4 }); // stored there
+ */
+export function loadProfile(name = "default", options: ProfileOptions = {}): Profile {
+  const profile = openProfile(name, options);
+  setDefaultStore(profile.store);
+  return profile;
+}

@@ -1,0 +1,145 @@
+/**
+ * A read-only view of a stored task or run: its state, times and attributes, and the nodes
+ * linked to it (inputs, outputs, the run that called a task, the tasks a run called).
+ */
+import { inspect } from "node:util";
+import type { DataNode } from "../../model/data-node.js";
+import type { SerialisedError } from "../../model/error-serialisation.js";
+import type { ReportLine } from "../../model/events.js";
+import type { RunState, TaskState } from "../../model/states.js";
+import { parseCanonicalJson } from "../canonical-json.js";
+import * as messages from "../messages.js";
+import type { NodeRow, ProvenanceReader } from "../reader.js";
+import type { LinkRecord, LinkType } from "../store.js";
+import { storedDataNode } from "./stored-data-node.js";
+
+/** A node linked to another, with the link's label and type. */
+export interface LinkedNode {
+  readonly label: string;
+  readonly type: LinkType;
+  readonly node: DataNode | ProcessNode;
+}
+
+/** A stored task or run, as read from the store. */
+export class ProcessNode {
+  readonly pk: number;
+  readonly uuid: string;
+  readonly type: "task" | "run";
+  readonly name: string;
+  /** How a task ran (`in-process`, `job`); undefined for runs. */
+  readonly kind: string | undefined;
+  readonly state: TaskState | RunState;
+  readonly exitCode: number | undefined;
+  readonly ctime: Date;
+  readonly mtime: Date;
+  readonly startedAt: Date | undefined;
+  readonly endedAt: Date | undefined;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly #reader: ProvenanceReader;
+
+  constructor(row: NodeRow, reader: ProvenanceReader) {
+    if (row.type === "data") throw new TypeError(messages.notAProcess(row.pk));
+    this.pk = row.pk;
+    this.uuid = row.uuid;
+    this.type = row.type;
+    this.name = row.name ?? "";
+    this.kind = row.kind ?? undefined;
+    this.state = (row.state ?? "CREATED") as TaskState | RunState;
+    this.exitCode = row.exitCode ?? undefined;
+    this.ctime = new Date(row.ctime);
+    this.mtime = new Date(row.mtime);
+    this.startedAt = row.startedAt === null ? undefined : new Date(row.startedAt);
+    this.endedAt = row.endedAt === null ? undefined : new Date(row.endedAt);
+    const attributes =
+      row.attributes === null
+        ? {}
+        : (parseCanonicalJson(row.attributes) as Record<string, unknown>);
+    // The store keeps the cache key in its own column.
+    this.attributes =
+      row.cacheKey === null ? attributes : { ...attributes, cacheKey: row.cacheKey };
+    this.#reader = reader;
+  }
+
+  /** Why it did not finish (FAILED, SKIPPED, KILLED, EXCEPTED), as stored. */
+  get error(): SerialisedError | undefined {
+    return this.attributes.error as SerialisedError | undefined;
+  }
+
+  /** How long it ran, in ms, once it has started and ended. */
+  get durationMs(): number | undefined {
+    return this.startedAt !== undefined && this.endedAt !== undefined
+      ? this.endedAt.getTime() - this.startedAt.getTime()
+      : undefined;
+  }
+
+  /** The data that went in (INPUT links), by label. */
+  inputs(): LinkedNode[] {
+    return this.#linked(this.#reader.links({ to: this.pk }), "from");
+  }
+
+  /** The data it created (CREATE) or returned (RETURN), by label. */
+  outputs(): LinkedNode[] {
+    return this.#linked(this.#reader.links({ from: this.pk }), "to");
+  }
+
+  /** The run that called this task. */
+  caller(): ProcessNode | undefined {
+    const call = this.#reader.links({ to: this.pk, type: "CALL" })[0];
+    const row = call === undefined ? undefined : this.#reader.node(call.from);
+    return row === undefined ? undefined : new ProcessNode(row, this.#reader);
+  }
+
+  /** The tasks this run called, in call order. */
+  tasks(): ProcessNode[] {
+    return this.#reader.tasks(this.pk).map((row) => new ProcessNode(row, this.#reader));
+  }
+
+  /** How many tasks this run called. */
+  taskCount(): number {
+    return this.#reader.taskCount(this.pk);
+  }
+
+  /** A run's report lines; for a task, the lines of its run that name it. */
+  reports(): ReportLine[] {
+    if (this.type === "run") return this.#reader.reports(this.pk);
+    const run = this.caller();
+    if (run === undefined) return [];
+    const named = new RegExp(`(^|[^\\w])${escapeRegExp(this.name)}([^\\w]|$)`);
+    return run.reports().filter((line) => named.test(line.message));
+  }
+
+  /** `<Task add: uuid: … (pk: 13) FINISHED>`, as a data node prints. */
+  describe(): string {
+    const label = this.type === "run" ? "Run" : "Task";
+    const exit = this.exitCode !== undefined ? ` [${this.exitCode}]` : "";
+    return `<${label} ${this.name}: uuid: ${this.uuid} (pk: ${this.pk}) ${this.state}${exit}>`;
+  }
+
+  [inspect.custom](): string {
+    return this.describe();
+  }
+
+  [Symbol.for("Jupyter.display")](): Record<string, unknown> {
+    return { "text/plain": this.describe() };
+  }
+
+  #linked(links: readonly LinkRecord[], end: "from" | "to"): LinkedNode[] {
+    return links
+      .filter((link) => link.type !== "CALL")
+      .flatMap((link) => {
+        const row = this.#reader.node(link[end]);
+        return row === undefined
+          ? []
+          : [{ label: link.label, type: link.type, node: nodeFromRow(row, this.#reader) }];
+      });
+  }
+}
+
+/** The node a row holds: a data node, or a view of a task or run. */
+export function nodeFromRow(row: NodeRow, reader: ProvenanceReader): DataNode | ProcessNode {
+  return row.type === "data" ? storedDataNode(row) : new ProcessNode(row, reader);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

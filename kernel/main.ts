@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * The kernel process: `node dist/kernel/main.js <connection file>`, as the kernelspec says.
+ * It wires the pieces (see the diagram in runtime/kernel.ts) and owns the process: signals,
+ * uncaught errors, and exit.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLazyExecution } from "./execution/lazy-execution.js";
+import { typescriptVersion } from "./execution/typescript-version.js";
+import * as messages from "./messages.js";
+import { packageRoot } from "./package-root.js";
+import { endpoint, readConnectionFile } from "./protocol/connection.js";
+import { createReceiver } from "./protocol/receiver.js";
+import { createSession } from "./protocol/session.js";
+import { createSigner } from "./protocol/signer.js";
+import { createZmqTransport, type Transport } from "./protocol/transport.js";
+import { currentCell } from "./runtime/cell-storage.js";
+import { createKernel } from "./runtime/kernel.js";
+import { kernelInfo } from "./runtime/kernel-info.js";
+import { routeProcessOutput } from "./runtime/output-routing.js";
+import { viewBundles } from "./runtime/view-bundles.js";
+import { reportUncaught } from "./runtime/uncaught.js";
+
+// Bound before output routing: the kernel's log always goes to the real stderr.
+const writeLog = process.stderr.write.bind(process.stderr);
+const log = (line: string) => void writeLog(`[workgraph kernel] ${line}\n`);
+
+async function main(connectionFile: string | undefined): Promise<void> {
+  if (connectionFile === undefined) throw new Error("usage: main.js <connection file>");
+  const connection = await readConnectionFile(connectionFile);
+  const signer = createSigner(connection.key, connection.signature_scheme);
+  // The sockets are bound last, once the kernel is ready for what arrives on them.
+  const wire: { transport?: Transport } = {};
+  const outbox = createSession(signer, (channel, frames) => wire.transport?.send(channel, frames));
+  const kernel = createKernel({
+    outbox,
+    // tslab and the engine load after the sockets are up: kernel_info does not wait for them.
+    execution: createLazyExecution(async () => {
+      const [{ createTsExecution }, notebook] = await Promise.all([
+        import("./execution/tslab-execution.js"),
+        import("./notebook.js"),
+      ]);
+      const types = fileURLToPath(new URL("./notebook.js", import.meta.url));
+      return createTsExecution({
+        modules: new Map([["workgraph", { exports: notebook, types }]]),
+      });
+    }),
+    live: { bundles: viewBundles(), periodMs: 250 },
+    info: kernelInfo(packageVersion(), typescriptVersion()),
+    log,
+    shutdown: () => void exit(wire.transport),
+  });
+  routeProcessOutput(currentCell);
+  process.on("uncaughtException", (error) => reportUncaught("Uncaught", error));
+  process.on("unhandledRejection", (reason) => reportUncaught("Unhandled rejection", reason));
+  process.on("SIGINT", () => kernel.interrupt());
+  wire.transport = await createZmqTransport(
+    connection,
+    createReceiver(signer, kernel.receive, log),
+    (channel, error) => log(`${channel}: ${String(error)}`),
+  );
+  outbox.publish(undefined, "status", { execution_state: "starting" });
+  log(messages.started(process.pid, endpoint(connection, "shell"), process.cwd()));
+}
+
+/** Exits within a second whatever handles are open, after queued messages had a chance. */
+async function exit(transport: Transport | undefined): Promise<never> {
+  setTimeout(() => process.exit(0), 800).unref();
+  await transport?.close(200);
+  process.exit(0);
+}
+
+function packageVersion(): string {
+  const manifest = join(packageRoot(import.meta.url), "package.json");
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version ?? "0.0.0";
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  log(messages.startFailed(error instanceof Error ? error.message : String(error)));
+  process.exit(1);
+});

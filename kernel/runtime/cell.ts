@@ -1,0 +1,49 @@
+/** One request's context: its output, the runs it started, and the kernel's comm targets. */
+import type { ReportLine, Run } from "../../engine/index.js";
+import type { MessageHeader } from "../protocol/message.js";
+import type { CellScope, CommTargets } from "./cell-scope.js";
+import type { CellOutputSink } from "./cell-output.js";
+import { showLiveRun, type LiveRun, type LiveRunOptions } from "./live-run.js";
+
+/** The context of one request (an execute_request, or a comm message). */
+export class Cell implements CellScope {
+  readonly #runs: LiveRun[] = [];
+
+  constructor(
+    readonly parent: MessageHeader,
+    readonly output: CellOutputSink,
+    readonly comms: CommTargets,
+    private readonly live: LiveRunOptions,
+  ) {}
+
+  readonly reportLog = (line: ReportLine): void => this.output.write("stdout", `${line.text}\n`);
+
+  watchRun(run: Run): void {
+    this.#runs.push(showLiveRun(run, this.output, this.live));
+  }
+
+  /** Cancels this cell's runs that are still going: their tasks end KILLED. */
+  cancelRuns(reason: string): void {
+    for (const { run } of this.#runs) if (!ended(run)) run.cancel(reason);
+  }
+
+  /**
+   * Waits (up to `timeoutMs`) until the displays of the runs that have ended show their final
+   * state: front ends such as nbclient drop output that arrives after the cell's reply.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    const done = this.#runs.filter(({ run }) => ended(run));
+    if (done.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(done.map((live) => live.settled)),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
+/** A run has an exit code once it has ended, whichever way. */
+function ended(run: Run): boolean {
+  return run.exitCode !== undefined;
+}
