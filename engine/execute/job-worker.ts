@@ -135,6 +135,9 @@ function serve(send: (message: WorkerMessage) => void): void {
     });
   });
   process.on("disconnect", () => process.exit(0));
+  // A Jupyter interrupt signals the kernel's whole process group: the pool stops a job itself
+  // (SIGKILL), so a worker ignores SIGINT and stays warm.
+  process.on("SIGINT", () => undefined);
   send({ type: "ready" });
 }
 

@@ -326,3 +326,32 @@ describe("a script using jobs", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
+
+describe("a warm worker and SIGINT", () => {
+  it("ignores SIGINT (a Jupyter interrupt reaches the whole process group) and stays warm", async () => {
+    const pool = createJobPool({ size: 1 });
+    try {
+      let pid = 0;
+      await pool.run({
+        taskName: "first",
+        source: "function first() { return 1; }",
+        args: [],
+        onStart: (p) => (pid = p),
+      });
+      process.kill(pid, "SIGINT");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      let again = 0;
+      expect(
+        await pool.run({
+          taskName: "second",
+          source: "function second() { return 2; }",
+          args: [],
+          onStart: (p) => (again = p),
+        }),
+      ).toBe(2);
+      expect(again).toBe(pid);
+    } finally {
+      await pool.close();
+    }
+  });
+});
