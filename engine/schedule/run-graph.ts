@@ -10,6 +10,8 @@ export interface GraphTask {
   readonly id: number;
   readonly pk: number;
   readonly name: string;
+  /** The task function's name, shared by all its calls (`add` for `add`, `add1`…). */
+  readonly group: string;
   readonly kind: TaskKind;
   readonly state: TaskState;
   readonly createdAt: number;
@@ -51,6 +53,7 @@ export function runGraph(run: RunController): RunGraph {
       id: task.id,
       pk: task.pk,
       name: task.name,
+      group: task.definition.name,
       kind: task.definition.kind,
       state: task.state,
       createdAt: task.createdAt,

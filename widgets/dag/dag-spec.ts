@@ -7,7 +7,9 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { DrawableGraph } from "../graph/drawable-graph.js";
 import { NODE_WIDTH, type GraphLayout } from "../layout/graph-layout.js";
+import { AppendOnlyLayout } from "../layout/append-only-layout.js";
 import { layoutFor, type LayoutChoice } from "../layout/layout-for.js";
+import { FOLD_ABOVE, foldRepeated } from "../graph/fold-repeated.js";
 import { edgeData, nodeData, type EdgeDatum, type NodeDatum } from "./dag-data.js";
 import { stateColour } from "./palette.js";
 import { chartSize, VEGA_LITE_SCHEMA, type SizeOptions } from "../spec/chart-size.js";
@@ -52,8 +54,21 @@ const TOOLTIP = [
 
 /** The Vega-Lite spec of a graph's DAG. */
 export function dagSpec(graph: DrawableGraph, options: DagSpecOptions = {}): TopLevelSpec {
-  const layout = layoutFor(graph, options.layout);
-  return dagSpecFromLayout(graph, layout, options);
+  if (graph.tasks.length > FOLD_ABOVE) {
+    const folded = foldRepeated(graph);
+    return dagSpecFromLayout(folded, layoutFor(folded, foldedLayout(options.layout)), options);
+  }
+  return dagSpecFromLayout(graph, layoutFor(graph, options.layout), options);
+}
+
+// A live view keeps one append-only layout; once it folds, its folded nodes get their own.
+const foldedLayouts = new WeakMap<AppendOnlyLayout, AppendOnlyLayout>();
+
+function foldedLayout(choice: LayoutChoice | undefined): LayoutChoice | undefined {
+  if (!(choice instanceof AppendOnlyLayout)) return choice;
+  let layout = foldedLayouts.get(choice);
+  if (layout === undefined) foldedLayouts.set(choice, (layout = new AppendOnlyLayout()));
+  return layout;
 }
 
 /** The DAG spec of a graph already laid out. */

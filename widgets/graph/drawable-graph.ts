@@ -9,6 +9,8 @@ import type { RunState, TaskKind, TaskState } from "../../engine/index.js";
 export interface DrawableTask {
   readonly id: number;
   readonly name: string;
+  /** The task function's name, shared by all its calls (`add` for `add1`). */
+  readonly group?: string;
   /** PLANNED when left out (a static graph). */
   readonly state?: TaskState;
   readonly pk?: number;
