@@ -5,8 +5,7 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run, task } from "../../engine/index.js";
 import { openProfile } from "../../engine/store/open-profile.js";
-import { builtCli } from "../support/built-cli.js";
-import { root } from "../support/repo-root.js";
+import { built, root } from "../support/built.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
@@ -59,7 +58,7 @@ let sumPk: number;
 let sumUuid: string;
 
 beforeAll(async () => {
-  cli = builtCli();
+  cli = built("cli/main.js");
   const { store } = openProfile();
   const r = run(add_multiply, { x: 3, y: 4 }, { store, log: false });
   await r;

@@ -8,7 +8,7 @@ import { kernel } from "../../cli/commands/kernel.js";
 import { UsageError } from "../../cli/command.js";
 import { installKernel, uninstallKernel } from "../../kernel/install.js";
 import { kernelsDir } from "../../kernel/kernelspec/locations.js";
-import { root } from "./support/built-kernel.js";
+import { root } from "../support/built.js";
 import { PYTHON } from "./support/python.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "workgraph-kernelspec-"));

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernel } from "../../kernel/install.js";
-import { buildKernel, root } from "./support/built-kernel.js";
+import { root } from "../support/built.js";
 import { PYTHON, runProcess, type Finished } from "./support/python.js";
 
 const here = join(root, "test", "kernel");
@@ -16,7 +16,6 @@ let scratch: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  buildKernel();
   scratch = mkdtempSync(join(tmpdir(), "workgraph-jupyter-"));
   const prefix = join(scratch, "prefix");
   await installKernel({ scope: { kind: "prefix", prefix } });

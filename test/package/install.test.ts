@@ -5,10 +5,10 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { root } from "../support/built.js";
 
-const root = resolve(import.meta.dirname, "../..");
 let project: string;
 
 function sh(command: string, args: string[], cwd = project): string {
@@ -22,7 +22,6 @@ function sh(command: string, args: string[], cwd = project): string {
 }
 
 beforeAll(() => {
-  sh("npx", ["tsc", "-p", "tsconfig.build.json"], root);
   project = mkdtempSync(join(tmpdir(), "workgraph-user-"));
   writeFileSync(
     join(project, "package.json"),

@@ -6,7 +6,7 @@ import { reportLine } from "../../engine/schedule/report-line.js";
 import { parseCanonicalJson } from "../../engine/store/canonical-json.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { NodeNotFoundError } from "../../engine/store/store-errors.js";
-import { root } from "../support/repo-root.js";
+import { root } from "../support/built.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { root } from "./repo-root.js";
+import { root } from "./built.js";
 
 /** A running fixture script: its process, its stdout lines so far, and a way to wait for one. */
 export interface FixtureProcess {

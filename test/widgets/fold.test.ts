@@ -19,7 +19,7 @@ function fanOut(n: number, running = 0): DrawableGraph {
     group: "total",
     state: "PLANNED" as never,
     createdAt: 5000,
-    startedAt: 0 as never,
+    startedAt: 0,
   });
   const edges = Array.from({ length: n }, (_, id) => ({ from: id, to: n }));
   return { name: "fan_out", state: "RUNNING", tasks, edges };

@@ -122,7 +122,9 @@ function talk(ws: WebSocket, options: GuiOptions): void {
   );
   ws.on("message", (data, isBinary) => {
     if (isBinary) return;
-    const chunks = Array.isArray(data) ? data : [Buffer.from(data)];
+    const chunks = Array.isArray(data)
+      ? data
+      : [data instanceof ArrayBuffer ? Buffer.from(data) : data];
     connection.receive(Buffer.concat(chunks).toString("utf8"));
   });
   ws.on("close", () => connection.close());

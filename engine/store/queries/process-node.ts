@@ -3,7 +3,7 @@
  * linked to it (inputs, outputs, the run that called a task, the tasks a run called).
  */
 import { inspect } from "node:util";
-import type { DataNode } from "../../model/data-node.js";
+import { DataNode } from "../../model/data-node.js";
 import type { SerialisedError } from "../../model/error-serialisation.js";
 import type { ReportLine } from "../../model/events.js";
 import type { RunState, TaskState } from "../../model/states.js";
@@ -82,6 +82,16 @@ export class ProcessNode {
     return this.#linked(this.#reader.links({ from: this.pk }), "to");
   }
 
+  /** The values that went in, by label: `{ x: 3, y: 4 }`. */
+  inputValues(): Record<string, unknown> {
+    return valuesOf(this.inputs());
+  }
+
+  /** The values it created or returned, by label: `{ result: 7 }`. */
+  outputValues(): Record<string, unknown> {
+    return valuesOf(this.outputs());
+  }
+
   /** The run that called this task. */
   caller(): ProcessNode | undefined {
     const call = this.#reader.links({ to: this.pk, type: "CALL" })[0];
@@ -142,4 +152,10 @@ export function nodeFromRow(row: NodeRow, reader: ProvenanceReader): DataNode | 
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function valuesOf(links: readonly LinkedNode[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const link of links) if (link.node instanceof DataNode) values[link.label] = link.node.value;
+  return values;
 }

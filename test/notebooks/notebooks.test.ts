@@ -1,0 +1,181 @@
+/**
+ * The notebooks in notebooks/ run without error under Jupyter's nbclient (Debian's nbconvert)
+ * with the workgraph kernel, and under `workgraph run-notebook`; their outputs say what the
+ * tutorial says; and the outputs committed with them are what the current code produces.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { installKernel } from "../../kernel/install.js";
+import { root } from "../support/built.js";
+import {
+  codeCells,
+  joined,
+  normalCell,
+  streamText,
+  type CodeCellOutputs,
+} from "./notebook-outputs.js";
+
+const NOTEBOOKS = ["imperative-workflow", "provenance", "failures-and-control"] as const;
+type Name = (typeof NOTEBOOKS)[number];
+const VEGA_LITE = "application/vnd.vegalite.v5+json";
+
+const scratch = mkdtempSync(join(tmpdir(), "workgraph-notebooks-"));
+const prefix = join(scratch, "prefix");
+const env = {
+  ...process.env,
+  JUPYTER_PATH: join(prefix, "share", "jupyter"),
+  WORKGRAPH_HOME: join(scratch, "home"),
+};
+
+beforeAll(async () => {
+  await installKernel({ scope: { kind: "prefix", prefix } });
+});
+
+function executeWithNbclient(name: Name): CodeCellOutputs[] {
+  const result = spawnSync(
+    "/usr/bin/jupyter",
+    [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.kernel_name=workgraph",
+      "--ExecutePreprocessor.timeout=300",
+      "--output-dir",
+      scratch,
+      "--output",
+      `${name}.nbclient.ipynb`,
+      join(root, "notebooks", `${name}.ipynb`),
+    ],
+    { env, encoding: "utf8" },
+  );
+  expect(result.status, result.stderr).toBe(0);
+  return codeCells(join(scratch, `${name}.nbclient.ipynb`));
+}
+
+function executeWithRunNotebook(name: Name): { cells: CodeCellOutputs[]; html: string } {
+  const out = join(scratch, `${name}.run.ipynb`);
+  const page = join(scratch, `${name}.html`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      join(root, "dist", "cli", "main.js"),
+      "run-notebook",
+      join(root, "notebooks", `${name}.ipynb`),
+      "--out",
+      out,
+      "--html",
+      page,
+    ],
+    { env, encoding: "utf8" },
+  );
+  expect(result.status, result.stderr + result.stdout).toBe(0);
+  return { cells: codeCells(out), html: readFileSync(page, "utf8") };
+}
+
+/** The one display of a cell that ran a flow, and its final bundle. */
+function runDisplay(cell: CodeCellOutputs): Record<string, unknown> {
+  const displays = cell.outputs.filter((o) => o.output_type === "display_data");
+  expect(displays, cell.source).toHaveLength(1);
+  const data = displays[0]?.data ?? {};
+  expect(Object.keys(data).sort()).toEqual([VEGA_LITE, "image/svg+xml", "text/plain"]);
+  expect(joined(data["text/plain"])).not.toMatch(/RUNNING|PLANNED/);
+  expect(JSON.stringify(data[VEGA_LITE])).toContain("vega-lite/v5");
+  expect(joined(data["image/svg+xml"])).toMatch(/^<svg/);
+  return data;
+}
+
+function result(cell: CodeCellOutputs): string {
+  return joined(cell.outputs.find((o) => o.output_type === "execute_result")?.data?.["text/plain"]);
+}
+
+function expectNoErrors(cells: readonly CodeCellOutputs[]): void {
+  for (const cell of cells) {
+    expect(
+      cell.outputs.filter((o) => o.output_type === "error"),
+      cell.source,
+    ).toEqual([]);
+  }
+}
+
+function cellWith(cells: readonly CodeCellOutputs[], text: string): CodeCellOutputs {
+  const cell = cells.find((c) => c.source.includes(text));
+  if (cell === undefined) throw new Error(`no cell with ${text}`);
+  return cell;
+}
+
+/** What each notebook must show, whoever executed it. */
+const checks: Record<Name, (cells: CodeCellOutputs[]) => void> = {
+  "imperative-workflow": (cells) => {
+    const simplest = cellWith(cells, 'name: "add_multiply"');
+    expect(result(simplest)).toMatch(
+      /sum: <Int: uuid: \S+ \(pk: \d+\) value: 7>,\s+product: <Int: uuid: \S+ \(pk: \d+\) value: 7>/,
+    );
+    expect(streamText(simplest)).toContain(
+      "|WorkGraphImperativeEngine|update_task_state]: Task: add, type: job, finished.",
+    );
+    expect(joined(runDisplay(simplest)["text/plain"])).toBe("add_multiply: 2 tasks, 2 FINISHED");
+    const branch = cellWith(cells, 'name: "add_then_branch"');
+    expect(result(branch)).toMatch(/value: 7>[\s\S]*value: -7>/);
+    expect(joined(runDisplay(branch)["text/plain"])).toBe("add_then_branch: 2 tasks, 2 FINISHED");
+    const loop = cellWith(cells, 'name: "keep_doubling"');
+    expect(result(loop)).toMatch(/sum: <Int: uuid: \S+ \(pk: \d+\) value: 16>/);
+    expect(joined(runDisplay(loop)["text/plain"])).toBe("keep_doubling: 3 tasks, 3 FINISHED");
+    expect(joined(runDisplay(loop)["image/svg+xml"])).toContain("add1");
+    const many = cellWith(cells, "fanOut(n: number)");
+    expect(streamText(many)).toContain("10,001 tasks, total 50005000");
+    expect(joined(runDisplay(many)["image/svg+xml"])).toContain("inc ×10,000");
+  },
+  provenance: (cells) => {
+    const stored = cellWith(cells, "stored.tasks()");
+    expect(streamText(stored)).toBe(
+      "add (FINISHED): x=3, y=4 -> result=7\nmultiply (FINISHED): x=7, y=2 -> result=14\n",
+    );
+    const resume = cellWith(cells, "resume: failed.pk");
+    expect(streamText(resume)).toContain("resumed: 250");
+    expect(streamText(resume)).toMatch(
+      /step: reused pk \d+\n(step\d: reused pk \d+\n){4}risky: ran\nstep5: ran\n/,
+    );
+    const cache = cellWith(cells, "cache: true");
+    expect(streamText(cache)).toContain("slowSquare ran 7 times for 12 calls");
+  },
+  "failures-and-control": (cells) => {
+    const failing = cellWith(cells, "parseAndDouble");
+    expect(streamText(failing)).toContain(
+      "parse: FINISHED\nparse1: FAILED\ndouble: SKIPPED\nrun: EXCEPTED, exit code 2",
+    );
+    expect(streamText(cellWith(cells, "parseWithFallback"))).toContain(
+      "value: 0; run FINISHED, exit code 2",
+    );
+    expect(result(cellWith(cells, "flaky()"))).toBe("'answered on attempt 3'");
+    expect(streamText(cellWith(cells, "endless()"))).toContain(
+      "Task endless timed out after 500 ms",
+    );
+    expect(streamText(cellWith(cells, "long.cancel"))).toContain("run: KILLED, exit code 130");
+    expect(result(cellWith(cells, "long.cancel"))).toBe("[ 'nap: KILLED', 'nap1: KILLED' ]");
+  },
+};
+
+describe.each(NOTEBOOKS)("notebooks/%s.ipynb", (name) => {
+  it("runs under nbclient with the workgraph kernel, and shows what it should", () => {
+    const cells = executeWithNbclient(name);
+    expectNoErrors(cells);
+    checks[name](cells);
+  }, 300_000);
+
+  it("runs under workgraph run-notebook, its committed outputs are current, and its page is self-contained", () => {
+    const { cells, html } = executeWithRunNotebook(name);
+    expectNoErrors(cells);
+    checks[name](cells);
+    const committed = codeCells(join(root, "notebooks", `${name}.ipynb`));
+    expect(
+      committed.map(normalCell),
+      "committed outputs are stale: run `npm run notebooks`",
+    ).toEqual(cells.map(normalCell));
+    expect(html).not.toMatch(/<script[^>]+src=|https?:\/\/cdn/);
+    expect(html).toContain("vegaEmbed(");
+  }, 300_000);
+});
