@@ -1,6 +1,6 @@
 /** `workgraph run-notebook FILE [--out FILE.ipynb] [--html FILE.html]`: executes a notebook. */
-import { writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
 import { executeNotebook } from "../notebook/execute-notebook.js";
@@ -28,9 +28,11 @@ export const runNotebook: Command = {
             void (stream === "stderr" ? process.stderr : process.stdout).write(chunk);
     const outcome = await executeNotebook(file, nb, echo !== undefined ? { echo } : {});
     const out = values.out ?? file;
+    mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, formatNotebook(outcome.notebook));
     console.log(`\nwrote ${out}`);
     if (values.html !== undefined) {
+      mkdirSync(dirname(values.html), { recursive: true });
       writeFileSync(values.html, notebookHtml(outcome.notebook, basename(file, ".ipynb")));
       console.log(`wrote ${values.html}`);
     }

@@ -57,8 +57,9 @@ function executeWithNbclient(name: Name): CodeCellOutputs[] {
 }
 
 function executeWithRunNotebook(name: Name): { cells: CodeCellOutputs[]; html: string } {
-  const out = join(scratch, `${name}.run.ipynb`);
-  const page = join(scratch, `${name}.html`);
+  // folders that do not exist yet: run-notebook makes them
+  const out = join(scratch, "executed", `${name}.ipynb`);
+  const page = join(scratch, "pages", `${name}.html`);
   const result = spawnSync(
     process.execPath,
     [
