@@ -2,6 +2,7 @@
 import os from "node:os";
 import { benchEngineThroughput } from "./engine-throughput.js";
 import { benchJobRoundTrip } from "./job-round-trip.js";
+import { benchKernel } from "./kernel.js";
 import { benchStore } from "./store.js";
 import { benchWidgets } from "./widgets.js";
 
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
   const jobs = await benchJobRoundTrip();
   line("job round trip on a warm pool (sequential)", `${fmt(jobs.roundTripMs, 3)} ms`);
   line("jobs in flight on a warm pool (2,000 pipelined)", `${fmt(jobs.pipelinedPerSecond)} jobs/s`);
+  const kernel = await benchKernel();
+  line("kernel start to first kernel_info_reply", `${fmt(kernel.startMs)} ms`);
+  line("kernel execute round trip of `1 + 1`", `${fmt(kernel.executeRoundTripMs, 2)} ms`);
   const widgets = await benchWidgets();
   for (const [name, ms] of Object.entries(widgets)) line(`views: ${name}`, `${fmt(ms, 1)} ms`);
 }

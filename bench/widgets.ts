@@ -3,6 +3,7 @@
  * tasks, both layouts at 1,000 tasks, and how long the live page takes from an engine event to the changed node in the
  * browser (headless Chromium; left out when Chromium cannot start).
  */
+import { FOLD_ABOVE } from "../widgets/graph/fold-repeated.js";
 import { chromium, type Page } from "playwright-core";
 import { MemoryStore, run, task, type EngineEvent } from "../engine/index.js";
 import {
@@ -20,8 +21,12 @@ export async function benchWidgets(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   await dagBundle(runLikeGraph(50, "FINISHED")); // loads vega and warms up
   for (const n of [200, 1000]) {
-    figures[`dagBundleEnded${n}Ms`] = await median(3, () => dagBundle(runLikeGraph(n, "FINISHED")));
-    figures[`dagBundleLive${n}Ms`] = await median(3, () => dagBundle(runLikeGraph(n, "RUNNING")));
+    figures[`dagBundleEnded${n}${n > FOLD_ABOVE ? "Folded" : ""}Ms`] = await median(3, () =>
+      dagBundle(runLikeGraph(n, "FINISHED")),
+    );
+    figures[`dagBundleLive${n}${n > FOLD_ABOVE ? "Folded" : ""}Ms`] = await median(3, () =>
+      dagBundle(runLikeGraph(n, "RUNNING")),
+    );
   }
   const big = runLikeGraph(1000, "FINISHED");
   figures.layoutAppendOnly1000Ms = await median(9, async () => new AppendOnlyLayout().update(big));
