@@ -33,7 +33,7 @@ export { textWidth } from "./render/glyph-widths.js";
 export { dagBundle, timelineBundle, specBundle, graphSummary, VEGA_LITE_MIME } from "./mime.js";
 export { runBundles$, LIVE_INTERVAL } from "./live/run-bundles.js";
 export type { LiveRun, RunBundlesOptions } from "./live/run-bundles.js";
-export { throttleLatest } from "./live/throttle-latest.js";
+export { throttleLatest } from "../engine/model/throttle-latest.js";
 export { exhaustLatest } from "./live/exhaust-latest.js";
 export { startGui } from "./gui/gui-server.js";
 export type { GuiOptions, GuiServer } from "./gui/gui-server.js";

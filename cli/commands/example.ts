@@ -5,10 +5,10 @@ import {
   orm,
   run,
   task,
-  waitFor,
   WorkGraphImperativeEngine,
 } from "../../engine/index.js";
 import type { Command } from "../command.js";
+import { tutorialFlows } from "../tutorial-flows.js";
 
 const add = task.job(function add(x: number, y: number) {
   return x + y;
@@ -17,29 +17,7 @@ const multiply = task.job(function multiply(x: number, y: number) {
   return x * y;
 });
 
-async function addMultiply(x: number, y: number) {
-  const a = add(x, y);
-  const b = multiply(1, a.result);
-  return { sum: a.result, product: b.result };
-}
-
-async function addThenBranch(x: number, y: number) {
-  const a = add(x, y);
-  await waitFor(a);
-  const m = a.result.value > 10 ? multiply(1, a.result) : multiply(-1, a.result);
-  return { sum: a.result, multiply: m.result };
-}
-
-async function keepDoubling(x: number, y: number) {
-  let outputs = add(x, y);
-  await waitFor(outputs);
-  while (outputs.result.value < 10) {
-    const outputs1 = add(outputs.result, 1);
-    outputs = multiply(outputs1.result, 2);
-    await waitFor(outputs);
-  }
-  return { sum: outputs.result };
-}
+const { addMultiply, addThenBranch, keepDoubling } = tutorialFlows(add, multiply);
 
 const flows = [
   ["add_multiply", addMultiply],

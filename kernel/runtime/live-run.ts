@@ -7,7 +7,7 @@ import type { Run } from "../../engine/index.js";
 import * as messages from "../messages.js";
 import type { CellOutput } from "./cell-scope.js";
 import type { RunBundles } from "./run-summary.js";
-import { throttleLatest } from "./throttle-latest.js";
+import { throttleLatest } from "../../engine/model/throttle-latest.js";
 
 /** How runs are shown live. */
 export interface LiveRunOptions {

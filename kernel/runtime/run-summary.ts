@@ -5,7 +5,7 @@
 import { map, startWith, type Observable } from "rxjs";
 import type { Run } from "../../engine/index.js";
 import type { MimeBundle } from "../../engine/model/symbols.js";
-import { throttleLatest } from "./throttle-latest.js";
+import { throttleLatest } from "../../engine/model/throttle-latest.js";
 
 /** How a run is drawn: a stream of bundles that completes when the run ends. */
 export type RunBundles = (run: Run) => Observable<MimeBundle>;

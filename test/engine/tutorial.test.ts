@@ -9,7 +9,7 @@ import {
   type Flow,
   type RunOptions,
 } from "../../engine/index.js";
-import { tutorialFlows } from "../support/tutorial-flows.js";
+import { tutorialFlows } from "../../cli/tutorial-flows.js";
 
 const jobAdd = task.job(function add(x: number, y: number) {
   return x + y;

@@ -1,14 +1,7 @@
 /** Helpers to check on operating-system processes. */
+import { isAlive } from "../../engine/store/sqlite/orphaned-runs.js";
 
-/** Whether a process with this pid is alive. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { isAlive };
 
 /** Waits until the process is gone, up to `ms`; returns whether it is gone. */
 export async function waitUntilGone(pid: number, ms = 3000): Promise<boolean> {

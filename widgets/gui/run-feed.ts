@@ -12,7 +12,7 @@ import { AppendOnlyLayout } from "../layout/append-only-layout.js";
 import { sugiyamaLayout } from "../layout/sugiyama-layout.js";
 import { exhaustLatest } from "../live/exhaust-latest.js";
 import { LIVE_INTERVAL } from "../live/run-bundles.js";
-import { throttleLatest } from "../live/throttle-latest.js";
+import { throttleLatest } from "../../engine/model/throttle-latest.js";
 import { chartSize } from "../spec/chart-size.js";
 import { timelineData, type TimelineDatum } from "../timeline/timeline-data.js";
 import { timelineSpecOf } from "../timeline/timeline-spec.js";

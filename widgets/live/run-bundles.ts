@@ -11,7 +11,7 @@ import type { EngineEvent, MimeBundle, RunGraph } from "../../engine/index.js";
 import { AppendOnlyLayout } from "../layout/append-only-layout.js";
 import { dagBundle, timelineBundle } from "../mime.js";
 import { exhaustLatest } from "./exhaust-latest.js";
-import { throttleLatest } from "./throttle-latest.js";
+import { throttleLatest } from "../../engine/model/throttle-latest.js";
 
 /** What a live view needs of a run (a `Run` has it). */
 export interface LiveRun {

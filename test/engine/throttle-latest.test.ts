@@ -1,6 +1,6 @@
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { throttleLatest } from "../../../kernel/runtime/throttle-latest.js";
+import { throttleLatest } from "../../engine/model/throttle-latest.js";
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 

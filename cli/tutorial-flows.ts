@@ -1,5 +1,5 @@
 /** The tutorial's three flows, built over any pair of add / multiply tasks. */
-import { waitFor, type TaskFunction } from "../../engine/index.js";
+import { waitFor, type TaskFunction } from "../engine/index.js";
 
 type Binary = TaskFunction<[number, number], number>;
 
