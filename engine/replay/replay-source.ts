@@ -59,3 +59,10 @@ export class ReplaySource {
     return { pk, how, outputs };
   }
 }
+
+/** The return value a reused call stands for: its `result`, or its declared outputs. */
+export function reusedValue(reusable: Reusable, outputs: readonly string[] | undefined): unknown {
+  return outputs === undefined
+    ? reusable.outputs.get("result")
+    : Object.fromEntries(outputs.map((name) => [name, reusable.outputs.get(name)]));
+}

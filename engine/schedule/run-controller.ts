@@ -5,7 +5,6 @@
  */
 import type { Observable } from "rxjs";
 import type { DataNode } from "../model/data-node.js";
-import { toDataNode } from "../model/data-node.js";
 import { FlowContextError, RunCancelledError, TaskFailedError } from "../model/errors.js";
 import { serialiseError } from "../model/error-serialisation.js";
 import type { EngineEvent, ReportLine } from "../model/events.js";
@@ -16,7 +15,6 @@ import {
   isTerminalRun,
   isTerminalTask,
   type RunState,
-  type TaskState,
 } from "../model/states.js";
 import type { ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
@@ -24,14 +22,15 @@ import { startAttempt } from "../execute/dispatch.js";
 import type { FlowScope } from "../author/flow-context.js";
 import { flowStorage } from "../author/flow-storage.js";
 import type { TaskDefinition } from "../author/task-definition.js";
-import { checkInputs, checkOutputs, checkSendable } from "./task-checks.js";
+import { checkInputs, checkOutputs, checkSendable, outputNodes } from "./task-checks.js";
+import { TaskNames } from "./task-names.js";
 import { resolveArguments } from "./task-inputs.js";
 import { findSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
 import { RunRecord } from "./run-record.js";
 import { Dispatcher } from "./dispatcher.js";
 import { cacheKey } from "../replay/task-hash.js";
-import type { ReplaySource, Reusable } from "../replay/replay-source.js";
+import { reusedValue, type ReplaySource, type Reusable } from "../replay/replay-source.js";
 import { nameList } from "./report-line.js";
 import { collectResults, type ResultsOutcome } from "./run-results.js";
 
@@ -68,7 +67,7 @@ export class RunController implements FlowScope {
   endedAt: number | undefined = undefined;
   readonly done: Promise<RunOutcome>;
   readonly #record: RunRecord;
-  readonly #names = new Map<string, number>();
+  readonly #names = new TaskNames();
   readonly #dispatcher: Dispatcher;
   #unfinished = 0;
   #flowReturned = false;
@@ -98,7 +97,7 @@ export class RunController implements FlowScope {
     );
     this.#dispatcher = new Dispatcher(options.maxConcurrency, options.jobs, {
       announce: (batch) =>
-        this.#report(
+        this.#record.report(
           "continue_workgraph",
           `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
         ),
@@ -148,7 +147,7 @@ export class RunController implements FlowScope {
   cancel(reason = "cancelled"): void {
     if (isTerminalRun(this.state)) return;
     this.#cancelError = new RunCancelledError(this.name, reason);
-    this.#report("on_kill", `Run ${this.name} cancelled: ${reason}.`, "WARNING");
+    this.#record.report("on_kill", `Run ${this.name} cancelled: ${reason}.`, "WARNING");
     this.#killTasks(this.#cancelError);
     this.#end("KILLED", ExitCode.KILLED, this.#cancelError);
   }
@@ -171,7 +170,7 @@ export class RunController implements FlowScope {
       if (invalid !== undefined) throw invalid;
     }
     const at = Date.now();
-    const name = this.#uniqueName(definition.name);
+    const name = this.#names.unique(definition.name);
     const pk = this.#record.addTask(definition, name, at);
     const task = new TaskRun(
       this.tasks.length,
@@ -186,16 +185,7 @@ export class RunController implements FlowScope {
     this.tasks.push(task);
     this.#unfinished++;
     this.#record.taskCreated(task);
-    let blockedBy: TaskRun | undefined;
-    for (const producer of producers) {
-      if (producer.state === "FINISHED") continue;
-      if (isTerminalTask(producer.state)) {
-        blockedBy = producer;
-        break;
-      }
-      task.waitingOn++;
-      producer.dependents.push(task);
-    }
+    const blockedBy = task.dependOn(producers);
     if (blockedBy !== undefined) this.#skip(task, blockedBy);
     else if (task.waitingOn === 0) this.#dispatcher.ready(task);
     return task;
@@ -206,7 +196,7 @@ export class RunController implements FlowScope {
     const args = task.hasFutures ? resolveArguments(task.args) : task.args;
     task.resolvedArgs = args;
     this.#record.linkInputs(task, args, this.tasks);
-    this.#moveTask(task, "RUNNING");
+    this.#record.moveTask(task, "RUNNING");
     const invalid =
       (task.hasFutures ? checkInputs(definition, args) : undefined) ??
       (definition.kind === "job" ? checkSendable(definition, args) : undefined);
@@ -228,11 +218,7 @@ export class RunController implements FlowScope {
 
   /** Finishes a task with the stored outputs of an earlier call, without running it. */
   #reuse(task: TaskRun, reusable: Reusable): void {
-    const names = task.definition.outputs;
-    const value =
-      names === undefined
-        ? reusable.outputs.get("result")
-        : Object.fromEntries(names.map((name) => [name, reusable.outputs.get(name)]));
+    const value = reusedValue(reusable, task.definition.outputs);
     this.#record.annotate(task.pk, { reusedFrom: reusable.pk, reuse: reusable.how });
     this.#succeed(task, value, ` (reused pk ${reusable.pk}, ${reusable.how})`);
   }
@@ -254,16 +240,12 @@ export class RunController implements FlowScope {
       this.#failOrRetry(task, invalid);
       return;
     }
-    const nodes = new Map<string, DataNode>();
-    for (const socket of task.definition.outputs ?? ["result"]) {
-      const output = socket === "result" ? value : (value as Record<string, unknown>)[socket];
-      nodes.set(socket, toDataNode(output));
-    }
+    const nodes = outputNodes(task.definition, value);
     this.#record.linkOutputs(task, nodes);
     task.finishWith(value, nodes);
     this.#release(task);
-    this.#moveTask(task, "FINISHED");
-    this.#report(
+    this.#record.moveTask(task, "FINISHED");
+    this.#record.report(
       "update_task_state",
       `Task: ${task.name}, type: ${task.definition.kind}, finished${note}.`,
     );
@@ -279,7 +261,7 @@ export class RunController implements FlowScope {
       task.attempt++;
       const data = serialiseError(error);
       this.#record.retry(task, error);
-      this.#report(
+      this.#record.report(
         "update_task_state",
         `Task: ${task.name} failed (${data.name}: ${data.message}); retry ${task.attempt - 1} of ${task.definition.retries}.`,
         "WARNING",
@@ -293,9 +275,9 @@ export class RunController implements FlowScope {
   #fail(task: TaskRun, error: unknown): void {
     task.error = error;
     this.#release(task);
-    this.#moveTask(task, "FAILED", error);
+    this.#record.moveTask(task, "FAILED", error);
     const data = serialiseError(error);
-    this.#report(
+    this.#record.report(
       "update_task_state",
       `Task: ${task.name}, type: ${task.definition.kind}, failed: ${data.name}: ${data.message}`,
       "ERROR",
@@ -318,8 +300,8 @@ export class RunController implements FlowScope {
   #skip(task: TaskRun, because: TaskRun): void {
     task.error = because.failure();
     this.#unfinished--;
-    this.#moveTask(task, "SKIPPED", task.error);
-    this.#report(
+    this.#record.moveTask(task, "SKIPPED", task.error);
+    this.#record.report(
       "update_task_state",
       `Task: ${task.name} skipped: its input from ${because.name} is ${because.state}.`,
     );
@@ -356,9 +338,13 @@ export class RunController implements FlowScope {
     this.results = outcome.nodes;
     const failed = this.tasks.filter((t) => t.state === "FAILED").map((t) => t.name);
     if (failed.length > 0) {
-      this.#report("finalize", `Finished, but these tasks failed: ${nameList(failed)}.`, "WARNING");
+      this.#record.report(
+        "finalize",
+        `Finished, but these tasks failed: ${nameList(failed)}.`,
+        "WARNING",
+      );
     }
-    this.#report(
+    this.#record.report(
       "finalize",
       `Finalize ${this.name}. graph results: ${JSON.stringify(this.graphResults)}`,
     );
@@ -368,7 +354,11 @@ export class RunController implements FlowScope {
   #except(error: unknown): void {
     if (isTerminalRun(this.state)) return;
     const data = serialiseError(error);
-    this.#report("on_except", `Flow ${this.name} raised ${data.name}: ${data.message}`, "ERROR");
+    this.#record.report(
+      "on_except",
+      `Flow ${this.name} raised ${data.name}: ${data.message}`,
+      "ERROR",
+    );
     this.#killTasks(new RunCancelledError(this.name, `the flow raised ${data.name}`));
     this.#end(
       "EXCEPTED",
@@ -386,7 +376,7 @@ export class RunController implements FlowScope {
         this.#dispatcher.release(task);
       }
       this.#unfinished--;
-      this.#moveTask(task, "KILLED", reason);
+      this.#record.moveTask(task, "KILLED", reason);
     }
   }
 
@@ -399,16 +389,6 @@ export class RunController implements FlowScope {
     this.#resolveDone({ state, exitCode, results: this.results, error });
   }
 
-  #uniqueName(base: string): string {
-    const count = this.#names.get(base) ?? 0;
-    this.#names.set(base, count + 1);
-    return count === 0 ? base : `${base}${count}`;
-  }
-
-  #moveTask(task: TaskRun, state: TaskState, error?: unknown): void {
-    this.#record.moveTask(task, state, error);
-  }
-
   #moveRun(state: RunState, error?: unknown): void {
     const previous = this.state;
     if (!canMoveRun(previous, state)) {
@@ -416,9 +396,5 @@ export class RunController implements FlowScope {
     }
     this.state = state;
     this.#record.moveRun(previous, state, this.exitCode, error);
-  }
-
-  #report(step: string, message: string, level: ReportLine["level"] = "REPORT"): void {
-    this.#record.report(step, message, level);
   }
 }

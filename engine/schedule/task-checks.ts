@@ -4,6 +4,7 @@ import { TaskInputError, TaskOutputError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
 import { findUnserialisable } from "../execute/serialisable.js";
 import type { TaskDefinition } from "../author/task-definition.js";
+import { toDataNode, type DataNode } from "../model/data-node.js";
 import { parameterName } from "./task-inputs.js";
 
 /** Validates resolved arguments against the input schema; the error names task and input. */
@@ -86,4 +87,14 @@ export function checkOutputs(
     }
   }
   return undefined;
+}
+
+/** The data node of each output socket of a return value (`result`, or the declared ones). */
+export function outputNodes(definition: TaskDefinition, value: unknown): Map<string, DataNode> {
+  const nodes = new Map<string, DataNode>();
+  for (const socket of definition.outputs ?? ["result"]) {
+    const output = socket === "result" ? value : (value as Record<string, unknown>)[socket];
+    nodes.set(socket, toDataNode(output));
+  }
+  return nodes;
 }

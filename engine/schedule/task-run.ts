@@ -41,6 +41,20 @@ export class TaskRun implements TaskProgress {
     readonly createdAt: number,
   ) {}
 
+  /**
+   * Waits for the unfinished producers of its inputs; returns one that ended without
+   * finishing (then this task cannot run), if any.
+   */
+  dependOn(producers: readonly TaskRun[]): TaskRun | undefined {
+    for (const producer of producers) {
+      if (producer.state === "FINISHED") continue;
+      if (isTerminalTask(producer.state)) return producer;
+      this.waitingOn++;
+      producer.dependents.push(this);
+    }
+    return undefined;
+  }
+
   /** Moves to a new state; a move the state machine forbids is a bug and throws. */
   moveTo(state: TaskState, at: number): TaskState {
     const previous = this.state;
