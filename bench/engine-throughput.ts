@@ -8,8 +8,8 @@ const total = task(function total(values: number[]) {
   return values.reduce((a, b) => a + b, 0);
 });
 
-/** 10,000 independent tasks, then one that sums them all. */
-async function fanOutFanIn(n: number) {
+/** `n` independent tasks, then one that sums them all. */
+export async function fanOutFanIn(n: number) {
   const parts = [];
   for (let i = 0; i < n; i++) parts.push(inc(i).result);
   return { total: total(parts).result };

@@ -7,24 +7,12 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { run, task } from "../engine/index.js";
+import { run } from "../engine/index.js";
 import { SqliteStore } from "../engine/store/sqlite/sqlite-store.js";
+import { fanOutFanIn } from "./engine-throughput.js";
 
 const TASKS = 10_000;
 const ROUNDS = 3;
-
-const inc = task(function inc(x: number) {
-  return x + 1;
-});
-const sum = task(function sum(xs: number[]) {
-  return xs.reduce((a, b) => a + b, 0);
-});
-
-async function fanOutFanIn(n: number) {
-  const outs = [];
-  for (let i = 0; i < n; i++) outs.push(inc(i).result);
-  return { total: sum(outs).result };
-}
 
 /** Tasks per second (best of 3) and file bytes per task of the fan-out/fan-in flow. */
 export async function benchStore(): Promise<{ tasksPerSecond: number; bytesPerTask: number }> {
