@@ -1,8 +1,8 @@
 /**
  * TypeScript cells through tslab's converter (type-check, then compile to CommonJS) and
  * executor (run in this process, keeping declarations across cells). This folder is the only
- * place that imports tslab. tslab's own protocol layer is not used (see ARCHITECTURE.md: it lacks execute_result, errors, comms,
- * interrupts and per-cell output).
+ * place that imports tslab. tslab's own protocol layer is not used (see ARCHITECTURE.md: it
+ * lacks execute_result, errors, comms, interrupts and per-cell output).
  */
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
