@@ -3,14 +3,15 @@
  * outputs), the input hash from the canonical JSON of its resolved arguments. Equal calls give
  * equal keys in every process, so a store can find an earlier call by its key.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { canonicalJson } from "../store/canonical-json.js";
 
 const codeHashes = new WeakMap<TaskDefinition, string>();
 
 function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  // the one-shot form: a hash object per call costs more than the hashing of a short text
+  return hash("sha256", text, "hex");
 }
 
 /** The hash of a task's code: its kind, source and declared outputs. */

@@ -10,9 +10,17 @@ export function cacheKeyOf(attributes: Readonly<Record<string, unknown>>): strin
   return typeof key === "string" ? key : undefined;
 }
 
+// The engine hands every call of a task the same frozen attributes: their text is made once.
+const frozenTexts = new WeakMap<object, string>();
+
 /** The JSON text of the attributes, without the cache key (stored in its own column). */
 export function attributesText(attributes: Readonly<Record<string, unknown>>): string {
-  if (!("cacheKey" in attributes)) return canonicalJson(attributes);
-  const { cacheKey: _cacheKey, ...rest } = attributes;
-  return canonicalJson(rest);
+  const frozen = Object.isFrozen(attributes);
+  let text = frozen ? frozenTexts.get(attributes) : undefined;
+  if (text === undefined) {
+    const { cacheKey: _cacheKey, ...rest } = attributes;
+    text = canonicalJson("cacheKey" in attributes ? rest : attributes);
+    if (frozen) frozenTexts.set(attributes, text);
+  }
+  return text;
 }

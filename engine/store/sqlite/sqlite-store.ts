@@ -196,10 +196,12 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     if (update.startedAt !== undefined) row.startedAt = update.startedAt;
     if (update.endedAt !== undefined) row.endedAt = update.endedAt;
     if (patch === undefined) return;
+    if ("cacheKey" in patch) row.cacheKey = cacheKeyOf(patch) ?? null;
+    // A task's key alone changes only its column: its attributes object stays shared.
+    if (Object.keys(patch).length === 1 && "cacheKey" in patch) return;
     const current =
       typeof row.attributes === "string" ? parseAttributes(row.attributes) : row.attributes;
     row.attributes = { ...current, ...patch };
-    if ("cacheKey" in patch) row.cacheKey = cacheKeyOf(patch) ?? null;
   }
 
   #updateStored(
