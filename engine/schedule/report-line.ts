@@ -12,15 +12,15 @@ export function reportLine(
   level: ReportLine["level"] = "REPORT",
   at = Date.now(),
 ): ReportLine {
-  const stamp = timestamp(at);
-  return {
-    at,
-    level,
-    runPk,
-    step,
-    message,
-    text: `${stamp} [${level}] [${runPk}|${ENGINE_LABEL}|${step}]: ${message}`,
-  };
+  return { at, level, runPk, step, message, text: reportText(runPk, { at, level, step, message }) };
+}
+
+/** The printed form of a report line's fields. */
+export function reportText(
+  runPk: number,
+  line: Pick<ReportLine, "at" | "level" | "step" | "message">,
+): string {
+  return `${timestamp(line.at)} [${line.level}] [${runPk}|${ENGINE_LABEL}|${line.step}]: ${line.message}`;
 }
 
 /** A list of names for a report, cut after `max` names. */

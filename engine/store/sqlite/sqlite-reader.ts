@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
 import type { LinkRecord } from "../store.js";
 import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
-import { standardText } from "./report-text.js";
+import { reportText } from "../../schedule/report-line.js";
 import { StatementCache } from "./statement-cache.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
@@ -51,7 +51,7 @@ export class SqliteReader implements ProvenanceReader {
         "SELECT at, level, run_pk AS runPk, step, message, text FROM reports WHERE run_pk = ? ORDER BY rowid",
       )
       .all(runPk);
-    return rows.map((row) => ({ ...row, text: row.text ?? standardText(row.runPk, row) }));
+    return rows.map((row) => ({ ...row, text: row.text ?? reportText(row.runPk, row) }));
   }
 
   runs(filter: RunFilter): NodeRow[] {
