@@ -1,6 +1,6 @@
 /**
- * The default live display of a run: a text summary (`run.summary()` and one line per task),
- * redrawn as its events arrive. The Vega-Lite views replace it when wired in.
+ * A plain live display of a run: a text summary (`run.summary()` and one line per task),
+ * redrawn as its events arrive: the live display when the Vega-Lite views cannot be had.
  */
 import { map, startWith, type Observable } from "rxjs";
 import type { Run } from "../../engine/index.js";
