@@ -9,6 +9,9 @@ export const banner = (version: string, typescript: string): string =>
 export const droppedMessage = (channel: string, reason: string): string =>
   `dropped a message on ${channel}: ${reason}`;
 
+/** Why a message carrying a signature seen before was dropped. */
+export const replayedSignature = "duplicate signature (a message sent again is not run twice)";
+
 /** A request whose content does not fit its type. */
 export const invalidRequest = (msgType: string, problem: string): string =>
   `invalid ${msgType}: ${problem}`;

@@ -33,6 +33,12 @@ export function encodeMessage(message: JupyterMessage<unknown>, signer: Signer):
   ];
 }
 
+/** The signature frame of a message's frames, as text ("" when there is none). */
+export function signatureOf(frames: readonly Buffer[]): string {
+  const at = frames.findIndex((frame) => frame.equals(delimiterBytes));
+  return at < 0 ? "" : (frames[at + 1]?.toString("latin1") ?? "");
+}
+
 /** Parses frames into a message, checking the signature first. */
 export function decodeMessage(frames: readonly Buffer[], signer: Signer): Decoded {
   const at = frames.findIndex((frame) => frame.equals(delimiterBytes));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { JupyterMessage } from "../../../kernel/protocol/message.js";
 import { createReceiver } from "../../../kernel/protocol/receiver.js";
 import { createSession } from "../../../kernel/protocol/session.js";
+import { createSignatureHistory } from "../../../kernel/protocol/signature-history.js";
 import { createSigner } from "../../../kernel/protocol/signer.js";
 import { encodeMessage } from "../../../kernel/protocol/wire.js";
 import { request } from "../support/messages.js";
@@ -59,5 +60,38 @@ describe("the session", () => {
     });
     expect(status?.channel).toBe("iopub");
     expect(String(status?.frames[0])).toBe("kernel.s1.status");
+  });
+});
+
+describe("replayed messages", () => {
+  const signer = createSigner("the key");
+
+  it("runs a signed message once however often the same frames arrive", () => {
+    const delivered: JupyterMessage[] = [];
+    const log: string[] = [];
+    const receive = createReceiver(
+      signer,
+      (_, m) => delivered.push(m),
+      (l) => log.push(l),
+    );
+    const frames = encodeMessage(request("execute_request", { code: "n++" }), signer);
+    for (let i = 0; i < 3; i++) receive("shell", frames);
+    expect(delivered.map((m) => m.content)).toEqual([{ code: "n++" }]);
+    expect(log).toEqual([
+      "dropped a message on shell: duplicate signature (a message sent again is not run twice)",
+      "dropped a message on shell: duplicate signature (a message sent again is not run twice)",
+    ]);
+    // A new message (new msg_id, so a new signature) still goes through.
+    receive("shell", encodeMessage(request("execute_request", { code: "n++" }), signer));
+    expect(delivered).toHaveLength(2);
+  });
+
+  it("remembers a bounded number of signatures, forgetting the oldest first", () => {
+    const history = createSignatureHistory(3);
+    expect(["a", "b", "c"].map((s) => history.remember(s))).toEqual([true, true, true]);
+    expect(history.remember("b")).toBe(false);
+    expect(history.remember("d")).toBe(true); // "a" is forgotten
+    expect(history.remember("a")).toBe(true);
+    expect(history.remember("c")).toBe(false);
   });
 });
