@@ -1,15 +1,24 @@
 #!/usr/bin/env node
-/** The `workgraph` command: dispatches to one sub-command. */
+/**
+ * The `workgraph` command: dispatches to one command. Each command is built with
+ * `defineCommand` / `defineGroup` (command.ts), which give it `--help`, argument checks and
+ * usage errors; this file adds the top level (`--help`, `--version`) and how errors print.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../kernel/package-root.js";
 import type { Command } from "./command.js";
 import { UsageError } from "./command.js";
+import { archiveCommand } from "./commands/archive.js";
 import { example } from "./commands/example.js";
 import { gui } from "./commands/gui.js";
-import { processCommand } from "./commands/process.js";
-import { nodeCommand } from "./commands/node.js";
-import { archiveCommand } from "./commands/archive.js";
 import { kernel } from "./commands/kernel.js";
+import { nodeCommand } from "./commands/node.js";
+import { processCommand } from "./commands/process.js";
 import { runNotebook } from "./commands/run-notebook.js";
+import * as messages from "./messages.js";
 
+/** Every command, in the order `workgraph --help` lists them. */
 const commands: readonly Command[] = [
   example,
   processCommand,
@@ -27,28 +36,59 @@ function help(): string {
     "",
     "commands:",
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    'Run "workgraph <command> --help" for its options and an example; "workgraph --version" for the version.',
   ].join("\n");
+}
+
+function version(): string {
+  const manifest = join(packageRoot(import.meta.url), "package.json");
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    console.log(help());
-    return name === undefined ? 2 : 0;
-  }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
-    console.error(`workgraph: unknown command "${name}"\n\n${help()}`);
+  if (name === undefined) {
+    console.error(help());
     return 2;
+  }
+  if (name === "--help" || name === "-h" || (name === "help" && rest.length === 0)) {
+    console.log(help());
+    return 0;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    console.log(`workgraph ${version()}`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === (name === "help" ? rest[0] : name));
+  if (command === undefined) {
+    console.error(
+      `${messages.unknownCommand(name === "help" ? String(rest[0]) : name)}\n\n${help()}`,
+    );
+    return 2;
+  }
+  if (name === "help") {
+    console.log(command.help());
+    return 0;
   }
   try {
     return await command.run(rest);
   } catch (error) {
+    // A sub-command's errors name it; a group's usage lists every sub-command.
+    const sub = command.subcommands?.find((c) => c.name === rest[0]);
+    const prefix = `workgraph ${name}${sub !== undefined ? ` ${sub.name}` : ""}`;
     if (error instanceof UsageError) {
-      console.error(`workgraph ${command.name}: ${error.message}\nusage: ${command.usage}`);
+      console.error(
+        `${prefix}: ${error.message}\nusage: ${command.usage}\n${messages.helpHint(prefix)}`,
+      );
       return 2;
     }
-    throw error;
+    if (process.env.WORKGRAPH_DEBUG === "1") console.error(error);
+    else
+      console.error(
+        messages.failed(prefix, error instanceof Error ? error.message : String(error)),
+      );
+    return 1;
   }
 }
 

@@ -1,52 +1,79 @@
 /** `workgraph archive export | import`: move provenance between profiles as a JSON file. */
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { exportArchive } from "../../engine/store/archive/export-archive.js";
 import { importArchive } from "../../engine/store/archive/import-archive.js";
-import { UsageError, type Command } from "../command.js";
-import {
-  parseCommandArgs,
-  parsePk,
-  profileOption,
-  runSubcommand,
-  withProfile,
-} from "../store/store-args.js";
+import { defineCommand, defineGroup, UsageError } from "../command.js";
+import * as messages from "../messages.js";
+import { parsePk, profileOption, withProfile } from "../store/store-args.js";
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function exportCommand(args: readonly string[]): number {
-  const { values, positionals } = parseCommandArgs(args, profileOption);
-  const [file, ...pkTexts] = positionals;
-  if (file === undefined) throw new UsageError("missing FILE");
-  const pks = pkTexts.map((text) => parsePk(text));
-  return withProfile("archive export", values.profile, ({ name, store }) => {
-    const counts = exportArchive(file, { store, ...(pks.length > 0 ? { pks } : {}) });
-    console.log(
-      `Exported ${plural(counts.nodes, "node")}, ${plural(counts.links, "link")} and ${plural(counts.reports, "report line")} from profile ${name} to ${file}`,
-    );
-    return 0;
-  });
+/** The folder an output file goes into must exist (it is not created on a guess). */
+function checkOutputFolder(file: string): void {
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new UsageError(messages.missingFolder("FILE", file, folder));
+  }
 }
 
-function importCommand(args: readonly string[]): number {
-  const { values, positionals } = parseCommandArgs(args, profileOption);
-  const [file, extra] = positionals;
-  if (file === undefined) throw new UsageError("missing FILE");
-  if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`);
-  return withProfile("archive import", values.profile, ({ name, store }) => {
-    const counts = importArchive(file, { store });
-    console.log(
-      `Imported ${plural(counts.nodes, "node")} (${counts.existing} already present), ${plural(counts.links, "link")} and ${plural(counts.reports, "report line")} from ${file} into profile ${name}`,
-    );
-    return 0;
-  });
-}
+const exportCommand = defineCommand(
+  {
+    name: "export",
+    summary: "write a profile's runs (or the given nodes and what they link to) to a JSON file",
+    operands: [{ name: "FILE" }, { name: "PK", repeated: true }],
+    options: profileOption,
+    examples: [
+      "workgraph archive export runs.json",
+      "workgraph archive export one-run.json 42 -p lab",
+    ],
+    run({ values, operands: [file = "", ...pkTexts] }) {
+      const pks = pkTexts.map((text) => parsePk(text));
+      checkOutputFolder(file);
+      return withProfile("archive export", values.profile, ({ name, store }) => {
+        const counts = exportArchive(file, { store, ...(pks.length > 0 ? { pks } : {}) });
+        console.log(
+          `Exported ${plural(counts.nodes, "node")}, ${plural(counts.links, "link")} and ${plural(counts.reports, "report line")} from profile ${name} to ${file}`,
+        );
+        return 0;
+      });
+    },
+  },
+  "archive",
+);
+
+const importCommand = defineCommand(
+  {
+    name: "import",
+    summary: "read a JSON archive into a profile (created if it does not exist)",
+    operands: [{ name: "FILE" }],
+    options: profileOption,
+    examples: ["workgraph archive import runs.json --profile copy"],
+    run({ values, operands: [file = ""] }) {
+      if (!existsSync(file)) throw new UsageError(messages.missingFile("FILE", file));
+      return withProfile(
+        "archive import",
+        values.profile,
+        ({ name, store }) => {
+          const counts = importArchive(file, { store });
+          console.log(
+            `Imported ${plural(counts.nodes, "node")} (${counts.existing} already present), ${plural(counts.links, "link")} and ${plural(counts.reports, "report line")} from ${file} into profile ${name}`,
+          );
+          return 0;
+        },
+        // Importing into a new profile is how a profile is copied.
+        { create: true },
+      );
+    },
+  },
+  "archive",
+);
 
 /** `workgraph archive`: export a profile (or some nodes) to a file, import a file. */
-export const archiveCommand: Command = {
+export const archiveCommand = defineGroup({
   name: "archive",
   summary: "export provenance to a JSON archive, or import one",
-  usage:
-    "workgraph archive export FILE [PK…] [--profile P]\n       workgraph archive import FILE [--profile P]",
-  run: (args) => runSubcommand({ export: exportCommand, import: importCommand }, args),
-};
+  subcommands: [exportCommand, importCommand],
+});

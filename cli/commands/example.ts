@@ -7,7 +7,7 @@ import {
   task,
   WorkGraphImperativeEngine,
 } from "../../engine/index.js";
-import type { Command } from "../command.js";
+import { defineCommand } from "../command.js";
 import { tutorialFlows } from "../tutorial-flows.js";
 
 const add = task.job(function add(x: number, y: number) {
@@ -25,10 +25,12 @@ const flows = [
   ["keep_doubling", keepDoubling],
 ] as const;
 
-export const example: Command = {
+/** `workgraph example`: the tutorial's flows from the command line. */
+export const example = defineCommand({
   name: "example",
   summary: "run the tutorial's three flows (job tasks) and print reports and results",
-  usage: "workgraph example",
+  options: {},
+  examples: ["workgraph example", "WORKGRAPH_HOME=/tmp/wg workgraph example"],
   async run() {
     try {
       for (const [name, flow] of flows) {
@@ -50,4 +52,4 @@ export const example: Command = {
       await closeDefaultJobPool();
     }
   },
-};
+});

@@ -1,24 +1,31 @@
 /** `workgraph gui`: serves the live page over a profile's store until interrupted. */
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
-import { profilePath } from "../../engine/store/open-profile.js";
 import { SqliteReader } from "../../engine/store/sqlite/sqlite-reader.js";
-import type { Command } from "../command.js";
-import { UsageError } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
+import { existingProfilePath, profileOption } from "../store/store-args.js";
 
-interface GuiArgs {
-  readonly port: number | undefined;
-  readonly profile: string;
-  readonly store: string | undefined;
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a port number, not "${text}"`);
+  }
+  return port;
 }
 
-export const gui: Command = {
+/** `workgraph gui`: the live page of a profile's runs. */
+export const gui = defineCommand({
   name: "gui",
   summary: "serve the live page (runs, DAG, timeline, tasks) of a profile's store",
-  usage: "workgraph gui [--port N] [--profile P] [--store FILE]",
-  async run(args) {
-    const options = parseArgs(args);
-    const file = storeFile(options);
+  options: {
+    port: { type: "string", value: "N", help: "the port on 127.0.0.1 (default: a free one)" },
+    ...profileOption,
+    store: { type: "string", value: "FILE", help: "a store file instead of a profile's" },
+  },
+  examples: ["workgraph gui", "workgraph gui --port 8765 --profile lab"],
+  async run({ values }) {
+    const port = values.port !== undefined ? parsePort(values.port) : undefined;
+    const file = values.store ?? existingProfilePath(values.profile ?? "default");
     if (!existsSync(file)) {
       console.error(`workgraph gui: no store at ${file}; runs made with that profile create it.`);
       return 1;
@@ -30,7 +37,7 @@ export const gui: Command = {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     const server = await startGui({
       source: new StoredRunSource(new SqliteReader(db)),
-      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(port !== undefined ? { port } : {}),
     });
     console.log(`workgraph gui: ${server.url}\n(store ${file}; Ctrl-C stops)`);
     await new Promise<void>((resolve) => {
@@ -41,36 +48,4 @@ export const gui: Command = {
     db.close();
     return 0;
   },
-};
-
-function parseArgs(args: readonly string[]): GuiArgs {
-  let port: number | undefined;
-  let profile = "default";
-  let store: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i];
-    const value = args[i + 1];
-    if (flag !== "--port" && flag !== "--profile" && flag !== "--store") {
-      throw new UsageError(`unknown argument "${flag}"`);
-    }
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    i++;
-    if (flag === "--port") {
-      port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new UsageError(`--port must be a port number, not "${value}"`);
-      }
-    } else if (flag === "--profile") profile = value;
-    else store = value;
-  }
-  return { port, profile, store };
-}
-
-/** The profile's store file, or the one given; a bad profile name is a usage error. */
-function storeFile(options: GuiArgs): string {
-  try {
-    return profilePath(options.profile, options.store !== undefined ? { file: options.store } : {});
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
+});

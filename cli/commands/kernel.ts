@@ -1,46 +1,60 @@
 /** `workgraph kernel install | uninstall`: the Jupyter kernelspec of the workgraph kernel. */
 import { installKernel, uninstallKernel, type Scope } from "../../kernel/install.js";
-import type { Command } from "../command.js";
-import { UsageError } from "../command.js";
+import { defineCommand, defineGroup, UsageError, type OptionValues } from "../command.js";
+
+const scopeOptions = {
+  user: { type: "boolean", help: "the user's Jupyter data folder (the default)" },
+  "sys-prefix": { type: "boolean", help: "the Python environment's prefix (sys.prefix)" },
+  prefix: { type: "string", value: "FOLDER", help: "FOLDER/share/jupyter/kernels" },
+} as const;
 
 /** Reads `[--user | --sys-prefix | --prefix P]`; the user's data dir by default. */
-function parseScope(args: readonly string[]): Scope {
+function parseScope(values: OptionValues<typeof scopeOptions>): Scope {
   const scopes: Scope[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--user") scopes.push({ kind: "user" });
-    else if (arg === "--sys-prefix") scopes.push({ kind: "sys-prefix" });
-    else if (arg === "--prefix" || arg?.startsWith("--prefix=")) {
-      const prefix = arg === "--prefix" ? args[++i] : arg.slice("--prefix=".length);
-      if (prefix === undefined || prefix === "") throw new UsageError("--prefix needs a folder");
-      scopes.push({ kind: "prefix", prefix });
-    } else throw new UsageError(`unknown option "${arg}"`);
+  if (values.user === true) scopes.push({ kind: "user" });
+  if (values["sys-prefix"] === true) scopes.push({ kind: "sys-prefix" });
+  if (values.prefix !== undefined) {
+    if (values.prefix === "") throw new UsageError("--prefix needs a folder");
+    scopes.push({ kind: "prefix", prefix: values.prefix });
   }
   if (scopes.length > 1) throw new UsageError("give at most one of --user, --sys-prefix, --prefix");
   return scopes[0] ?? { kind: "user" };
 }
 
-/** `workgraph kernel`: installs or removes the kernelspec. */
-export const kernel: Command = {
-  name: "kernel",
-  summary: "install or uninstall the Jupyter kernel (TypeScript (workgraph))",
-  usage: "workgraph kernel install|uninstall [--user | --sys-prefix | --prefix <folder>]",
-  async run(args) {
-    const [action, ...rest] = args;
-    const scope = parseScope(rest);
-    if (action === "install") {
-      const installed = await installKernel({ scope });
+const install = defineCommand(
+  {
+    name: "install",
+    summary: 'install the kernelspec "TypeScript (workgraph)"',
+    options: scopeOptions,
+    examples: ["workgraph kernel install --user", "workgraph kernel install --prefix /opt/jupyter"],
+    async run({ values }) {
+      const installed = await installKernel({ scope: parseScope(values) });
       console.log(`installed kernelspec "TypeScript (workgraph)" in ${installed.dir}`);
       console.log(`it runs ${installed.main}`);
       for (const warning of installed.warnings) console.error(warning);
       return 0;
-    }
-    if (action === "uninstall") {
-      console.log(`removed ${await uninstallKernel({ scope })}`);
-      return 0;
-    }
-    throw new UsageError(
-      action === undefined ? "install or uninstall?" : `unknown action "${action}"`,
-    );
+    },
   },
-};
+  "kernel",
+);
+
+const uninstall = defineCommand(
+  {
+    name: "uninstall",
+    summary: "remove the kernelspec",
+    options: scopeOptions,
+    examples: ["workgraph kernel uninstall --user"],
+    async run({ values }) {
+      console.log(`removed ${await uninstallKernel({ scope: parseScope(values) })}`);
+      return 0;
+    },
+  },
+  "kernel",
+);
+
+/** `workgraph kernel`: installs or removes the kernelspec. */
+export const kernel = defineGroup({
+  name: "kernel",
+  summary: "install or uninstall the Jupyter kernel (TypeScript (workgraph))",
+  subcommands: [install, uninstall],
+});

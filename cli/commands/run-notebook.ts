@@ -1,25 +1,31 @@
 /** `workgraph run-notebook FILE [--out FILE.ipynb] [--html FILE.html]`: executes a notebook. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { parseArgs } from "node:util";
-import { UsageError, type Command } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
+import * as messages from "../messages.js";
 import { executeNotebook } from "../notebook/execute-notebook.js";
 import { formatNotebook, readNotebook } from "../notebook/nbformat.js";
 import { notebookHtml } from "../notebook/notebook-html.js";
 
-export const runNotebook: Command = {
+/** `workgraph run-notebook`: execute a notebook with the kernel, no Python needed. */
+export const runNotebook = defineCommand({
   name: "run-notebook",
   summary: "execute a notebook with the workgraph kernel; write it back and as an HTML page",
-  usage: "workgraph run-notebook FILE [--out FILE.ipynb] [--html FILE.html] [--quiet]",
-  async run(args) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { out: { type: "string" }, html: { type: "string" }, quiet: { type: "boolean" } },
-    });
-    const file = positionals[0];
-    if (file === undefined || positionals.length > 1)
-      throw new UsageError("give one notebook file");
+  operands: [{ name: "FILE" }],
+  options: {
+    out: {
+      type: "string",
+      value: "FILE.ipynb",
+      help: "where the executed notebook goes (default: FILE)",
+    },
+    html: { type: "string", value: "FILE.html", help: "also write a self-contained HTML page" },
+    quiet: { type: "boolean", short: "q", help: "do not echo the cells' output" },
+  },
+  examples: [
+    "workgraph run-notebook notebooks/imperative-workflow.ipynb --out out/nb.ipynb --html out/nb.html",
+  ],
+  async run({ values, operands: [file = ""] }) {
+    if (!existsSync(file)) throw new UsageError(messages.missingFile("FILE", file));
     const nb = readNotebook(file);
     const echo =
       values.quiet === true
@@ -42,4 +48,4 @@ export const runNotebook: Command = {
     }
     return 0;
   },
-};
+});

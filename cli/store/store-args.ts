@@ -1,42 +1,61 @@
-/** What the store commands share: argument parsing, opening a profile, and error output. */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+/** What the store commands share: the `--profile` option, opening a profile, and error output. */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { WorkgraphError } from "../../engine/model/errors.js";
-import { openProfile, type Profile } from "../../engine/store/open-profile.js";
+import {
+  openProfile,
+  profilePath,
+  workgraphHome,
+  type Profile,
+} from "../../engine/store/open-profile.js";
 import { UsageError } from "../command.js";
+import * as messages from "../messages.js";
 
 /** The `--profile` option every store command takes. */
-export const profileOption = { profile: { type: "string", short: "p" } } as const;
+export const profileOption = {
+  profile: {
+    type: "string",
+    short: "p",
+    value: "NAME",
+    help: "the profile to use (default: default)",
+  },
+} as const;
 
-/** String options, possibly repeated: all the store commands take. */
-type StringOptions = Readonly<
-  Record<string, { readonly type: "string"; readonly short?: string; readonly multiple?: boolean }>
->;
-
-/** The parsed arguments: option values by name, and the positionals. */
-export interface ParsedCommandArgs<O extends StringOptions> {
-  readonly values: {
-    readonly [K in keyof O]?: O[K] extends { multiple: true } ? string[] : string;
-  };
-  readonly positionals: string[];
+/** The profiles under the workgraph home that have a store, by name. */
+export function existingProfiles(): string[] {
+  const home = workgraphHome();
+  if (!existsSync(home)) return [];
+  return readdirSync(home, { withFileTypes: true })
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(join(home, entry.name, "workgraph.sqlite")),
+    )
+    .map((entry) => entry.name)
+    .sort();
 }
 
-/** Parses a command's arguments; a wrong one is a usage error (exit code 2). */
-export function parseCommandArgs<O extends StringOptions>(
-  args: readonly string[],
-  options: O,
-): ParsedCommandArgs<O> {
+/** The store file of a profile that must exist already; a usage error names it otherwise. */
+export function existingProfilePath(name: string): string {
+  let path: string;
   try {
-    const config = { args: [...args], options, allowPositionals: true, strict: true };
-    return parseArgs(config as ParseArgsConfig) as ParsedCommandArgs<O>;
+    path = profilePath(name);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  if (!existsSync(path)) {
+    throw new UsageError(messages.noSuchProfile(name, workgraphHome(), existingProfiles()));
+  }
+  return path;
 }
 
-/** Opens the profile named by `--profile` (`default` unless told). */
-export function openStoreProfile(name: string | undefined): Profile {
+/**
+ * Opens the profile named by `--profile` (`default` unless told). Reading commands refuse a
+ * profile that does not exist (`create: false`): a typo must not make an empty one.
+ */
+export function openStoreProfile(name: string | undefined, create = false): Profile {
+  const profile = name ?? "default";
+  if (!create) existingProfilePath(profile);
   try {
-    return openProfile(name ?? "default");
+    return openProfile(profile);
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(error.message);
     throw error;
@@ -52,6 +71,12 @@ export function parsePk(text: string | undefined, what = "PK"): number {
   return Number(text);
 }
 
+/** How {@link withProfile} opens the profile. */
+export interface WithProfileOptions {
+  /** Create the profile if it does not exist (commands that write into one). */
+  readonly create?: boolean;
+}
+
 /**
  * Runs a command's body with its profile open, closing it after. The engine's own errors
  * (no such node, a bad file) are printed as one line on stderr, exit code 1.
@@ -60,8 +85,9 @@ export function withProfile(
   command: string,
   name: string | undefined,
   body: (profile: Profile) => number,
+  options: WithProfileOptions = {},
 ): number {
-  const profile = openStoreProfileOrReport(command, name);
+  const profile = openStoreProfileOrReport(command, name, options.create ?? false);
   if (profile === undefined) return 1;
   try {
     return body(profile);
@@ -74,30 +100,16 @@ export function withProfile(
   }
 }
 
-function openStoreProfileOrReport(command: string, name: string | undefined): Profile | undefined {
+function openStoreProfileOrReport(
+  command: string,
+  name: string | undefined,
+  create: boolean,
+): Profile | undefined {
   try {
-    return openStoreProfile(name);
+    return openStoreProfile(name, create);
   } catch (error) {
     if (!(error instanceof WorkgraphError)) throw error;
     console.error(`workgraph ${command}: ${error.message}`);
     return undefined;
   }
-}
-
-/** Runs the sub-command named by the first argument; throws turn into a rejected promise. */
-export function runSubcommand(
-  subcommands: Readonly<Record<string, (args: readonly string[]) => number>>,
-  args: readonly string[],
-): Promise<number> {
-  return Promise.resolve().then(() => {
-    const [sub, ...rest] = args;
-    const handler =
-      sub !== undefined && Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
-    if (handler === undefined) {
-      throw new UsageError(
-        sub === undefined ? "missing sub-command" : `unknown sub-command "${sub}"`,
-      );
-    }
-    return handler(rest);
-  });
 }

@@ -101,7 +101,7 @@ describe("workgraph kernel", () => {
     await expect(kernel.run(["install", "--user", "--prefix", "/x"])).rejects.toThrow(
       /at most one/,
     );
-    await expect(kernel.run(["install", "--prefix"])).rejects.toThrow(/needs a folder/);
+    await expect(kernel.run(["install", "--prefix"])).rejects.toThrow(/--prefix needs a value/);
     await expect(kernel.run(["install", "--global"])).rejects.toThrow(/unknown option "--global"/);
   });
 });

@@ -8,7 +8,7 @@ describe("workgraph gui", () => {
       new UsageError('--port must be a port number, not "x"'),
     );
     await expect(gui.run(["--colour"])).rejects.toThrow(
-      new UsageError('unknown argument "--colour"'),
+      new UsageError('unknown option "--colour"'),
     );
     await expect(gui.run(["--profile"])).rejects.toThrow(new UsageError("--profile needs a value"));
     await expect(gui.run(["--profile", "../x"])).rejects.toThrow(UsageError);
