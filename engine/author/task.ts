@@ -7,7 +7,7 @@ import { FlowContextError, TaskInputError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
 import type { DataNode } from "../model/data-node.js";
 import type { TaskKind } from "../model/events.js";
-import { checkJobSource } from "../execute/job-source.js";
+import { checkJobSource } from "./job-source.js";
 import { flowStorage } from "./flow-storage.js";
 import { parameterList } from "./function-params.js";
 import type { TaskDefinition, TaskOptions } from "./task-definition.js";

@@ -8,13 +8,8 @@ import path from "node:path";
 import { serialiseError, type SerialisedError } from "../model/error-serialisation.js";
 import { TaskOutputError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
-import {
-  jobRequestMessage,
-  TSLIB_HELPER_NAMES,
-  WORKER_SCOPE_NAMES,
-  type JobRequestMessage,
-  type WorkerMessage,
-} from "./job-protocol.js";
+import { TSLIB_HELPER_NAMES, WORKER_SCOPE_NAMES } from "../model/job-scope.js";
+import { jobRequestMessage, type JobRequestMessage, type WorkerMessage } from "./job-protocol.js";
 import { findUnserialisable } from "./serialisable.js";
 
 type JobFunction = (...args: unknown[]) => unknown;

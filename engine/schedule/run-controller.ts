@@ -31,7 +31,7 @@ import { RunRecord } from "./run-record.js";
 import { Dispatcher } from "./dispatcher.js";
 import { cacheKey } from "../replay/task-hash.js";
 import { reusedValue, type ReplaySource, type Reusable } from "../replay/replay-source.js";
-import { nameList } from "./report-line.js";
+import { nameList } from "../model/report-line.js";
 import { collectResults, type ResultsOutcome } from "./run-results.js";
 
 /** What a controller needs besides the flow. */

@@ -12,7 +12,7 @@ import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { parameterName } from "./task-inputs.js";
 import type { TaskRun } from "./task-run.js";
-import { reportLine } from "./report-line.js";
+import { reportLine } from "../model/report-line.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -13,7 +13,7 @@ import {
 import type { JobExecutor } from "../execute/executor.js";
 import { defaultJobPool } from "../execute/job-pool.js";
 import type { ProvenanceStore } from "../store/store.js";
-import { openProfile } from "../store/open-profile.js";
+import { defaultStore } from "../store/default-store.js";
 import { isReader } from "../store/reader.js";
 import { ReplaySource } from "../replay/replay-source.js";
 import { RunController } from "./run-controller.js";
@@ -54,18 +54,6 @@ const optionsSchema = z.object({
   resume: z.number().int().positive().optional(),
   cache: z.boolean().optional(),
 });
-
-let processStore: ProvenanceStore | undefined;
-
-/** The store runs use when none is given: the `default` profile, opened on first use. */
-export function defaultStore(): ProvenanceStore {
-  return (processStore ??= openProfile().store);
-}
-
-/** Makes `store` the one runs use when none is given. */
-export function setDefaultStore(store: ProvenanceStore): void {
-  processStore = store;
-}
 
 /**
  * Runs a flow: schedules its tasks as it calls them and ends when it has returned and every

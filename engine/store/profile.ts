@@ -1,5 +1,5 @@
 /** `loadProfile()`: opens a profile and makes it the store runs use when none is given. */
-import { setDefaultStore } from "../schedule/run.js";
+import { setDefaultStore } from "./default-store.js";
 import { openProfile, type Profile, type ProfileOptions } from "./open-profile.js";
 
 /**

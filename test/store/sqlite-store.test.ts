@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { reportLine } from "../../engine/schedule/report-line.js";
+import { reportLine } from "../../engine/model/report-line.js";
 import { parseCanonicalJson } from "../../engine/store/canonical-json.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { NodeNotFoundError } from "../../engine/store/store-errors.js";

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { defaultStore } from "../../schedule/run.js";
+import { defaultStore } from "../default-store.js";
 import { stringifySorted } from "../canonical-json.js";
 import * as messages from "../messages.js";
 import { SqliteStore, type NodeInsert } from "../sqlite/sqlite-store.js";

@@ -1,5 +1,5 @@
 /** Which reader answers queries about a store: the store itself, or an adapter over memory. */
-import { defaultStore } from "../../schedule/run.js";
+import { defaultStore } from "../default-store.js";
 import { MemoryStore } from "../memory-store.js";
 import { memoryReader } from "../memory-reader.js";
 import * as messages from "../messages.js";

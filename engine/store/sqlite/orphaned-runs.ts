@@ -8,7 +8,7 @@ import type Database from "better-sqlite3";
 import { RunCancelledError } from "../../model/errors.js";
 import { serialiseError } from "../../model/error-serialisation.js";
 import { ExitCode } from "../../model/states.js";
-import { reportLine } from "../../schedule/report-line.js";
+import { reportLine } from "../../model/report-line.js";
 import * as messages from "../messages.js";
 
 /** Who runs a run: stored in its attributes as `owner`. */

@@ -5,7 +5,7 @@
  * reading. Any other text is stored as it is.
  */
 import type { ReportLine } from "../../model/events.js";
-import { reportText } from "../../schedule/report-line.js";
+import { reportText } from "../../model/report-line.js";
 
 /** What to store in the `text` column: NULL when the text is the standard one. */
 export function storedText(runPk: number, line: ReportLine): string | null {

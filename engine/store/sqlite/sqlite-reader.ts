@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
 import type { LinkRecord } from "../store.js";
 import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
-import { reportText } from "../../schedule/report-line.js";
+import { reportText } from "../../model/report-line.js";
 import { StatementCache } from "./statement-cache.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };

@@ -10,7 +10,7 @@ import {
   createJobPool,
   defaultJobPool,
 } from "../../../engine/execute/job-pool.js";
-import { checkJobSource } from "../../../engine/execute/job-source.js";
+import { checkJobSource } from "../../../engine/author/job-source.js";
 import {
   JobPoolClosedError,
   JobProcessError,

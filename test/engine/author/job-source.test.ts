@@ -1,6 +1,6 @@
 import { runInThisContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { checkJobSource } from "../../../engine/execute/job-source.js";
+import { checkJobSource } from "../../../engine/author/job-source.js";
 import { JobSourceError } from "../../../engine/model/errors.js";
 
 /** Compiles a checked source the way a worker does, to show that it still works. */

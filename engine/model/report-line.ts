@@ -1,5 +1,5 @@
 /** Report lines in the spirit of AiiDA's process reports, with a timestamp. */
-import type { ReportLine } from "../model/events.js";
+import type { ReportLine } from "./events.js";
 
 /** The process label of every report line. */
 export const ENGINE_LABEL = "WorkGraphImperativeEngine";

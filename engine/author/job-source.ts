@@ -7,7 +7,7 @@ import { parse } from "acorn";
 import { analyze } from "periscopic";
 import * as messages from "../model/messages.js";
 import { JobSourceError } from "../model/errors.js";
-import { TSLIB_HELPER_NAMES, WORKER_SCOPE_NAMES } from "./job-protocol.js";
+import { TSLIB_HELPER_NAMES, WORKER_SCOPE_NAMES } from "../model/job-scope.js";
 
 type Reading =
   | { readonly source: string }
