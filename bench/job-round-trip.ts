@@ -1,6 +1,6 @@
 /** How fast a warm job pool answers: one job at a time, and many in flight. */
-import { createJobPool } from "../engine/execute/job-pool.js";
-import { checkJobSource } from "../engine/author/job-source.js";
+import { createJobPool } from "../engine/index.js";
+import { checkJobSource } from "../engine/plumbing.js";
 
 const WARM_UP_CALLS = 200;
 const CALLS = 2_000;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { run } from "../engine/index.js";
-import { SqliteStore } from "../engine/store/sqlite/sqlite-store.js";
+import { SqliteStore } from "../engine/plumbing.js";
 import { fanOutFanIn } from "./engine-throughput.js";
 
 const TASKS = 10_000;

@@ -15,6 +15,7 @@
  *                           events$ (RxJS) ──▶ store/ (provenance) · reports · views
  * ```
  */
+// Authoring: tasks, futures, waiting, the tutorial's call shape.
 export { task } from "./author/task.js";
 export type { Input, OutputSpec, OutputsOf, TaskFunction } from "./author/task.js";
 export type { TaskOptions, TaskDefinition } from "./author/task-definition.js";
@@ -25,16 +26,17 @@ export type { Waitable, Waited, WaitOptions } from "./author/wait-for.js";
 export { currentTask } from "./author/flow-context.js";
 export { WorkGraphImperativeEngine } from "./author/engine-shape.js";
 export type { WorkGraphData } from "./author/engine-shape.js";
-export { run, setDefaultLog } from "./schedule/run.js";
-export { defaultStore, setDefaultStore } from "./store/default-store.js";
+
+// Running: runs, their handles, graphs and events.
+export { run } from "./schedule/run.js";
 export type { Flow, RunOptions } from "./schedule/run.js";
 export { Run } from "./schedule/run-handle.js";
-export { runStarted$ } from "./schedule/run-registry.js";
 export type { RunResults, ResultNode } from "./schedule/run-handle.js";
-export type { RunGraph, GraphTask, GraphEdge } from "./schedule/run-graph.js";
-export { DataNode, toDataNode } from "./model/data-node.js";
-export type { DataKind } from "./model/data-node.js";
-export * from "./model/errors.js";
+export type { RunOutcome } from "./schedule/run-outcome.js";
+export { runStarted$ } from "./schedule/run-registry.js";
+export type { RunGraph, GraphTask, GraphEdge } from "./model/run-graph.js";
+export { ofType, reportLines, taskStates } from "./model/event-operators.js";
+export type * from "./model/events.js";
 export {
   ExitCode,
   TASK_STATES,
@@ -43,28 +45,32 @@ export {
   isTerminalRun,
 } from "./model/states.js";
 export type { TaskState, RunState } from "./model/states.js";
-export { dispatchEvent } from "./model/events.js";
-export { ofType, reportLines, taskStates } from "./model/event-operators.js";
-export type * from "./model/events.js";
+export * from "./model/errors.js";
 export type { SerialisedError } from "./model/error-serialisation.js";
-export type * from "./store/store.js";
-export { MemoryStore } from "./store/memory-store.js";
-export { orm, ormLoad } from "./store/queries/orm-load.js";
+
+// Where job tasks run.
+export type { JobExecutor, JobRequest } from "./execute/executor.js";
+export { createJobPool, closeDefaultJobPool } from "./execute/job-pool.js";
+export type { JobPool, JobPoolOptions } from "./execute/job-pool.js";
+
+// Data and provenance: values, stores, profiles, queries, archives.
+export { DataNode } from "./model/data-node.js";
+export type { DataKind } from "./model/data-node.js";
+export { orm } from "./store/queries/orm-load.js";
 export type { LoadOptions } from "./store/queries/orm-load.js";
 export { ProcessNode } from "./store/queries/process-node.js";
 export type { LinkedNode } from "./store/queries/process-node.js";
 export { queryRuns } from "./store/queries/query-runs.js";
 export type { RunQuery } from "./store/queries/query-runs.js";
 export { loadProfile } from "./store/profile.js";
-export { openProfile, profilePath, workgraphHome } from "./store/open-profile.js";
 export type { Profile, ProfileOptions } from "./store/open-profile.js";
-export { SqliteStore } from "./store/sqlite/sqlite-store.js";
-export { exportArchive, buildArchive } from "./store/archive/export-archive.js";
-export { importArchive, readArchive } from "./store/archive/import-archive.js";
-export type { Archive, ArchiveCounts } from "./store/archive/archive-format.js";
+export { MemoryStore } from "./store/memory-store.js";
+export type { ProvenanceStore } from "./store/store.js";
+export { exportArchive } from "./store/archive/export-archive.js";
+export { importArchive } from "./store/archive/import-archive.js";
+export type { ArchiveCounts } from "./store/archive/archive-format.js";
 export { StoreOpenError, NodeNotFoundError, ArchiveError } from "./store/store-errors.js";
-export type * from "./store/reader.js";
-export type { JobExecutor, JobRequest } from "./execute/executor.js";
-export { createJobPool, defaultJobPool, closeDefaultJobPool } from "./execute/job-pool.js";
+
+// Rich display: any object with this method displays as its MIME bundle.
 export { displaySymbol, inspectSymbol } from "./model/symbols.js";
 export type { MimeBundle } from "./model/symbols.js";

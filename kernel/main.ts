@@ -47,7 +47,7 @@ async function main(connectionFile: string | undefined): Promise<void> {
         modules: new Map([["workgraph", { exports: notebook, types }]]),
       });
     }),
-    live: { bundles: viewBundles(), periodMs: 250 },
+    live: { bundles: viewBundles() },
     info: kernelInfo(packageVersion(), typescriptVersion()),
     log,
     shutdown: () => void exit(wire.transport),

@@ -3,7 +3,8 @@
  * resolves here (types and code). Loading it also makes every run a cell starts (with `run`,
  * or anything else that starts runs) show live under that cell, and stop on an interrupt.
  */
-import { runStarted$, setDefaultLog } from "../engine/index.js";
+import { runStarted$ } from "../engine/index.js";
+import { setDefaultLog } from "../engine/plumbing.js";
 import { currentCell } from "./runtime/cell-storage.js";
 
 export * from "../index.js";

@@ -31,9 +31,8 @@ export type { TimelineSpecOptions } from "./timeline/timeline-spec.js";
 export { renderSvg } from "./render/render-svg.js";
 export { textWidth } from "./render/glyph-widths.js";
 export { dagBundle, timelineBundle, specBundle, graphSummary, VEGA_LITE_MIME } from "./mime.js";
-export { runBundles$, LIVE_INTERVAL } from "./live/run-bundles.js";
-export type { LiveRun, RunBundlesOptions } from "./live/run-bundles.js";
-export { throttleLatest } from "../engine/model/throttle-latest.js";
+export { runBundles$ } from "./live/run-bundles.js";
+export type { FollowedRun, RunBundlesOptions } from "./live/run-bundles.js";
 export { exhaustLatest } from "./live/exhaust-latest.js";
 export { startGui } from "./gui/gui-server.js";
 export type { GuiOptions, GuiServer } from "./gui/gui-server.js";
@@ -41,5 +40,12 @@ export { gui, registerRun, closeGui } from "./gui/gui.js";
 export type { NotebookGuiOptions } from "./gui/gui.js";
 export { ProcessRunSource } from "./gui/process-run-source.js";
 export { StoredRunSource } from "./gui/stored-run-source.js";
-export type { StoreReader, StoredNodeRow } from "./gui/stored-graph.js";
-export type { RunSource, RunSummary, TaskDetail, StateChange } from "./gui/run-source.js";
+export type { StoreReader } from "./gui/stored-graph.js";
+export type {
+  DrawableChanges,
+  FollowedGraph,
+  RunSource,
+  RunSummary,
+  TaskDetail,
+  StateChange,
+} from "./gui/run-source.js";

@@ -1,8 +1,7 @@
 /** `workgraph archive export | import`: move provenance between profiles as a JSON file. */
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { exportArchive } from "../../engine/store/archive/export-archive.js";
-import { importArchive } from "../../engine/store/archive/import-archive.js";
+import { exportArchive, importArchive } from "../../engine/index.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
 import * as messages from "../messages.js";
 import { parsePk, profileOption, withProfile } from "../store/store-args.js";

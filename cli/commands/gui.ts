@@ -1,7 +1,6 @@
 /** `workgraph gui`: serves the live page over a profile's store until interrupted. */
 import { existsSync } from "node:fs";
-import Database from "better-sqlite3";
-import { SqliteReader } from "../../engine/store/sqlite/sqlite-reader.js";
+import { openReadOnly } from "../../engine/plumbing.js";
 import { defineCommand, UsageError } from "../command.js";
 import { existingProfilePath, profileOption } from "../store/store-args.js";
 
@@ -31,12 +30,11 @@ export const gui = defineCommand({
       return 1;
     }
     // Loaded here, not at the top: other commands need none of the page's dependencies.
-    const { startGui } = await import("../../widgets/gui/gui-server.js");
-    const { StoredRunSource } = await import("../../widgets/gui/stored-run-source.js");
+    const { startGui, StoredRunSource } = await import("../../widgets/index.js");
     // Read-only: the page never writes, and another process may be writing this file.
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const reader = openReadOnly(file);
     const server = await startGui({
-      source: new StoredRunSource(new SqliteReader(db)),
+      source: new StoredRunSource(reader),
       ...(port !== undefined ? { port } : {}),
     });
     console.log(`workgraph gui: ${server.url}\n(store ${file}; Ctrl-C stops)`);
@@ -45,7 +43,7 @@ export const gui = defineCommand({
       process.once("SIGTERM", resolve);
     });
     await server.close();
-    db.close();
+    reader.close();
     return 0;
   },
 });

@@ -1,6 +1,6 @@
 /** `workgraph node show PK|UUID`: one stored node and what is linked to it. */
-import { DataNode } from "../../engine/model/data-node.js";
-import { ormLoad } from "../../engine/store/queries/orm-load.js";
+import { DataNode } from "../../engine/index.js";
+import { ormLoad } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup } from "../command.js";
 import { showData, showProcess } from "../store/node-views.js";
 import { profileOption, withProfile } from "../store/store-args.js";

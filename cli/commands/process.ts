@@ -1,11 +1,13 @@
 /** `workgraph process list | show | report`: the runs and tasks of a profile. */
-import { RUN_STATES, type RunState } from "../../engine/model/states.js";
-import { ProcessNode } from "../../engine/store/queries/process-node.js";
-import { queryRuns } from "../../engine/store/queries/query-runs.js";
-import { WorkgraphError } from "../../engine/model/errors.js";
-import * as messages from "../../engine/store/messages.js";
-import { NodeNotFoundError } from "../../engine/store/store-errors.js";
-import type { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import {
+  NodeNotFoundError,
+  ProcessNode,
+  queryRuns,
+  RUN_STATES,
+  WorkgraphError,
+  type RunState,
+} from "../../engine/index.js";
+import { storeMessages as messages, type SqliteStore } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
 import { showProcess } from "../store/node-views.js";
 import { parsePk, profileOption, withProfile } from "../store/store-args.js";

@@ -1,8 +1,7 @@
 /** How `process show` and `node show` print a stored node and what is linked to it. */
 import { inspect } from "node:util";
-import { DataNode } from "../../engine/model/data-node.js";
-import type { ProvenanceReader } from "../../engine/store/reader.js";
-import type { LinkedNode, ProcessNode } from "../../engine/store/queries/process-node.js";
+import { DataNode, type LinkedNode, type ProcessNode } from "../../engine/index.js";
+import type { ProvenanceReader } from "../../engine/plumbing.js";
 import { formatDuration, formatTime, table } from "./table.js";
 
 /** A value on one line, cut to a sensible width. */

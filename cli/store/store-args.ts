@@ -1,13 +1,8 @@
 /** What the store commands share: the `--profile` option, opening a profile, and error output. */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { WorkgraphError } from "../../engine/model/errors.js";
-import {
-  openProfile,
-  profilePath,
-  workgraphHome,
-  type Profile,
-} from "../../engine/store/open-profile.js";
+import { WorkgraphError, type Profile } from "../../engine/index.js";
+import { openProfile, profilePath, workgraphHome } from "../../engine/plumbing.js";
 import { UsageError } from "../command.js";
 import * as messages from "../messages.js";
 

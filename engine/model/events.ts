@@ -18,6 +18,8 @@ export interface TaskCreated {
   readonly id: number;
   readonly pk: number;
   readonly name: string;
+  /** The task function's name, shared by all its calls (`add` for `add`, `add1`…). */
+  readonly group: string;
   readonly kind: TaskKind;
   readonly sources: readonly InputSource[];
 }
@@ -52,6 +54,8 @@ export interface EngineEvents {
     readonly attempt: number;
     readonly error?: SerialisedError;
     readonly pid?: number;
+    /** The task's return value, when the new state is FINISHED. */
+    readonly value?: unknown;
   };
   "task.retry": {
     readonly taskId: number;

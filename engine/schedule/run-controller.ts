@@ -3,6 +3,7 @@
  * task on its last input's completion event, and ends the run when the flow has returned and
  * every task is terminal. Everything it does is announced on `events$`.
  */
+import type { RunOutcome } from "./run-outcome.js";
 import type { Observable } from "rxjs";
 import type { DataNode } from "../model/data-node.js";
 import { FlowContextError, RunCancelledError, TaskFailedError } from "../model/errors.js";
@@ -45,14 +46,6 @@ export interface ControllerOptions {
   readonly keyCalls: boolean;
   /** Where to find results to reuse (resume, cache). */
   readonly replay: ReplaySource | undefined;
-}
-
-/** How a run ended. */
-export interface RunOutcome {
-  readonly state: RunState;
-  readonly exitCode: number;
-  readonly results: Readonly<Record<string, DataNode>> | undefined;
-  readonly error: unknown;
 }
 
 /** Runs one flow and its tasks. */

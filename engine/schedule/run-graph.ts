@@ -1,49 +1,13 @@
 /** A read-only snapshot of a run's graph, for views that draw it. */
-import type { SerialisedError } from "../model/error-serialisation.js";
 import { serialiseError } from "../model/error-serialisation.js";
-import type { TaskKind } from "../model/events.js";
-import type { RunState, TaskState } from "../model/states.js";
+import type { GraphEdge, GraphTask, RunGraph, TaskDetails } from "../model/run-graph.js";
 import type { RunController } from "./run-controller.js";
 
-/** One task in a graph snapshot. */
-export interface GraphTask {
-  readonly id: number;
-  readonly pk: number;
-  readonly name: string;
-  /** The task function's name, shared by all its calls (`add` for `add`, `add1`…). */
-  readonly group: string;
-  readonly kind: TaskKind;
-  readonly state: TaskState;
-  readonly createdAt: number;
-  readonly startedAt: number | undefined;
-  readonly endedAt: number | undefined;
-  readonly attempt: number;
-  /** The return value, once FINISHED. */
-  readonly value: unknown;
-  readonly error: SerialisedError | undefined;
-}
-
-/** An edge: an output of one task feeds an input of another. */
-export interface GraphEdge {
-  readonly from: number;
-  readonly to: number;
-  readonly socket: string;
-  readonly input: string;
-}
-
-/** A run's tasks and edges at one moment. */
-export interface RunGraph {
-  readonly name: string;
-  readonly pk: number;
-  readonly state: RunState;
-  readonly tasks: readonly GraphTask[];
-  readonly edges: readonly GraphEdge[];
-}
-
 /** Takes a snapshot of a run's graph. */
-export function runGraph(run: RunController): RunGraph {
+export function runGraph(run: RunController, only?: number): RunGraph {
   const edges: GraphEdge[] = [];
-  const tasks = run.tasks.map((task): GraphTask => {
+  const chosen = only === undefined ? run.tasks : run.tasks.slice(only, only + 1);
+  const tasks = chosen.map((task): GraphTask => {
     for (const source of task.sources) {
       if (source.from === "task") {
         edges.push({ from: source.task, to: task.id, socket: source.socket, input: source.path });
@@ -60,9 +24,39 @@ export function runGraph(run: RunController): RunGraph {
       startedAt: task.startedAt,
       endedAt: task.endedAt,
       attempt: task.attempt,
+      ...(task.pid !== undefined ? { pid: task.pid } : {}),
       value: task.state === "FINISHED" ? task.value : undefined,
       error: task.error !== undefined ? serialiseError(task.error) : undefined,
     };
   });
   return { name: run.name, pk: run.pk, state: run.state, tasks, edges };
+}
+
+/** One task of a run with its inputs, outputs and source; undefined when there is no such task. */
+export function taskDetails(run: RunController, id: number): TaskDetails | undefined {
+  const task = run.tasks[id];
+  if (task === undefined) return undefined;
+  const definition = task.definition;
+  const inputs: Record<string, unknown> = {};
+  (task.resolvedArgs ?? task.args).forEach((arg, i) => {
+    inputs[definition.parameters.names[i] ?? `arg${i}`] = arg;
+  });
+  const inputSources: Record<string, { task: number; socket: string }> = {};
+  for (const source of task.sources) {
+    if (source.from === "task")
+      inputSources[source.path] = { task: source.task, socket: source.socket };
+  }
+  const outputs: Record<string, unknown> = {};
+  if (task.state === "FINISHED") {
+    for (const socket of definition.outputs ?? ["result"])
+      outputs[socket] = task.outputValue(socket);
+  }
+  const snapshot = runGraph(run, id).tasks[0] as GraphTask;
+  return {
+    ...snapshot,
+    inputs,
+    inputSources,
+    outputs,
+    source: definition.source ?? String(definition.fn),
+  };
 }

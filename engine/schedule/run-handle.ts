@@ -9,8 +9,15 @@ import type { EngineEvent, ReportLine } from "../model/events.js";
 import type { RunState } from "../model/states.js";
 import type { TaskHandle } from "../author/task-handle.js";
 import type { TaskSocket } from "../author/task-socket.js";
-import type { RunController, RunOutcome } from "./run-controller.js";
-import { runGraph, type GraphTask, type RunGraph } from "./run-graph.js";
+import {
+  summaryLine,
+  type GraphTask,
+  type RunGraph,
+  type TaskDetails,
+} from "../model/run-graph.js";
+import type { RunController } from "./run-controller.js";
+import type { RunOutcome } from "./run-outcome.js";
+import { runGraph, taskDetails } from "./run-graph.js";
 
 /** The data node a returned entry becomes. */
 export type ResultNode<V> =
@@ -33,81 +40,100 @@ export type RunResults<R> = [R] extends [void | undefined]
 
 /** A run, while it goes on and after: await it for its results. */
 export class Run<R = unknown> implements PromiseLike<RunResults<R>> {
-  /** @internal */
-  constructor(readonly controller: RunController) {}
+  readonly #controller: RunController;
+
+  /** @internal Runs are made by `run()`. */
+  constructor(controller: RunController) {
+    this.#controller = controller;
+  }
 
   /** The run node's pk in the store. */
   get pk(): number {
-    return this.controller.pk;
+    return this.#controller.pk;
   }
 
   get uuid(): string {
-    return this.controller.uuid;
+    return this.#controller.uuid;
   }
 
   get name(): string {
-    return this.controller.name;
+    return this.#controller.name;
   }
 
   get state(): RunState {
-    return this.controller.state;
+    return this.#controller.state;
   }
 
   /** Set when the run has ended: 0 when every task finished. */
   get exitCode(): number | undefined {
-    return this.controller.exitCode;
+    return this.#controller.exitCode;
   }
 
   /** Why the run did not finish, once it has ended EXCEPTED or KILLED. */
   get error(): unknown {
-    return this.controller.error;
+    return this.#controller.error;
   }
 
   /** Every event of the run; completes when the run ends. Subscribe before the first await. */
   get events$(): Observable<EngineEvent> {
-    return this.controller.events$;
+    return this.#controller.events$;
   }
 
   /** The report lines so far. */
   get reports(): readonly ReportLine[] {
-    return this.controller.reports;
+    return this.#controller.reports;
   }
 
   /** The results as data nodes, once FINISHED. */
   get results(): RunResults<R> | undefined {
-    return this.controller.results as RunResults<R> | undefined;
+    return this.#controller.results as RunResults<R> | undefined;
   }
 
   /** Which task socket each result came from: `{ sum: { task: "add", socket: "result" } }`. */
   get graphResults(): Readonly<Record<string, { task: string; socket: string }>> {
-    return this.controller.graphResults;
+    return this.#controller.graphResults;
   }
 
   /** The tasks so far, in call order, as a snapshot. */
   get tasks(): readonly GraphTask[] {
-    return runGraph(this.controller).tasks;
+    return runGraph(this.#controller).tasks;
   }
 
   /** A snapshot of the run's graph: tasks, edges, states, times, values. */
   graph(): RunGraph {
-    return runGraph(this.controller);
+    return runGraph(this.#controller);
+  }
+
+  /** One task (by its place in call order) with its inputs, outputs and source. */
+  task(id: number): TaskDetails | undefined {
+    return taskDetails(this.#controller, id);
+  }
+
+  /** When the run was created (ms since the epoch). */
+  get createdAt(): number {
+    return this.#controller.createdAt;
+  }
+
+  /** When the run ended (ms since the epoch), once it has. */
+  get endedAt(): number | undefined {
+    return this.#controller.endedAt;
   }
 
   /** Kills what runs (job processes included) and ends the run KILLED. */
   cancel(reason?: string): void {
-    this.controller.cancel(reason);
+    this.#controller.cancel(reason);
   }
 
   /** Resolves when the run has ended, whatever the outcome, with how it ended; never rejects. */
   get done(): Promise<RunOutcome> {
-    return this.controller.done;
+    return this.#controller.done;
   }
 
   then<A = RunResults<R>, B = never>(
     onFulfilled?: ((value: RunResults<R>) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    return this.controller.done
+    return this.#controller.done
       .then((outcome) => {
         if (outcome.state !== "FINISHED") throw outcome.error;
         return outcome.results as RunResults<R>;
@@ -117,12 +143,7 @@ export class Run<R = unknown> implements PromiseLike<RunResults<R>> {
 
   /** A one-line summary: `add_multiply (pk 3): FINISHED, 2 tasks, 2 FINISHED`. */
   summary(): string {
-    const counts = new Map<string, number>();
-    for (const task of this.controller.tasks)
-      counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
-    const parts = [...counts].map(([state, n]) => `${n} ${state}`);
-    const tasks = this.controller.tasks.length;
-    return `${this.name} (pk ${this.pk}): ${this.state}, ${tasks} task${tasks === 1 ? "" : "s"}${parts.length > 0 ? `, ${parts.join(", ")}` : ""}`;
+    return summaryLine({ name: this.name, pk: this.pk, state: this.state, tasks: this.tasks });
   }
 
   [inspectSymbol](): string {

@@ -82,6 +82,7 @@ export class RunRecord {
         id: task.id,
         pk: task.pk,
         name: task.name,
+        group: task.definition.name,
         kind: task.definition.kind,
         sources: task.sources,
       },
@@ -113,6 +114,7 @@ export class RunRecord {
     else update.endedAt = at;
     if (error !== undefined) update.error = event.error = serialiseError(error);
     if (task.pid !== undefined) event.pid = task.pid;
+    if (state === "FINISHED") event.value = task.value;
     this.store.updateProcess(task.pk, update);
     this.#events.next(event);
   }

@@ -1,6 +1,6 @@
 /** What code running in a cell can reach: its output, the comm targets, the runs it starts. */
 import type { ReportLine, Run } from "../../engine/index.js";
-import type { MimeBundle } from "../../engine/model/symbols.js";
+import type { MimeBundle } from "../../engine/index.js";
 
 /** Data and metadata of one display. */
 export interface DisplayContent {

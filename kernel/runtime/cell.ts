@@ -3,17 +3,17 @@ import type { ReportLine, Run } from "../../engine/index.js";
 import type { MessageHeader } from "../protocol/message.js";
 import type { CellScope, CommTargets } from "./cell-scope.js";
 import type { CellOutputSink } from "./cell-output.js";
-import { showLiveRun, type LiveRun, type LiveRunOptions } from "./live-run.js";
+import { showLiveRun, type RunDisplay, type RunDisplayOptions } from "./live-run.js";
 
 /** The context of one request (an execute_request, or a comm message). */
 export class Cell implements CellScope {
-  readonly #runs: LiveRun[] = [];
+  readonly #runs: RunDisplay[] = [];
 
   constructor(
     readonly parent: MessageHeader,
     readonly output: CellOutputSink,
     readonly comms: CommTargets,
-    private readonly live: LiveRunOptions,
+    private readonly live: RunDisplayOptions,
   ) {}
 
   readonly reportLog = (line: ReportLine): void => this.output.write("stdout", `${line.text}\n`);

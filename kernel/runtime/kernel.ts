@@ -23,14 +23,14 @@ import { History } from "./history.js";
 import { handlers, immediate } from "./handlers/index.js";
 import type { Handler, KernelContext, Request } from "./kernel-context.js";
 import { reply } from "./kernel-context.js";
-import type { LiveRunOptions } from "./live-run.js";
+import type { RunDisplayOptions } from "./live-run.js";
 import { requestSchemas, type RequestType } from "./requests.js";
 
 /** What a kernel is made of. */
 export interface KernelOptions {
   readonly outbox: Outbox;
   readonly execution: LazyExecution;
-  readonly live: LiveRunOptions;
+  readonly live: RunDisplayOptions;
   /** The content of kernel_info_reply. */
   readonly info: Readonly<Record<string, unknown>>;
   /** The kernel's own log (stderr), never a cell. */

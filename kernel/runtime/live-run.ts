@@ -1,24 +1,20 @@
 /**
  * A run under a cell: one display, created when the run starts and updated in place by its
- * display id (throttled), ending on the run's final state.
+ * display id (as often as the bundles come: their producer keeps to the live rate), ending on
+ * the run's final state.
  */
-import type { SchedulerLike } from "rxjs";
 import type { Run } from "../../engine/index.js";
 import * as messages from "../messages.js";
 import type { CellOutput } from "./cell-scope.js";
 import type { RunBundles } from "./run-summary.js";
-import { throttleLatest } from "../../engine/model/throttle-latest.js";
 
 /** How runs are shown live. */
-export interface LiveRunOptions {
+export interface RunDisplayOptions {
   readonly bundles: RunBundles;
-  /** At most one update per this many ms (~4 a second by default). */
-  readonly periodMs: number;
-  readonly scheduler?: SchedulerLike;
 }
 
 /** A run being shown. */
-export interface LiveRun {
+export interface RunDisplay {
   readonly run: Run;
   /** Resolves when the display has shown the final state (or given up). */
   readonly settled: Promise<void>;
@@ -28,7 +24,7 @@ export interface LiveRun {
 export const liveDisplayId = (run: Run): string => `workgraph-run-${run.uuid}`;
 
 /** Shows `run` in `output` until it ends. */
-export function showLiveRun(run: Run, output: CellOutput, options: LiveRunOptions): LiveRun {
+export function showLiveRun(run: Run, output: CellOutput, options: RunDisplayOptions): RunDisplay {
   const displayId = liveDisplayId(run);
   let shown = false;
   const settled = new Promise<void>((resolve) => {
@@ -37,19 +33,16 @@ export function showLiveRun(run: Run, output: CellOutput, options: LiveRunOption
       resolve();
     };
     try {
-      options
-        .bundles(run)
-        .pipe(throttleLatest(options.periodMs, options.scheduler))
-        .subscribe({
-          next(data) {
-            const content = { data, metadata: {} };
-            if (shown) output.updateDisplay(displayId, content);
-            else output.display(content, displayId);
-            shown = true;
-          },
-          error: fail,
-          complete: resolve,
-        });
+      options.bundles(run).subscribe({
+        next(data) {
+          const content = { data, metadata: {} };
+          if (shown) output.updateDisplay(displayId, content);
+          else output.display(content, displayId);
+          shown = true;
+        },
+        error: fail,
+        complete: resolve,
+      });
     } catch (error) {
       fail(error);
     }

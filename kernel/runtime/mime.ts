@@ -3,7 +3,7 @@
  * `Symbol.for("Jupyter.display")` method (Deno's convention) adds its own bundle.
  */
 import { inspect } from "node:util";
-import { displaySymbol, type MimeBundle } from "../../engine/model/symbols.js";
+import { displaySymbol, type MimeBundle } from "../../engine/index.js";
 import type { DisplayContent } from "./cell-scope.js";
 
 const mimeType = /^[\w.+-]+\/[\w.+-]+$/;

@@ -1,11 +1,11 @@
 /**
- * A plain live display of a run: a text summary (`run.summary()` and one line per task),
+ * A plain live display of a run: a text summary (a line for the run and one per task),
  * redrawn as its events arrive: the live display when the Vega-Lite views cannot be had.
  */
-import { map, startWith, type Observable } from "rxjs";
-import type { Run } from "../../engine/index.js";
-import type { MimeBundle } from "../../engine/model/symbols.js";
-import { throttleLatest } from "../../engine/model/throttle-latest.js";
+import { defer, filter, map, startWith, type Observable } from "rxjs";
+import type { Run, RunGraph } from "../../engine/index.js";
+import { GraphModel, liveThrottle } from "../../engine/plumbing.js";
+import type { MimeBundle } from "../../engine/index.js";
 
 /** How a run is drawn: a stream of bundles that completes when the run ends. */
 export type RunBundles = (run: Run) => Observable<MimeBundle>;
@@ -13,21 +13,30 @@ export type RunBundles = (run: Run) => Observable<MimeBundle>;
 /** At most this many task lines; the rest are counted. */
 const MAX_TASK_LINES = 20;
 
-/** Text summaries of a run, one per `periodMs` at most (the text costs O(tasks) to build). */
-export function summaryBundles(periodMs = 250): RunBundles {
+/** Text summaries of a run, at the live rate (the text costs O(tasks) to build). */
+export function summaryBundles(): RunBundles {
   return (run) =>
-    run.events$.pipe(
-      throttleLatest(periodMs),
-      startWith(undefined),
-      map(() => ({ "text/plain": summaryText(run) })),
-    );
+    defer(() => {
+      const model = new GraphModel(run.graph());
+      return run.events$.pipe(
+        filter((event) => model.apply(event)),
+        startWith(undefined),
+        liveThrottle(),
+        map(() => ({ "text/plain": summaryText(model.graph()) })),
+      );
+    });
 }
 
 /** `add_multiply (pk 3): FINISHED, 2 tasks, 2 FINISHED` and a line per task. */
-export function summaryText(run: Run): string {
-  const tasks = run.tasks;
-  const width = Math.max(0, ...tasks.slice(0, MAX_TASK_LINES).map((t) => t.name.length));
-  const lines = tasks.slice(0, MAX_TASK_LINES).map((t) => `  ${t.name.padEnd(width)}  ${t.state}`);
+export function summaryText(graph: RunGraph): string {
+  const tasks = graph.tasks;
+  const counts = new Map<string, number>();
+  for (const task of tasks) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+  const parts = [...counts].map(([state, n]) => `${n} ${state}`);
+  const head = `${graph.name} (pk ${graph.pk}): ${graph.state}, ${tasks.length} task${tasks.length === 1 ? "" : "s"}${parts.length > 0 ? `, ${parts.join(", ")}` : ""}`;
+  const shown = tasks.slice(0, MAX_TASK_LINES);
+  const width = Math.max(0, ...shown.map((t) => t.name.length));
+  const lines = shown.map((t) => `  ${t.name.padEnd(width)}  ${t.state}`);
   if (tasks.length > MAX_TASK_LINES) lines.push(`  … and ${tasks.length - MAX_TASK_LINES} more`);
-  return [run.summary(), ...lines].join("\n");
+  return [head, ...lines].join("\n");
 }

@@ -42,7 +42,7 @@ const add = task.job(function add(x: number, y: number) {
 /** The pid of the worker process that runs a task, once the job has reached it. */
 async function pidOf(r: ReturnType<typeof run>, name: string): Promise<number> {
   for (;;) {
-    const t = r.controller.tasks.find((candidate) => candidate.name === name);
+    const t = r.tasks.find((candidate) => candidate.name === name);
     if (t?.pid !== undefined) return t.pid;
     if (t !== undefined && isTerminalTask(t.state)) throw new Error(`${name} ended without a pid`);
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -6,7 +6,7 @@ const created = (id: number): EngineEvent => ({
   type: "task.created",
   run: "r",
   at: 0,
-  task: { id, pk: id + 10, name: `t${id}`, kind: "in-process", sources: [] },
+  task: { id, pk: id + 10, name: `t${id}`, group: "t", kind: "in-process", sources: [] },
 });
 const moved = (
   id: number,

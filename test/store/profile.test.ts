@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultStore, run, task } from "../../engine/index.js";
+import { run, task } from "../../engine/index.js";
+import { defaultStore } from "../../engine/plumbing.js";
 import { openProfile, profilePath, workgraphHome } from "../../engine/store/open-profile.js";
 import { loadProfile } from "../../engine/store/profile.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";

@@ -51,7 +51,7 @@ describe("the live page", () => {
 
   beforeAll(async () => {
     const source = new ProcessRunSource();
-    server = await startGui({ source, interval: 50 });
+    server = await startGui({ source });
     flow = run(heldFlow, { x: 1 }, { log: false, store: new MemoryStore() });
     source.register(flow);
     browser = await launchChromium();

@@ -24,7 +24,7 @@ describe("runBundles$", () => {
       {},
       { log: false, store: new MemoryStore() },
     );
-    const bundles$ = runBundles$(r, { interval: 20 });
+    const bundles$ = runBundles$(r);
     const all = lastValueFrom(bundles$.pipe(toArray()));
     // a second subscriber sees the first frame while the task is still held
     const first = await firstValueFrom(bundles$);

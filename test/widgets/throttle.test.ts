@@ -1,6 +1,7 @@
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
-import { exhaustLatest, throttleLatest } from "../../widgets/index.js";
+import { throttleLatest } from "../../engine/plumbing.js";
+import { exhaustLatest } from "../../widgets/index.js";
 
 function scheduler() {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

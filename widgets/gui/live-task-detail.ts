@@ -1,6 +1,6 @@
 /**
- * A task's details from a run going on in this process: its arguments, outputs and source
- * are only in memory (the graph snapshot carries neither inputs nor source).
+ * A task's details from a run going on in this process, read through the run's own API
+ * (`run.task(id)`: inputs, outputs and source are only in memory, not in the graph).
  */
 import type { Run } from "../../engine/index.js";
 import { previewValue } from "../graph/preview.js";
@@ -14,30 +14,23 @@ export function liveTaskDetail(
   taskId: number,
   history: TaskHistory | undefined,
 ): TaskDetail | undefined {
-  // The controller is the run's internal side; this is the one place the views reach it.
-  const tasks = run.controller.tasks;
-  const task = tasks[taskId];
+  const task = run.task(taskId);
   if (task === undefined) return undefined;
-  const definition = task.definition;
+  const names = run.tasks.map((t) => t.name);
   const inputs: Record<string, string> = {};
-  for (const source of task.sources) {
-    if (source.from === "task") {
-      inputs[source.path] = `← ${tasks[source.task]?.name ?? `#${source.task}`}.${source.socket}`;
-    }
+  for (const [path, from] of Object.entries(task.inputSources)) {
+    inputs[path] = `← ${names[from.task] ?? `#${from.task}`}.${from.socket}`;
   }
-  const args = task.resolvedArgs ?? task.args;
-  args.forEach((arg, i) => {
-    const name = definition.parameters.names[i] ?? `arg${i}`;
-    const fromTask = Object.keys(inputs).some(
+  const started = task.startedAt !== undefined;
+  for (const [name, value] of Object.entries(task.inputs)) {
+    const fromTask = Object.keys(task.inputSources).some(
       (path) => path === name || path.startsWith(`${name}.`) || path.startsWith(`${name}[`),
     );
-    if (task.resolvedArgs !== undefined || !fromTask) inputs[name] = previewValue(arg, 200);
-  });
+    if (started || !fromTask) inputs[name] = previewValue(value, 200);
+  }
   const outputs: Record<string, string> = {};
-  if (task.state === "FINISHED") {
-    for (const socket of definition.outputs ?? ["result"]) {
-      outputs[socket] = previewValue(task.outputValue(socket), 200);
-    }
+  for (const [socket, value] of Object.entries(task.outputs)) {
+    outputs[socket] = previewValue(value, 200);
   }
   // A run registered late was not seen from its start: its times tell the earlier states.
   const seen = history?.of(taskId) ?? [];
@@ -45,26 +38,14 @@ export function liveTaskDetail(
     id: task.id,
     pk: task.pk,
     name: task.name,
-    kind: definition.kind,
+    kind: task.kind,
     state: task.state,
     attempt: task.attempt,
     inputs,
     outputs,
-    error: errorData(task.error),
+    error: task.error ?? null,
     history: [...historyFromTimes(task).filter((c) => c.at < (seen[0]?.at ?? Infinity)), ...seen],
     logs: linesAbout(task.name, run.reports),
-    source: definition.source ?? String(definition.fn),
+    source: task.source,
   };
-}
-
-function errorData(error: unknown): TaskDetail["error"] {
-  if (error === undefined) return null;
-  if (error instanceof Error) {
-    return {
-      name: error.name,
-      message: error.message,
-      ...(error.stack !== undefined ? { stack: error.stack } : {}),
-    };
-  }
-  return { name: "Error", message: previewValue(error, 200) };
 }

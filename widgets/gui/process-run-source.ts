@@ -1,6 +1,7 @@
 /** The runs started in this process, followed live through their events. */
-import { EMPTY, Subject, type Observable, type Subscription } from "rxjs";
+import { defer, filter, startWith, Subject, map, type Observable, type Subscription } from "rxjs";
 import { runStarted$, type Run } from "../../engine/index.js";
+import { GraphModel } from "../../engine/plumbing.js";
 import type { DrawableGraph } from "../graph/drawable-graph.js";
 import { liveTaskDetail } from "./live-task-detail.js";
 import type { RunSource, RunSummary, TaskDetail } from "./run-source.js";
@@ -61,16 +62,24 @@ export class ProcessRunSource implements RunSource {
     return entry && liveTaskDetail(entry.run, taskId, entry.history);
   }
 
-  follow(id: number): Observable<unknown> {
-    const entry = this.#entries.get(id);
+  follow(id: number): Observable<GraphModel> | undefined {
+    const run = this.#entries.get(id)?.run;
+    if (run === undefined) return undefined;
     // A run's events complete when it ends; a completed Subject completes new subscribers.
-    return entry !== undefined ? entry.run.events$ : EMPTY;
+    return defer(() => {
+      const model = new GraphModel(run.graph());
+      return run.events$.pipe(
+        filter((event) => model.apply(event)),
+        startWith(undefined),
+        map(() => model),
+      );
+    });
   }
 
   #forgetOldRuns(): void {
     for (const entry of this.#entries.values()) {
       if (this.#entries.size <= this.#limit) return;
-      if (entry.run.controller.endedAt === undefined) continue;
+      if (entry.run.endedAt === undefined) continue;
       entry.history.stop();
       this.#entries.delete(entry.id);
     }
@@ -78,14 +87,13 @@ export class ProcessRunSource implements RunSource {
 }
 
 function summary(entry: Entry): RunSummary {
-  const controller = entry.run.controller;
   return {
     id: entry.id,
     pk: entry.run.pk,
     name: entry.run.name,
     state: entry.run.state,
-    createdAt: controller.createdAt,
-    endedAt: controller.endedAt ?? null,
-    tasks: controller.tasks.length,
+    createdAt: entry.run.createdAt,
+    endedAt: entry.run.endedAt ?? null,
+    tasks: entry.run.tasks.length,
   };
 }

@@ -1,23 +1,25 @@
 /**
  * What the page receives for one open run: both views at once, then patches with the rows
- * that changed, a few times a second while the run goes on. A run that is live when opened
- * keeps an append-only layout, so patches only add nodes and edges and change states: the
- * user's zoom and selection survive every update.
+ * of what changed, a few times a second while the run goes on. The source folds the run's
+ * events into a model of its graph that says what changed since it was last asked, so a patch
+ * costs what changed, not the size of the run. A run that is live when opened keeps an
+ * append-only layout, so patches only add nodes and edges and change states: the user's zoom
+ * and selection survive every update.
  */
-import { defer, startWith, type Observable, type SchedulerLike } from "rxjs";
+import { defer, of, type Observable, type SchedulerLike } from "rxjs";
+import { liveThrottle } from "../../engine/plumbing.js";
 import { dagSpecOf } from "../dag/dag-spec.js";
-import { edgeData, nodeData, type EdgeDatum, type NodeDatum } from "../dag/dag-data.js";
-import { isLive, type DrawableGraph } from "../graph/drawable-graph.js";
+import { edgeData, nodeData, nodeDatum, type NodeDatum } from "../dag/dag-data.js";
+import { drawableEdges, isLive, type DrawableEdge } from "../graph/drawable-graph.js";
 import { AppendOnlyLayout } from "../layout/append-only-layout.js";
+import type { GraphLayout } from "../layout/graph-layout.js";
 import { sugiyamaLayout } from "../layout/sugiyama-layout.js";
 import { exhaustLatest } from "../live/exhaust-latest.js";
-import { LIVE_INTERVAL } from "../live/run-bundles.js";
-import { throttleLatest } from "../../engine/model/throttle-latest.js";
 import { chartSize } from "../spec/chart-size.js";
-import { timelineData, type TimelineDatum } from "../timeline/timeline-data.js";
+import { timelineData, timelineDatum, timelineOrigin } from "../timeline/timeline-data.js";
 import { timelineSpecOf } from "../timeline/timeline-spec.js";
 import type { ServerMessage } from "./messages.js";
-import { RowDiff } from "./row-diff.js";
+import type { FollowedGraph } from "./run-source.js";
 import type { RunSource } from "./run-source.js";
 import { noSuchRun } from "./texts.js";
 
@@ -25,8 +27,7 @@ const UNCAPPED = { maxWidth: Number.POSITIVE_INFINITY, maxHeight: Number.POSITIV
 
 /** Options of {@link runFeed$}. */
 export interface RunFeedOptions {
-  /** At most one patch per this many ms (default 250). */
-  readonly interval?: number;
+  /** Where the timing runs; tests pass a virtual-time scheduler. */
   readonly scheduler?: SchedulerLike;
   /** The time durations and running bars are measured to. */
   readonly now?: () => number;
@@ -39,54 +40,104 @@ export function runFeed$(
   options: RunFeedOptions = {},
 ): Observable<ServerMessage> {
   return defer(() => {
-    const now = options.now ?? Date.now;
-    let layout: AppendOnlyLayout | undefined;
-    const nodes = new RowDiff<NodeDatum>((row) => row.id);
-    const edges = new RowDiff<EdgeDatum>((row) => `${row.from}>${row.to}:${row.x},${row.y}`);
-    const tasks = new RowDiff<TimelineDatum>((row) => row.id);
-    let first = true;
-    const message = (graph: DrawableGraph): ServerMessage => {
-      const state = graph.state ?? "FINISHED";
-      if (first) {
-        first = false;
-        if (isLive(graph)) layout = new AppendOnlyLayout();
-        const placed = layout?.update(graph) ?? sugiyamaLayout(graph);
-        const nodeRows = nodes.changed(nodeData(graph, placed));
-        const size = chartSize(nodeRows, UNCAPPED);
-        const dag = dagSpecOf(graph.name, nodeRows, edges.changed(edgeData(placed)), size);
-        const timeline = timelineSpecOf(graph.name, tasks.changed(timelineData(graph, now())));
-        return { type: "graph", run: id, state, dag, timeline, size };
-      }
-      // A run first seen ended was laid out whole; it has nothing more to change.
-      if (layout === undefined)
-        return {
-          type: "patch",
-          run: id,
-          state,
-          nodes: [],
-          edges: [],
-          tasks: [],
-          size: { width: 0, height: 0 },
-        };
-      const placed = layout.update(graph);
-      const nodeRows = nodeData(graph, placed);
-      return {
-        type: "patch",
-        run: id,
-        state,
-        nodes: nodes.changed(nodeRows),
-        edges: edges.changed(edgeData(placed)),
-        tasks: tasks.changed(timelineData(graph, now())),
-        size: chartSize(nodeRows, UNCAPPED),
-      };
-    };
-    return source.follow(id).pipe(
-      startWith(undefined),
-      throttleLatest(options.interval ?? LIVE_INTERVAL, options.scheduler),
-      exhaustLatest(async (): Promise<ServerMessage> => {
-        const graph = await source.graph(id);
-        return graph !== undefined ? message(graph) : { type: "error", message: noSuchRun(id) };
-      }),
+    const followed = source.follow(id);
+    if (followed === undefined) return of<ServerMessage>({ type: "error", message: noSuchRun(id) });
+    const feed = new FeedState(id, options.now ?? Date.now);
+    return followed.pipe(
+      liveThrottle(options.scheduler),
+      exhaustLatest(async (graph) => feed.message(graph)),
     );
   });
+}
+
+/** What one page has been sent of a run, so a patch carries only what is new to it. */
+class FeedState {
+  #first = true;
+  #layout: AppendOnlyLayout | undefined;
+  readonly #rows = new Map<number, NodeDatum>();
+  readonly #edgesSent = new Set<string>();
+
+  constructor(
+    private readonly run: number,
+    private readonly now: () => number,
+  ) {}
+
+  message(followed: FollowedGraph): ServerMessage {
+    if (this.#first) return this.#whole(followed);
+    const changes = followed.takeChanges();
+    const state = changes.state ?? "FINISHED";
+    // A run first seen ended was laid out whole; it has nothing more to change.
+    if (this.#layout === undefined) return this.#patch(state, [], [], []);
+    const graph = followed.graph();
+    const placed = this.#layout.update(graph);
+    const names = (taskId: number): string => graph.tasks[taskId]?.name ?? `#${taskId}`;
+    const incoming = incomingOf(drawableEdges(graph), new Set(changes.tasks.map((t) => t.id)));
+    const nodes: NodeDatum[] = [];
+    for (const task of changes.tasks) {
+      const centre = placed.nodes.get(task.id);
+      if (centre === undefined) continue;
+      const row = nodeDatum(task, centre, incoming, names);
+      this.#rows.set(task.id, row);
+      nodes.push(row);
+    }
+    const origin = timelineOrigin(graph);
+    const timeline = new Map<number, ReturnType<typeof timelineDatum>>();
+    for (const task of [...changes.tasks, ...changes.running]) {
+      timeline.set(task.id, timelineDatum(task, origin, this.now()));
+    }
+    return this.#patch(state, nodes, edgeData(this.#newRoutes(placed)), [...timeline.values()]);
+  }
+
+  #whole(followed: FollowedGraph): ServerMessage {
+    this.#first = false;
+    const graph = followed.graph();
+    followed.takeChanges();
+    if (isLive(graph)) this.#layout = new AppendOnlyLayout();
+    const placed = this.#layout?.update(graph) ?? sugiyamaLayout(graph);
+    const nodeRows = nodeData(graph, placed);
+    for (const row of nodeRows) this.#rows.set(row.id, row);
+    const size = chartSize(nodeRows, UNCAPPED);
+    const dag = dagSpecOf(graph.name, nodeRows, edgeData(this.#newRoutes(placed)), size);
+    const timeline = timelineSpecOf(graph.name, timelineData(graph, this.now()));
+    return { type: "graph", run: this.run, state: graph.state ?? "FINISHED", dag, timeline, size };
+  }
+
+  #patch(
+    state: string,
+    nodes: NodeDatum[],
+    edges: ReturnType<typeof edgeData>,
+    tasks: ReturnType<typeof timelineData>,
+  ): ServerMessage {
+    const size =
+      this.#layout === undefined
+        ? { width: 0, height: 0 }
+        : chartSize([...this.#rows.values()], UNCAPPED);
+    return { type: "patch", run: this.run, state, nodes, edges, tasks, size };
+  }
+
+  /** The routes of edges not sent yet (a live layout never moves one once placed). */
+  #newRoutes(placed: GraphLayout): GraphLayout {
+    const edges = placed.edges.filter((route) => {
+      const key = `${route.from}>${route.to}`;
+      if (this.#edgesSent.has(key)) return false;
+      this.#edgesSent.add(key);
+      return true;
+    });
+    return { nodes: placed.nodes, edges };
+  }
+}
+
+/** The edges into each of `ids`. */
+function incomingOf(
+  edges: readonly DrawableEdge[],
+  ids: ReadonlySet<number>,
+): Map<number, DrawableEdge[]> {
+  const incoming = new Map<number, DrawableEdge[]>();
+  for (const edge of edges) {
+    if (!ids.has(edge.to)) continue;
+    const list = incoming.get(edge.to);
+    if (list === undefined) incoming.set(edge.to, [edge]);
+    else list.push(edge);
+  }
+  return incoming;
 }

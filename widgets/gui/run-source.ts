@@ -3,7 +3,7 @@
  * events) or those in a provenance store (read back, followed by re-reading while they run).
  */
 import type { Observable } from "rxjs";
-import type { DrawableGraph } from "../graph/drawable-graph.js";
+import type { DrawableEdge, DrawableGraph, DrawableTask } from "../graph/drawable-graph.js";
 
 /** A run as the page lists it. */
 export interface RunSummary {
@@ -55,8 +55,30 @@ export interface RunSource {
   graph(id: number): Promise<DrawableGraph | undefined>;
   /** One task's details; undefined when there is no such task. */
   task(id: number, taskId: number): Promise<TaskDetail | undefined>;
-  /** Emits whenever the run may have changed; completes when it has ended (at once if so). */
-  follow(id: number): Observable<unknown>;
+  /**
+   * The run's graph as it changes: emits (the same model each time) at once and whenever the
+   * run changed; completes when it has ended. Undefined when there is no such run.
+   */
+  follow(id: number): Observable<FollowedGraph> | undefined;
   /** Emits when runs start or end, so the page can refresh its list. */
   readonly changes$: Observable<unknown>;
+}
+
+/** What changed in a followed graph since it was last asked. */
+export interface DrawableChanges {
+  readonly state: string | undefined;
+  /** Tasks that are new or changed. */
+  readonly tasks: readonly DrawableTask[];
+  /** Edges not reported before. */
+  readonly edges: readonly DrawableEdge[];
+  /** Tasks running now (their bars grow with the clock). */
+  readonly running: readonly DrawableTask[];
+}
+
+/** A run's graph kept up to date by its source (the engine's `GraphModel` is one). */
+export interface FollowedGraph {
+  /** The graph now. */
+  graph(): DrawableGraph;
+  /** What changed since the last call, or since the graph was first taken. */
+  takeChanges(): DrawableChanges;
 }

@@ -4,34 +4,11 @@
  * CREATE link made), and values parsed from their JSON.
  */
 import type { RunState, TaskKind, TaskState } from "../../engine/index.js";
+import type { NodeRow, ProvenanceReader } from "../../engine/plumbing.js";
 import type { DrawableEdge, DrawableGraph, DrawableTask } from "../graph/drawable-graph.js";
 
-/** A stored node, as a store's reader returns it (values and attributes as JSON text). */
-export interface StoredNodeRow {
-  readonly pk: number;
-  readonly kind: string | null;
-  readonly name: string | null;
-  readonly state: string | null;
-  readonly ctime: number;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly value: string | null;
-  readonly attributes: string | null;
-}
-
-/** The part of the engine's store reader this source uses. */
-export interface StoreReader {
-  node(pk: number): StoredNodeRow | undefined;
-  runs(filter: { readonly limit?: number }): StoredNodeRow[];
-  tasks(runPk: number): StoredNodeRow[];
-  taskCount(runPk: number): number;
-  links(filter: {
-    readonly from?: number;
-    readonly to?: number;
-    readonly type?: "INPUT" | "CREATE";
-  }): { readonly from: number; readonly to: number; readonly label: string }[];
-  reports(runPk: number): { readonly message: string; readonly text: string }[];
-}
+/** What this module reads runs from: the engine's store reader. */
+export type StoreReader = ProvenanceReader;
 
 /** The graph of run `pk` as stored; undefined when there is no such node. */
 export function readStoredGraph(reader: StoreReader, pk: number): DrawableGraph | undefined {
@@ -60,7 +37,7 @@ export function readStoredGraph(reader: StoreReader, pk: number): DrawableGraph 
 
 function storedTask(
   reader: StoreReader,
-  row: StoredNodeRow,
+  row: NodeRow,
   id: number,
   inputs: Record<string, unknown>,
   nodeValue: (pk: number) => unknown,

@@ -3,11 +3,22 @@
  * going on in another process is followed by reading it again every second: a store has no
  * events to subscribe to across processes.
  */
-import { distinctUntilChanged, EMPTY, interval, map, skip, takeWhile, type Observable } from "rxjs";
+import {
+  distinctUntilChanged,
+  interval,
+  map,
+  of,
+  skip,
+  startWith,
+  takeWhile,
+  tap,
+  type Observable,
+} from "rxjs";
 import type { DrawableGraph } from "../graph/drawable-graph.js";
 import { previewValue } from "../graph/preview.js";
-import type { RunSource, RunSummary, TaskDetail } from "./run-source.js";
+import type { FollowedGraph, RunSource, RunSummary, TaskDetail } from "./run-source.js";
 import { parseJson, readStoredGraph, type StoreReader } from "./stored-graph.js";
+import { StoredGraphFollower } from "./stored-graph-follower.js";
 import { historyFromTimes } from "./task-history.js";
 import { linesAbout } from "./task-logs.js";
 
@@ -88,9 +99,17 @@ export class StoredRunSource implements RunSource {
     };
   }
 
-  follow(id: number): Observable<unknown> {
-    const ended = (): boolean => ENDED.has(this.reader.node(id)?.state ?? "FINISHED");
-    if (ended()) return EMPTY;
-    return interval(this.#poll).pipe(takeWhile(() => !ended(), true));
+  follow(id: number): Observable<FollowedGraph> | undefined {
+    const first = readStoredGraph(this.reader, id);
+    if (first === undefined) return undefined;
+    const followed = new StoredGraphFollower(() => readStoredGraph(this.reader, id), first);
+    const ended = (): boolean => ENDED.has(followed.graph().state ?? "FINISHED");
+    if (ended()) return of(followed);
+    return interval(this.#poll).pipe(
+      tap(() => followed.refresh()),
+      startWith(-1),
+      takeWhile(() => !ended(), true),
+      map(() => followed),
+    );
   }
 }

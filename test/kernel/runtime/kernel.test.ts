@@ -25,7 +25,7 @@ beforeAll(() => {
   kernel = createKernel({
     outbox,
     execution: createLazyExecution(() => Promise.resolve(execution)),
-    live: { bundles: summaryBundles(), periodMs: 50 },
+    live: { bundles: summaryBundles() },
     info: kernelInfo("0.0.0-test", "5.0"),
     log: (line) => logged.push(line),
     shutdown: () => {},

@@ -33,10 +33,7 @@ function newCell() {
   const parent = request("execute_request");
   const comms = new CommRegistry(outbox, () => parent.header);
   const output = createCellOutput(outbox, parent.header, false);
-  const cell = new Cell(parent.header, output, comms, {
-    bundles: summaryBundles(20),
-    periodMs: 40,
-  });
+  const cell = new Cell(parent.header, output, comms, { bundles: summaryBundles() });
   return { cell, outbox, parent, sent: () => outbox.for(parent) };
 }
 

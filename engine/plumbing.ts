@@ -1,0 +1,28 @@
+/**
+ * `workgraph/plumbing`: what tools built on the engine use (the kernel, the views, the CLI, a
+ * daemon), and people who write their own store: the store and archive internals, the
+ * process-wide defaults, and the live-view rate. Flow authors need only `workgraph`.
+ */
+export { defaultStore, setDefaultStore } from "./store/default-store.js";
+export { setDefaultLog } from "./schedule/run.js";
+export { defaultJobPool } from "./execute/job-pool.js";
+export { checkJobSource } from "./author/job-source.js";
+export { dispatchEvent } from "./model/events.js";
+export { toDataNode, kindOf } from "./model/data-node.js";
+export { throttleLatest } from "./model/throttle-latest.js";
+export { liveThrottle, LIVE_INTERVAL } from "./model/live-rate.js";
+export { GraphModel } from "./model/graph-model.js";
+export type { GraphChanges } from "./model/graph-model.js";
+export { reportLine, reportText } from "./model/report-line.js";
+export type * from "./store/store.js";
+export type * from "./store/reader.js";
+export { isReader } from "./store/reader.js";
+export { SqliteStore } from "./store/sqlite/sqlite-store.js";
+export { SqliteReader } from "./store/sqlite/sqlite-reader.js";
+export { openReadOnly, ReadOnlyStore } from "./store/sqlite/read-only.js";
+export { openProfile, profilePath, workgraphHome } from "./store/open-profile.js";
+export { ormLoad } from "./store/queries/orm-load.js";
+export { buildArchive } from "./store/archive/export-archive.js";
+export { readArchive } from "./store/archive/import-archive.js";
+export type { Archive } from "./store/archive/archive-format.js";
+export * as storeMessages from "./store/messages.js";
