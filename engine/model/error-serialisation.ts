@@ -20,7 +20,7 @@ export function serialiseError(error: unknown, depth = 0): SerialisedError {
       ...(cause !== undefined ? { cause } : {}),
     };
   }
-  return { name: "Error", message: typeof error === "string" ? error : safeString(error) };
+  return { name: "Error", message: typeof error === "string" ? error : thrownText(error) };
 }
 
 /** Rebuilds an Error from its plain-data form: same name, message, stack and causes. */
@@ -31,10 +31,13 @@ export function deserialiseError(data: SerialisedError): Error {
   return error;
 }
 
-function safeString(value: unknown): string {
+/** What a thrown non-Error says: `throw undefined` must still leave a message behind. */
+function thrownText(value: unknown): string {
+  let text: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    text = String(value);
   }
+  return `threw ${text}`;
 }

@@ -26,7 +26,10 @@ export function runGraph(run: RunController, only?: number): RunGraph {
       attempt: task.attempt,
       ...(task.pid !== undefined ? { pid: task.pid } : {}),
       value: task.state === "FINISHED" ? task.value : undefined,
-      error: task.error !== undefined ? serialiseError(task.error) : undefined,
+      error:
+        task.error !== undefined || task.state === "FAILED"
+          ? serialiseError(task.error)
+          : undefined,
     };
   });
   return { name: run.name, pk: run.pk, state: run.state, tasks, edges };

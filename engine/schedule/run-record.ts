@@ -112,7 +112,9 @@ export class RunRecord {
     };
     if (state === "RUNNING") update.startedAt = at;
     else update.endedAt = at;
-    if (error !== undefined) update.error = event.error = serialiseError(error);
+    // A task may throw `undefined`: FAILED always carries an error.
+    if (error !== undefined || state === "FAILED")
+      update.error = event.error = serialiseError(error);
     if (task.pid !== undefined) event.pid = task.pid;
     if (state === "FINISHED") event.value = task.value;
     this.store.updateProcess(task.pk, update);
@@ -156,7 +158,9 @@ export class RunRecord {
       update.endedAt = at;
       update.exitCode = event.exitCode = exitCode ?? 0;
     }
-    if (error !== undefined) update.error = event.error = serialiseError(error);
+    if (error !== undefined || state === "EXCEPTED") {
+      update.error = event.error = serialiseError(error);
+    }
     this.store.updateProcess(this.pk, update);
     this.#events.next(event);
   }

@@ -95,6 +95,60 @@ describe("a task that throws", () => {
   });
 });
 
+describe("a task that throws something other than an Error", () => {
+  const throwing = (value: unknown) =>
+    task(function odd(): number {
+      throw value;
+    });
+
+  it.each([
+    [undefined, "threw undefined"],
+    [null, "threw null"],
+    [42, "threw 42"],
+    ["plain text", "plain text"],
+  ])("stores %s as the error %s", async (value, message) => {
+    const store = new MemoryStore();
+    const odd = throwing(value);
+    const r = run(
+      async function flow() {
+        const bad = odd();
+        try {
+          await waitFor(bad);
+        } catch {
+          // the task's error is what this test reads, from the store
+        }
+        return {};
+      },
+      {},
+      { log: false, store },
+    );
+    await r;
+    const failed = r.graph().tasks[0];
+    expect(failed?.state).toBe("FAILED");
+    expect(failed?.error?.message).toBe(message);
+    expect(store.node(failed?.pk ?? 0)?.error?.message).toBe(message);
+    expect(r.reports.map((l) => l.message)).toContain(
+      `Task: odd, type: in-process, failed: Error: ${message}`,
+    );
+  });
+
+  it("ends the run EXCEPTED with the error stored when the flow throws undefined", async () => {
+    const store = new MemoryStore();
+    const r = run(
+      async function flow(): Promise<Record<string, never>> {
+        await Promise.resolve();
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw undefined;
+      },
+      {},
+      { log: false, store },
+    );
+    await r.done;
+    expect(r.state).toBe("EXCEPTED");
+    expect(store.node(r.pk)?.error?.message).toBe("threw undefined");
+  });
+});
+
 describe("an error the flow does not catch", () => {
   it("ends the run EXCEPTED, kills what still runs, and reports why", async () => {
     const slow = task(async function slow(signalled: (aborted: boolean) => void) {
