@@ -66,6 +66,7 @@ export class RunController implements FlowScope {
   #flowReturned = false;
   #returned: unknown = undefined;
   #cancelError: RunCancelledError | undefined = undefined;
+  #stopWatchingStore: (() => void) | undefined = undefined;
   #resolveDone!: (outcome: RunOutcome) => void;
 
   constructor(
@@ -121,6 +122,8 @@ export class RunController implements FlowScope {
   start(): void {
     queueMicrotask(() => {
       if (isTerminalRun(this.state)) return;
+      // A store out of reach for too long ends the run; what it wrote waits to be stored.
+      this.#stopWatchingStore = this.options.store.onUnavailable?.((error) => this.#except(error));
       this.#moveRun("RUNNING");
       let returned: unknown;
       try {
@@ -377,6 +380,7 @@ export class RunController implements FlowScope {
     this.exitCode = exitCode;
     this.error = error;
     this.endedAt = Date.now();
+    this.#stopWatchingStore?.();
     this.#moveRun(state, error);
     this.#record.close();
     this.#resolveDone({ state, exitCode, results: this.results, error });

@@ -59,3 +59,9 @@ export const archiveUnreadable = (file: string, detail: string) =>
 
 export const importNeedsSqlite = () =>
   "importArchive(): archives import into a SqliteStore (a profile), not into this store";
+
+export const storeUnavailable = (file: string, waitedMs: number) =>
+  `The workgraph store ${file} has been locked by another process for ${(waitedMs / 1000).toFixed(1)} s, so the run was ended. Its rows wait in this process and are written when the lock is released (set WORKGRAPH_STORE_WAIT_MS to wait longer).`;
+
+export const storeClosedWithRowsLost = (file: string, waitedMs: number) =>
+  `The workgraph store ${file} was closed while another process held its write lock (waited ${(waitedMs / 1000).toFixed(1)} s); the rows not yet written were dropped.`;

@@ -33,3 +33,20 @@ export class ArchiveError extends WorkgraphError {
     super(message, options);
   }
 }
+
+/** Another process has held the store's write lock for too long; writes wait in memory. */
+export class StoreUnavailableError extends WorkgraphError {
+  override name = "StoreUnavailableError";
+  constructor(
+    readonly file: string,
+    readonly waitedMs: number,
+    /** True when the store was closed and the rows still waiting were dropped. */
+    readonly dropped = false,
+  ) {
+    super(
+      dropped
+        ? messages.storeClosedWithRowsLost(file, waitedMs)
+        : messages.storeUnavailable(file, waitedMs),
+    );
+  }
+}

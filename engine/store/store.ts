@@ -74,4 +74,9 @@ export interface ProvenanceStore {
   addReport(runPk: number, line: ReportLine): void;
   /** Makes every write so far durable. */
   flush(): void;
+  /**
+   * Calls `listener` if the store becomes unavailable for long (another process holds it):
+   * runs end with that error. Returns how to stop listening. Optional.
+   */
+  onUnavailable?(listener: (error: Error) => void): () => void;
 }

@@ -5,7 +5,7 @@
 
 /** Something with writes to commit. */
 interface Flushable {
-  flush(): void;
+  flushAtExit(): void;
 }
 
 // Module state on purpose: there is one process, so one listener, whatever the number of stores.
@@ -20,7 +20,7 @@ export function flushOnExit(store: Flushable): void {
   process.on("exit", () => {
     for (const each of open) {
       try {
-        each.flush();
+        each.flushAtExit();
       } catch {
         // Exiting: nothing left to report to; the next open recovers the run.
       }

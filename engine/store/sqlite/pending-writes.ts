@@ -1,12 +1,14 @@
 /**
- * The rows written in the open transaction but not yet handed to SQLite. Holding them lets a
- * task's later state changes land on its row before it is inserted (one INSERT, no UPDATEs),
- * and lets rows go in many per statement. pks are handed out here: the transaction holds the
- * write lock, so nobody else can take `max(pk) + 1` meanwhile, and pks stay dense.
+ * The rows written but not yet handed to SQLite: those of the open transaction, or, while
+ * another process holds the write lock, every row since. Holding them lets a task's later state
+ * changes land on its row before it is inserted (one INSERT, no UPDATEs), and lets rows go in
+ * many per statement. pks are handed out here, from the store's {@link PkSequence}.
  */
 import type Database from "better-sqlite3";
 import { attributesText } from "./attributes-text.js";
 import { BulkInsert } from "./bulk-insert.js";
+import type { PkSequence } from "./pk-sequence.js";
+import { StoredUpdates } from "./stored-updates.js";
 
 /** A node row waiting to be inserted; attributes stay an object so merges are cheap. */
 export class PendingNode {
@@ -45,25 +47,31 @@ const PROCESS_COLUMNS = [
 /** Data rows bind only what they have: each bound value costs as much as a column written. */
 const DATA_COLUMNS = ["pk", "uuid", "type", "kind", "ctime", "mtime", "value"] as const;
 
-/** Past this many pending rows they are handed to SQLite, to bound memory (~20 MB). */
+/** Past this many pending rows they are handed to SQLite (when it can take them). */
 const MAX_PENDING = 100_000;
 
 /** Rows of the open transaction, in the order they were written. */
 export class PendingWrites {
   readonly #nodes: PendingNode[] = [];
+  readonly #byPk = new Map<number, PendingNode>();
   readonly #links: unknown[] = [];
   readonly #reports: unknown[] = [];
   readonly #dataValues: unknown[] = [];
   readonly #processValues: unknown[] = [];
-  /** The pk the next node gets; undefined until the transaction's first node. */
-  #nextPk: number | undefined;
+  /** Changes to rows already in the file. */
+  readonly updates: StoredUpdates;
+  /** Whether rows can be handed to SQLite now (a transaction is open). */
+  canDrain: () => boolean = () => true;
   readonly #dataInsert: BulkInsert;
   readonly #processInsert: BulkInsert;
   readonly #linkInsert: BulkInsert;
   readonly #reportInsert: BulkInsert;
-  readonly #maxPk: Database.Statement<[], number>;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly pks: PkSequence,
+  ) {
+    this.updates = new StoredUpdates(db);
     this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS);
     this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS);
     this.#linkInsert = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
@@ -75,28 +83,42 @@ export class PendingWrites {
       "message",
       "text",
     ]);
-    this.#maxPk = db.prepare<[], number>("SELECT coalesce(max(pk), 0) FROM nodes").pluck();
   }
 
   /** Queues a node and returns it, with the pk it will have. */
   addNode(...row: NewNode): PendingNode {
-    const pk = this.nextPk();
-    this.#nextPk = pk + 1;
-    const node = new PendingNode(pk, ...row);
+    const node = new PendingNode(this.pks.next(), ...row);
     this.#nodes.push(node);
+    this.#byPk.set(node.pk, node);
     this.#bound();
     return node;
   }
 
   /** The pk the next node will get. */
   nextPk(): number {
-    return (this.#nextPk ??= (this.#maxPk.get() as number) + 1);
+    return this.pks.peek();
   }
 
   /** The queued row of this pk, while it is still queued. */
   node(pk: number): PendingNode | undefined {
-    const first = this.#nodes[0];
-    return first === undefined ? undefined : this.#nodes[pk - first.pk];
+    return this.#byPk.get(pk);
+  }
+
+  /** Whether nothing waits to be handed to SQLite. */
+  get empty(): boolean {
+    return (
+      this.#nodes.length === 0 &&
+      this.#links.length === 0 &&
+      this.#reports.length === 0 &&
+      this.updates.size === 0
+    );
+  }
+
+  /** How many rows wait (nodes, links, reports and changed rows). */
+  get size(): number {
+    return (
+      this.#nodes.length + this.#links.length / 4 + this.#reports.length / 6 + this.updates.size
+    );
   }
 
   /** Queues a link. */
@@ -143,11 +165,13 @@ export class PendingWrites {
         );
       }
       this.#nodes.length = 0;
+      this.#byPk.clear();
       this.#dataInsert.run(data);
       this.#processInsert.run(processes);
       data.length = 0;
       processes.length = 0;
     }
+    this.updates.applyQueued();
     // Links and reports after nodes: their foreign keys need the nodes in.
     this.#linkInsert.run(this.#links);
     this.#links.length = 0;
@@ -158,16 +182,17 @@ export class PendingWrites {
   /** Forgets everything: the transaction ended (committed after a drain, or rolled back). */
   reset(): void {
     this.#nodes.length = 0;
+    this.#byPk.clear();
     this.#links.length = 0;
     this.#reports.length = 0;
     this.#dataValues.length = 0;
     this.#processValues.length = 0;
-    this.#nextPk = undefined;
+    this.updates.clear();
   }
 
   #bound(): void {
     if (this.#nodes.length + this.#links.length / 4 + this.#reports.length / 6 >= MAX_PENDING) {
-      this.drain();
+      if (this.canDrain()) this.drain();
     }
   }
 }

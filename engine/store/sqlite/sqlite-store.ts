@@ -1,43 +1,72 @@
 /**
  * The provenance store over one SQLite file (or `:memory:`). Writes are synchronous and grouped
  * into one transaction per event-loop turn; rows wait in memory until the turn commits (or
- * something reads), so a task's state changes fold into its one INSERT. Opening a file marks
- * KILLED the runs whose process died.
+ * something reads), so a task's state changes fold into its one INSERT. While another process
+ * holds the write lock, rows wait in memory until it is free (see write-group.ts). Opening a
+ * file marks KILLED the runs whose process died.
  */
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
 import { canonicalJson, parseCanonicalJson } from "../canonical-json.js";
 import type { NodeRow } from "../reader.js";
-import { NodeNotFoundError } from "../store-errors.js";
+import { NodeNotFoundError, StoreUnavailableError } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
-import { attributesText, cacheKeyOf } from "./attributes-text.js";
+import { cacheKeyOf } from "./attributes-text.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { openDatabase } from "./open-database.js";
 import { currentOwner, killOrphanedRuns } from "./orphaned-runs.js";
 import { PendingWrites, type PendingNode } from "./pending-writes.js";
+import { PkSequence } from "./pk-sequence.js";
 import { storedText } from "./report-text.js";
 import { SqliteReader } from "./sqlite-reader.js";
-import { WriteGroup } from "./write-group.js";
+import { StoredUpdates } from "./stored-updates.js";
+import { TURN_WAIT_MS, WriteGroup } from "./write-group.js";
 
 /** A node to insert as it is, with every column: what an archive import writes. */
 export type NodeInsert = Omit<NodeRow, "pk">;
 
-const UPDATE_FIELDS = ["state", "exit_code", "started_at", "ended_at", "attributes", "cache_key"];
+/** How long the store may stay locked by another process before runs end, unless told. */
+export const DEFAULT_UNAVAILABLE_AFTER_MS = 60_000;
+
+/** How long closing (or exiting) waits for a lock another process holds, in ms. */
+const CLOSE_WAIT_MS = 5_000;
+
+/** How a store is opened. */
+export interface SqliteStoreOptions {
+  /**
+   * How long another process may hold the write lock before the runs writing here end with a
+   * {@link StoreUnavailableError}, in ms; `WORKGRAPH_STORE_WAIT_MS`, else 60 s.
+   */
+  readonly unavailableAfterMs?: number;
+}
 
 /** A {@link ProvenanceStore} over one SQLite file, which can also be read. */
 export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** The runs marked KILLED when this store opened, because their process had died. */
   readonly killedOnOpen: readonly number[];
+  /** Where pks come from (shared with archive imports). */
+  readonly pks: PkSequence;
   readonly #pending: PendingWrites;
   readonly #group: WriteGroup;
-  readonly #updates: (Database.Statement | undefined)[] = [];
+  readonly #exists: Database.Statement<[number], string>;
 
   /** Opens (creating when missing) the store in `file`; `:memory:` keeps it in memory. */
-  constructor(readonly file = ":memory:") {
+  constructor(
+    readonly file = ":memory:",
+    options: SqliteStoreOptions = {},
+  ) {
     super(openDatabase(file));
     this.killedOnOpen = file === ":memory:" ? [] : killOrphanedRuns(this.db);
-    this.#pending = new PendingWrites(this.db);
-    this.#group = new WriteGroup(this.db, this.#pending);
+    // From here on a write never blocks for long: a lock out of reach means rows wait.
+    this.db.pragma(`busy_timeout = ${TURN_WAIT_MS}`);
+    const maxPk = this.db.prepare<[], number>("SELECT coalesce(max(pk), 0) FROM nodes").pluck();
+    this.pks = new PkSequence(file, () => maxPk.get() as number);
+    this.#pending = new PendingWrites(this.db, this.pks);
+    this.#group = new WriteGroup(this.db, this.#pending, this.pks, {
+      file,
+      unavailableAfterMs: options.unavailableAfterMs ?? unavailableAfterMsFromEnv(),
+    });
+    this.#exists = this.db.prepare<[number], string>("SELECT type FROM nodes WHERE pk = ?").pluck();
     if (file !== ":memory:") flushOnExit(this);
   }
 
@@ -82,23 +111,31 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
         ? { ...update.attributes, error: update.error }
         : update.attributes;
     const queued = this.#pending.node(pk);
-    if (queued !== undefined) this.#updateQueued(queued, update, patch);
-    else this.#updateStored(pk, update, patch);
+    if (queued !== undefined) {
+      this.#updateQueued(queued, update, patch);
+      return;
+    }
+    const change = StoredUpdates.change(update);
+    if (this.#group.open) {
+      if (!this.#pending.updates.apply(pk, change)) throw new NodeNotFoundError(pk);
+      return;
+    }
+    const type = this.#exists.get(pk);
+    if (type === undefined || type === "data") throw new NodeNotFoundError(pk);
+    this.#pending.updates.queue(pk, change);
   }
 
   addLink(link: LinkRecord): void {
     this.#group.enter();
-    // pks are dense from 1, so this range is exactly the nodes that exist.
-    const next = this.#pending.nextPk();
     for (const pk of [link.from, link.to]) {
-      if (!(pk >= 1 && pk < next)) throw new NodeNotFoundError(pk);
+      if (!this.#has(pk)) throw new NodeNotFoundError(pk);
     }
     this.#pending.addLink(link.from, link.to, link.type, link.label);
   }
 
   addReport(runPk: number, line: ReportLine): void {
     this.#group.enter();
-    if (!(runPk >= 1 && runPk < this.#pending.nextPk())) throw new NodeNotFoundError(runPk);
+    if (!this.#has(runPk)) throw new NodeNotFoundError(runPk);
     this.#pending.addReport(
       runPk,
       line.at,
@@ -109,8 +146,24 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     );
   }
 
+  /** Commits the writes so far; while another process holds the lock, they keep waiting. */
   flush(): void {
     this.#group.commit();
+  }
+
+  /** Whether writes wait for a lock another process holds. */
+  get waiting(): boolean {
+    return this.#group.waiting;
+  }
+
+  /** Calls `listener` when another process has held the lock too long; returns how to stop. */
+  onUnavailable(listener: (error: StoreUnavailableError) => void): () => void {
+    return this.#group.onUnavailable(listener);
+  }
+
+  /** Commits what waits, blocking up to `ms` for the lock; whether nothing is left waiting. */
+  flushWaiting(ms: number): boolean {
+    return this.#group.commitWaiting(ms);
   }
 
   /** Runs `fn` in one transaction (after committing pending writes): all of it or nothing. */
@@ -172,16 +225,33 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
-  /** Commits and closes the file; the store cannot be used afterwards. */
+  /**
+   * Commits and closes the file; the store cannot be used afterwards. Waits a few seconds for a
+   * lock another process holds, and throws a {@link StoreUnavailableError} if rows were dropped.
+   */
   close(): void {
     if (!this.db.open) return;
-    this.flush();
+    const written = this.#group.commitWaiting(CLOSE_WAIT_MS);
+    this.#group.stop();
     forgetOnExit(this);
+    this.pks.close();
     this.db.close();
+    if (!written) throw new StoreUnavailableError(this.file, CLOSE_WAIT_MS, true);
+  }
+
+  /** At exit: commits what it can, waiting a few seconds for a lock another process holds. */
+  flushAtExit(): void {
+    this.#group.commitWaiting(CLOSE_WAIT_MS);
   }
 
   protected override beforeRead(): void {
-    this.#pending.drain();
+    // While the lock is out of reach, reads see what is committed.
+    if (this.#group.open) this.#pending.drain();
+  }
+
+  /** Whether a node with this pk exists, queued or stored. */
+  #has(pk: number): boolean {
+    return this.#pending.node(pk) !== undefined || this.#exists.get(pk) !== undefined;
   }
 
   #updateQueued(
@@ -203,47 +273,12 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
       typeof row.attributes === "string" ? parseAttributes(row.attributes) : row.attributes;
     row.attributes = { ...current, ...patch };
   }
+}
 
-  #updateStored(
-    pk: number,
-    update: ProcessUpdate,
-    patch: Readonly<Record<string, unknown>> | undefined,
-  ): void {
-    const values: unknown[] = [Date.now()];
-    let mask = 0;
-    const set = (bit: number, value: unknown): void => {
-      mask |= 1 << bit;
-      values.push(value);
-    };
-    if (update.state !== undefined) set(0, update.state);
-    if (update.exitCode !== undefined) set(1, update.exitCode);
-    if (update.startedAt !== undefined) set(2, update.startedAt);
-    if (update.endedAt !== undefined) set(3, update.endedAt);
-    if (patch !== undefined) {
-      set(4, attributesText({ ...this.#storedAttributes(pk), ...patch }));
-      if ("cacheKey" in patch) set(5, cacheKeyOf(patch) ?? null);
-    }
-    values.push(pk);
-    if (this.#update(mask).run(...values).changes === 0) throw new NodeNotFoundError(pk);
-  }
-
-  #storedAttributes(pk: number): Record<string, unknown> {
-    const sql = "SELECT attributes FROM nodes WHERE pk = ?";
-    const text = this.statements.get<[number], string | null>(sql).pluck().get(pk);
-    return typeof text === "string" ? parseAttributes(text) : {};
-  }
-
-  /** The UPDATE of the fields in `mask` (bits in {@link UPDATE_FIELDS} order), prepared once. */
-  #update(mask: number): Database.Statement {
-    let statement = this.#updates[mask];
-    if (statement === undefined) {
-      const fields = UPDATE_FIELDS.filter((_, bit) => (mask & (1 << bit)) !== 0);
-      const set = ["mtime = ?", ...fields.map((f) => `${f} = ?`)].join(", ");
-      statement = this.db.prepare(`UPDATE nodes SET ${set} WHERE pk = ? AND type != 'data'`);
-      this.#updates[mask] = statement;
-    }
-    return statement;
-  }
+function unavailableAfterMsFromEnv(): number {
+  const text = process.env.WORKGRAPH_STORE_WAIT_MS;
+  const ms = text === undefined ? NaN : Number(text);
+  return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_UNAVAILABLE_AFTER_MS;
 }
 
 function parseAttributes(text: string): Record<string, unknown> {

@@ -1,0 +1,117 @@
+/**
+ * Changes to task and run rows already in the file. Inside the turn's transaction they go in at
+ * once; while another process holds the write lock they wait here, folded per row, and go in
+ * with the next transaction.
+ */
+import type Database from "better-sqlite3";
+import { parseCanonicalJson } from "../canonical-json.js";
+import type { ProcessUpdate } from "../store.js";
+import { attributesText, cacheKeyOf } from "./attributes-text.js";
+
+const FIELDS = ["state", "exit_code", "started_at", "ended_at", "attributes", "cache_key"];
+
+/** One row's change: the columns to set, and the attributes to merge into the stored ones. */
+export interface RowChange {
+  mtime: number;
+  state?: string;
+  exitCode?: number;
+  startedAt?: number;
+  endedAt?: number;
+  patch?: Readonly<Record<string, unknown>>;
+}
+
+/** Applies row changes now, or keeps them until a transaction is open. */
+export class StoredUpdates {
+  readonly #queued = new Map<number, RowChange>();
+  readonly #statements: (Database.Statement | undefined)[] = [];
+  readonly #attributes: Database.Statement<[number], string | null>;
+
+  constructor(private readonly db: Database.Database) {
+    this.#attributes = db
+      .prepare<[number], string | null>("SELECT attributes FROM nodes WHERE pk = ?")
+      .pluck();
+  }
+
+  /** The change an engine update makes to a row. */
+  static change(update: ProcessUpdate): RowChange {
+    const patch =
+      update.error !== undefined
+        ? { ...update.attributes, error: update.error }
+        : update.attributes;
+    const change: RowChange = { mtime: Date.now() };
+    if (update.state !== undefined) change.state = update.state;
+    if (update.exitCode !== undefined) change.exitCode = update.exitCode;
+    if (update.startedAt !== undefined) change.startedAt = update.startedAt;
+    if (update.endedAt !== undefined) change.endedAt = update.endedAt;
+    if (patch !== undefined) change.patch = patch;
+    return change;
+  }
+
+  /** Keeps a change for later, folded into the row's earlier ones. */
+  queue(pk: number, change: RowChange): void {
+    const earlier = this.#queued.get(pk);
+    if (earlier === undefined) {
+      this.#queued.set(pk, change);
+      return;
+    }
+    const patch =
+      earlier.patch !== undefined && change.patch !== undefined
+        ? { ...earlier.patch, ...change.patch }
+        : (change.patch ?? earlier.patch);
+    Object.assign(earlier, change);
+    if (patch !== undefined) earlier.patch = patch;
+  }
+
+  /** How many rows have changes waiting. */
+  get size(): number {
+    return this.#queued.size;
+  }
+
+  /** Applies every waiting change (inside the open transaction). */
+  applyQueued(): void {
+    for (const [pk, change] of this.#queued) this.apply(pk, change);
+    this.#queued.clear();
+  }
+
+  /** Forgets the waiting changes (they were applied, or their transaction rolled back). */
+  clear(): void {
+    this.#queued.clear();
+  }
+
+  /** Applies one change (inside the open transaction); false when no such process row. */
+  apply(pk: number, change: RowChange): boolean {
+    const values: unknown[] = [change.mtime];
+    let mask = 0;
+    const set = (bit: number, value: unknown): void => {
+      mask |= 1 << bit;
+      values.push(value);
+    };
+    if (change.state !== undefined) set(0, change.state);
+    if (change.exitCode !== undefined) set(1, change.exitCode);
+    if (change.startedAt !== undefined) set(2, change.startedAt);
+    if (change.endedAt !== undefined) set(3, change.endedAt);
+    if (change.patch !== undefined) {
+      set(4, attributesText({ ...this.#stored(pk), ...change.patch }));
+      if ("cacheKey" in change.patch) set(5, cacheKeyOf(change.patch) ?? null);
+    }
+    values.push(pk);
+    return this.#statement(mask).run(...values).changes > 0;
+  }
+
+  #stored(pk: number): Record<string, unknown> {
+    const text = this.#attributes.get(pk);
+    return typeof text === "string" ? (parseCanonicalJson(text) as Record<string, unknown>) : {};
+  }
+
+  /** The UPDATE of the fields in `mask` (bits in {@link FIELDS} order), prepared once. */
+  #statement(mask: number): Database.Statement {
+    let statement = this.#statements[mask];
+    if (statement === undefined) {
+      const fields = FIELDS.filter((_, bit) => (mask & (1 << bit)) !== 0);
+      const set = ["mtime = ?", ...fields.map((f) => `${f} = ?`)].join(", ");
+      statement = this.db.prepare(`UPDATE nodes SET ${set} WHERE pk = ? AND type != 'data'`);
+      this.#statements[mask] = statement;
+    }
+    return statement;
+  }
+}
