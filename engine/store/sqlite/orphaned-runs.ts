@@ -10,6 +10,7 @@ import { serialiseError } from "../../model/error-serialisation.js";
 import { ExitCode } from "../../model/states.js";
 import { reportLine } from "../../model/report-line.js";
 import * as messages from "../messages.js";
+import { isBusy } from "./write-group.js";
 
 /** Who runs a run: stored in its attributes as `owner`. */
 export interface Owner {
@@ -69,7 +70,7 @@ export function killOrphanedRuns(db: Database.Database): number[] {
     "INSERT INTO reports (run_pk, at, level, step, message, text) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const killed: number[] = [];
-  db.transaction(() => {
+  const mark = db.transaction(() => {
     const now = Date.now();
     for (const { run, owner } of orphans) {
       const reason = messages.processGone(owner.pid, owner.host);
@@ -87,7 +88,14 @@ export function killOrphanedRuns(db: Database.Database): number[] {
       report.run(run.pk, line.at, line.level, line.step, line.message, line.text);
       killed.push(run.pk);
     }
-  }).immediate();
+  });
+  try {
+    mark.immediate();
+  } catch (error) {
+    // Another process holds the lock for long: the next store to open marks them.
+    if (!isBusy(error)) throw error;
+    return [];
+  }
   return killed;
 }
 
