@@ -46,3 +46,7 @@ export const missingFolder = (what: string, file: string, folder: string): strin
 
 /** An input file does not exist. */
 export const missingFile = (what: string, file: string): string => `${what} ${file} does not exist`;
+
+/** A process command was given the pk of a data node. */
+export const notAProcess = (pk: number): string =>
+  `Node ${pk} is a data node, not a run or a task (see \`workgraph node show ${pk}\`)`;

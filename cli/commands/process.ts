@@ -7,8 +7,9 @@ import {
   WorkgraphError,
   type RunState,
 } from "../../engine/index.js";
-import { storeMessages as messages, type SqliteStore } from "../../engine/plumbing.js";
+import type { SqliteStore } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
+import * as messages from "../messages.js";
 import { showProcess } from "../store/node-views.js";
 import { parsePk, profileOption, withProfile } from "../store/store-args.js";
 import { formatTime, table } from "../store/table.js";

@@ -87,7 +87,7 @@ export type EngineEventHandlers<R = void> = {
 };
 
 /** Calls the handler for an event's type. */
-export function dispatchEvent<R>(event: EngineEvent, handlers: EngineEventHandlers<R>): R {
+export function handleEvent<R>(event: EngineEvent, handlers: EngineEventHandlers<R>): R {
   const handler = handlers[event.type] as (e: EngineEvent) => R;
   return handler(event);
 }

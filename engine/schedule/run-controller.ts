@@ -19,7 +19,7 @@ import {
 } from "../model/states.js";
 import type { ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
-import { startAttempt } from "../execute/dispatch.js";
+import { startAttempt } from "../execute/start-attempt.js";
 import type { FlowScope } from "../author/flow-context.js";
 import { flowStorage } from "../author/flow-storage.js";
 import type { TaskDefinition } from "../author/task-definition.js";
@@ -28,7 +28,7 @@ import { TaskNames } from "./task-names.js";
 import { resolveArguments } from "./task-inputs.js";
 import { findSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
-import { RunRecord } from "./run-record.js";
+import { RunJournal } from "./run-journal.js";
 import { Dispatcher } from "./dispatcher.js";
 import { cacheKey } from "../replay/task-hash.js";
 import { reusedValue, type ReplaySource, type Reusable } from "../replay/replay-source.js";
@@ -59,7 +59,7 @@ export class RunController implements FlowScope {
   readonly createdAt = Date.now();
   endedAt: number | undefined = undefined;
   readonly done: Promise<RunOutcome>;
-  readonly #record: RunRecord;
+  readonly #journal: RunJournal;
   readonly #names = new TaskNames();
   readonly #dispatcher: Dispatcher;
   #unfinished = 0;
@@ -77,7 +77,7 @@ export class RunController implements FlowScope {
     private readonly options: ControllerOptions,
   ) {
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
-    this.#record = new RunRecord(
+    this.#journal = new RunJournal(
       name,
       options.store,
       options.log,
@@ -91,7 +91,7 @@ export class RunController implements FlowScope {
     );
     this.#dispatcher = new Dispatcher(options.maxConcurrency, options.jobs, {
       announce: (batch) =>
-        this.#record.report(
+        this.#journal.report(
           "continue_workgraph",
           `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
         ),
@@ -100,22 +100,22 @@ export class RunController implements FlowScope {
   }
 
   get uuid(): string {
-    return this.#record.uuid;
+    return this.#journal.uuid;
   }
 
   /** The run node's pk. */
   get pk(): number {
-    return this.#record.pk;
+    return this.#journal.pk;
   }
 
   /** The report lines so far. */
   get reports(): readonly ReportLine[] {
-    return this.#record.reports;
+    return this.#journal.reports;
   }
 
   /** Every event of the run; completes when the run ends. */
   get events$(): Observable<EngineEvent> {
-    return this.#record.events$;
+    return this.#journal.events$;
   }
 
   /** Starts the flow on the next microtask, so the caller can subscribe to `events$` first. */
@@ -143,7 +143,7 @@ export class RunController implements FlowScope {
   cancel(reason = "cancelled"): void {
     if (isTerminalRun(this.state)) return;
     this.#cancelError = new RunCancelledError(this.name, reason);
-    this.#record.report("on_kill", `Run ${this.name} cancelled: ${reason}.`, "WARNING");
+    this.#journal.report("on_kill", `Run ${this.name} cancelled: ${reason}.`, "WARNING");
     this.#killTasks(this.#cancelError);
     this.#end("KILLED", ExitCode.KILLED, this.#cancelError);
   }
@@ -159,7 +159,7 @@ export class RunController implements FlowScope {
       );
     }
     const { sources, producers, hasFutures } = findSources(definition, args, this.tasks, (node) =>
-      this.#record.save(node),
+      this.#journal.save(node),
     );
     if (!hasFutures) {
       const invalid = checkInputs(definition, args);
@@ -167,7 +167,7 @@ export class RunController implements FlowScope {
     }
     const at = Date.now();
     const name = this.#names.unique(definition.name);
-    const pk = this.#record.addTask(definition, name, at);
+    const pk = this.#journal.addTask(definition, name, at);
     const task = new TaskRun(
       this.tasks.length,
       name,
@@ -180,7 +180,7 @@ export class RunController implements FlowScope {
     );
     this.tasks.push(task);
     this.#unfinished++;
-    this.#record.taskCreated(task);
+    this.#journal.taskCreated(task);
     const blockedBy = task.dependOn(producers);
     if (blockedBy !== undefined) this.#skip(task, blockedBy);
     else if (task.waitingOn === 0) this.#dispatcher.ready(task);
@@ -191,8 +191,8 @@ export class RunController implements FlowScope {
     const definition = task.definition;
     const args = task.hasFutures ? resolveArguments(task.args) : task.args;
     task.resolvedArgs = args;
-    this.#record.linkInputs(task, args, this.tasks);
-    this.#record.moveTask(task, "RUNNING");
+    this.#journal.linkInputs(task, args, this.tasks);
+    this.#journal.moveTask(task, "RUNNING");
     const invalid =
       (task.hasFutures ? checkInputs(definition, args) : undefined) ??
       (definition.kind === "job" ? checkSendable(definition, args) : undefined);
@@ -202,7 +202,7 @@ export class RunController implements FlowScope {
     }
     if (this.options.keyCalls) {
       const key = cacheKey(definition, args);
-      this.#record.annotate(task.pk, { cacheKey: key });
+      this.#journal.annotate(task.pk, { cacheKey: key });
       const reusable = this.options.replay?.find(task.id, key);
       if (reusable !== undefined) {
         this.#reuse(task, reusable);
@@ -215,7 +215,7 @@ export class RunController implements FlowScope {
   /** Finishes a task with the stored outputs of an earlier call, without running it. */
   #reuse(task: TaskRun, reusable: Reusable): void {
     const value = reusedValue(reusable, task.definition.outputs);
-    this.#record.annotate(task.pk, { reusedFrom: reusable.pk, reuse: reusable.how });
+    this.#journal.annotate(task.pk, { reusedFrom: reusable.pk, reuse: reusable.how });
     this.#succeed(task, value, ` (reused pk ${reusable.pk}, ${reusable.how})`);
   }
 
@@ -237,11 +237,11 @@ export class RunController implements FlowScope {
       return;
     }
     const nodes = outputNodes(task.definition, value);
-    this.#record.linkOutputs(task, nodes);
+    this.#journal.linkOutputs(task, nodes);
     task.finishWith(value, nodes);
     this.#release(task);
-    this.#record.moveTask(task, "FINISHED");
-    this.#record.report(
+    this.#journal.moveTask(task, "FINISHED");
+    this.#journal.report(
       "update_task_state",
       `Task: ${task.name}, type: ${task.definition.kind}, finished${note}.`,
     );
@@ -256,8 +256,8 @@ export class RunController implements FlowScope {
     if (task.attempt <= task.definition.retries && !isTerminalRun(this.state)) {
       task.attempt++;
       const data = serialiseError(error);
-      this.#record.retry(task, error);
-      this.#record.report(
+      this.#journal.retry(task, error);
+      this.#journal.report(
         "update_task_state",
         `Task: ${task.name} failed (${data.name}: ${data.message}); retry ${task.attempt - 1} of ${task.definition.retries}.`,
         "WARNING",
@@ -271,9 +271,9 @@ export class RunController implements FlowScope {
   #fail(task: TaskRun, error: unknown): void {
     task.error = error;
     this.#release(task);
-    this.#record.moveTask(task, "FAILED", error);
+    this.#journal.moveTask(task, "FAILED", error);
     const data = serialiseError(error);
-    this.#record.report(
+    this.#journal.report(
       "update_task_state",
       `Task: ${task.name}, type: ${task.definition.kind}, failed: ${data.name}: ${data.message}`,
       "ERROR",
@@ -296,8 +296,8 @@ export class RunController implements FlowScope {
   #skip(task: TaskRun, because: TaskRun): void {
     task.error = because.failure();
     this.#unfinished--;
-    this.#record.moveTask(task, "SKIPPED", task.error);
-    this.#record.report(
+    this.#journal.moveTask(task, "SKIPPED", task.error);
+    this.#journal.report(
       "update_task_state",
       `Task: ${task.name} skipped: its input from ${because.name} is ${because.state}.`,
     );
@@ -330,17 +330,17 @@ export class RunController implements FlowScope {
       return;
     }
     this.graphResults = outcome.graphResults;
-    this.#record.linkResults(outcome.nodes);
+    this.#journal.linkResults(outcome.nodes);
     this.results = outcome.nodes;
     const failed = this.tasks.filter((t) => t.state === "FAILED").map((t) => t.name);
     if (failed.length > 0) {
-      this.#record.report(
+      this.#journal.report(
         "finalize",
         `Finished, but these tasks failed: ${nameList(failed)}.`,
         "WARNING",
       );
     }
-    this.#record.report(
+    this.#journal.report(
       "finalize",
       `Finalize ${this.name}. graph results: ${JSON.stringify(this.graphResults)}`,
     );
@@ -350,7 +350,7 @@ export class RunController implements FlowScope {
   #except(error: unknown): void {
     if (isTerminalRun(this.state)) return;
     const data = serialiseError(error);
-    this.#record.report(
+    this.#journal.report(
       "on_except",
       `Flow ${this.name} raised ${data.name}: ${data.message}`,
       "ERROR",
@@ -372,7 +372,7 @@ export class RunController implements FlowScope {
         this.#dispatcher.release(task);
       }
       this.#unfinished--;
-      this.#record.moveTask(task, "KILLED", reason);
+      this.#journal.moveTask(task, "KILLED", reason);
     }
   }
 
@@ -382,7 +382,7 @@ export class RunController implements FlowScope {
     this.endedAt = Date.now();
     this.#stopWatchingStore?.();
     this.#moveRun(state, error);
-    this.#record.close();
+    this.#journal.close();
     this.#resolveDone({ state, exitCode, results: this.results, error });
   }
 
@@ -392,6 +392,6 @@ export class RunController implements FlowScope {
       throw new Error(`Run ${this.name}: no move from ${previous} to ${state}`);
     }
     this.state = state;
-    this.#record.moveRun(previous, state, this.exitCode, error);
+    this.#journal.moveRun(previous, state, this.exitCode, error);
   }
 }

@@ -52,14 +52,17 @@ export class Run<R = unknown> implements PromiseLike<RunResults<R>> {
     return this.#controller.pk;
   }
 
+  /** The run node's uuid. */
   get uuid(): string {
     return this.#controller.uuid;
   }
 
+  /** The run's name (the flow's, unless `run()` was given one). */
   get name(): string {
     return this.#controller.name;
   }
 
+  /** CREATED, WAITING, RUNNING, then FINISHED, EXCEPTED or KILLED. */
   get state(): RunState {
     return this.#controller.state;
   }

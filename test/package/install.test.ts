@@ -3,7 +3,7 @@
  * ESM (and CommonJS `require`) imports it, and TypeScript type-checks against its types.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,5 +96,27 @@ export const wrong = () => run(async () => add("1", 2));
     );
     const tsc = join(root, "node_modules/typescript/bin/tsc");
     expect(sh("node", [tsc, "-p", "."])).toBe("");
+  });
+
+  it("exports exactly the names its export list holds: a new export is a decision", () => {
+    writeFileSync(
+      join(project, "exports.mjs"),
+      `const entries = ["workgraph", "workgraph/plumbing", "workgraph/widgets"];
+const names = {};
+for (const entry of entries) names[entry] = Object.keys(await import(entry)).sort();
+console.log(JSON.stringify(names));`,
+    );
+    const expected = JSON.parse(
+      readFileSync(join(root, "test/package/exports.json"), "utf8"),
+    ) as unknown;
+    expect(JSON.parse(sh("node", ["exports.mjs"]))).toEqual(expected);
+  });
+
+  it("ships types without the engine's internals", () => {
+    const dist = join(project, "node_modules/workgraph/dist");
+    const runHandle = readFileSync(join(dist, "engine/schedule/run-handle.d.ts"), "utf8");
+    expect(runHandle).toContain("export declare class Run<");
+    expect(runHandle).not.toMatch(/controller/i);
+    expect(runHandle).not.toMatch(/constructor\(/);
   });
 });

@@ -3,7 +3,7 @@ import { MemoryStore, run, task } from "../../engine/index.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { ProcessRunSource, StoredRunSource } from "../../widgets/index.js";
 import { createConnection } from "../../widgets/gui/connection.js";
-import type { ServerMessage } from "../../widgets/gui/messages.js";
+import type { ServerMessage } from "../../widgets/gui/page-protocol.js";
 
 const add = task(function add(x: number, y: number) {
   return x + y;

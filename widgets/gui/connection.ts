@@ -3,7 +3,7 @@
  * is tested without sockets): it answers requests and streams the open run's changes.
  */
 import type { Subscription } from "rxjs";
-import { parseClientMessage, type ClientMessage, type ServerMessage } from "./messages.js";
+import { parseClientMessage, type ClientMessage, type ServerMessage } from "./page-protocol.js";
 import { runFeed$, type RunFeedOptions } from "./run-feed.js";
 import type { RunSource } from "./run-source.js";
 import { badMessage } from "./texts.js";

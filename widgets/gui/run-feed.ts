@@ -18,7 +18,7 @@ import { exhaustLatest } from "../live/exhaust-latest.js";
 import { chartSize } from "../spec/chart-size.js";
 import { timelineData, timelineDatum, timelineOrigin } from "../timeline/timeline-data.js";
 import { timelineSpecOf } from "../timeline/timeline-spec.js";
-import type { ServerMessage } from "./messages.js";
+import type { ServerMessage } from "./page-protocol.js";
 import type { FollowedGraph } from "./run-source.js";
 import type { RunSource } from "./run-source.js";
 import { noSuchRun } from "./texts.js";

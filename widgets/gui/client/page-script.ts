@@ -10,7 +10,7 @@ import type { View } from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import type { NodeDatum, EdgeDatum } from "../../dag/dag-data.js";
 import type { TimelineDatum } from "../../timeline/timeline-data.js";
-import type { ChartSize, ServerMessage } from "../messages.js";
+import type { ChartSize, ServerMessage } from "../page-protocol.js";
 import type { RunSummary, TaskDetail } from "../run-source.js";
 import type { Embedded, PageElement, PageEnv } from "./page-env.js";
 

@@ -1,6 +1,6 @@
 /**
  * What a run writes down: nodes and links in the provenance store, report lines, and the
- * events on `events$`. The controller decides; the record keeps every trace of it consistent.
+ * events on `events$`. The controller decides; the journal keeps every trace of it consistent.
  */
 import { randomUUID } from "node:crypto";
 import { Subject, type Observable } from "rxjs";
@@ -17,7 +17,7 @@ import { reportLine } from "../model/report-line.js";
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The store, reports and events of one run. */
-export class RunRecord {
+export class RunJournal {
   readonly uuid = randomUUID();
   readonly pk: number;
   readonly reports: ReportLine[] = [];
