@@ -7,6 +7,7 @@ import { FlowContextError, TaskInputError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
 import type { DataNode } from "../model/data-node.js";
 import type { TaskKind } from "../model/events.js";
+import { checkKnownKeys } from "../model/known-keys.js";
 import { checkJobSource } from "./job-source.js";
 import { flowStorage } from "./flow-storage.js";
 import { parameterList } from "./function-params.js";
@@ -65,8 +66,9 @@ const optionsSchema = z.object({
 function define(kind: TaskKind, fn: unknown, options: TaskOptions | undefined): TaskDefinition {
   if (typeof fn !== "function") throw new TypeError(messages.notAFunction(typeof fn));
   const f = fn as (...args: never[]) => unknown;
-  const parsed = optionsSchema.safeParse(options ?? {});
   const name = (options?.name ?? f.name) || "task";
+  checkKnownKeys(`task ${name}`, options, Object.keys(optionsSchema.shape));
+  const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
     throw new TypeError(`Options of task ${name}: ${z.prettifyError(parsed.error)}`);
   }

@@ -3,6 +3,7 @@
  * tasks' terminal state events, with no polling.
  */
 import { WaitTimeoutError } from "../model/errors.js";
+import { checkKnownKeys } from "../model/known-keys.js";
 import { isTerminalTask } from "../model/states.js";
 import type { TaskProgress } from "./flow-context.js";
 import { TaskHandle } from "./task-handle.js";
@@ -43,6 +44,7 @@ export async function waitFor<W extends Waitable>(
   target: W,
   options: WaitOptions = {},
 ): Promise<Waited<W>> {
+  checkKnownKeys("waitFor()", options, ["timeout"]);
   const tasks = new Set<TaskProgress>();
   collect(target, tasks);
   const pending = [...tasks].filter((t) => !isTerminalTask(t.state));

@@ -158,3 +158,16 @@ export class JobPoolClosedError extends WorkgraphError {
     super(messages.jobPoolClosed(taskName));
   }
 }
+
+/** An options object has a key nobody reads (a misspelling, usually); names the closest one. */
+export class UnknownOptionError extends WorkgraphError {
+  override name = "UnknownOptionError";
+  constructor(
+    /** What the options were given to: `task add`, `run()`. */
+    readonly where: string,
+    readonly option: string,
+    readonly suggestion: string | undefined,
+  ) {
+    super(messages.unknownOption(where, option, suggestion));
+  }
+}

@@ -102,3 +102,6 @@ export const jobPoolClosed = (task: string) =>
 
 export const foreignFuture = (task: string, path: string, producer: string) =>
   `Task ${task}: input ${path} is a future of task ${producer} of another run that has not finished`;
+
+export const unknownOption = (where: string, option: string, suggestion: string | undefined) =>
+  `Options of ${where}: unknown option "${option}"${suggestion !== undefined ? `; did you mean "${suggestion}"?` : ""}`;

@@ -39,7 +39,7 @@ export type RunResults<R> = [R] extends [void | undefined]
       : { readonly [K in keyof R]: ResultNode<R[K]> };
 
 /** A run, while it goes on and after: await it for its results. */
-export class Run<R = unknown> implements PromiseLike<RunResults<R>> {
+export class Run<R = unknown> implements Promise<RunResults<R>> {
   readonly #controller: RunController;
 
   /** @internal Runs are made by `run()`. */
@@ -142,6 +142,23 @@ export class Run<R = unknown> implements PromiseLike<RunResults<R>> {
         return outcome.results as RunResults<R>;
       })
       .then(onFulfilled, onRejected);
+  }
+
+  /** Handles a run that did not finish, as `Promise.prototype.catch`. */
+  catch<B = never>(
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<RunResults<R> | B> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** Runs `onFinally` when the run has ended, whatever the outcome, as `Promise.prototype.finally`. */
+  finally(onFinally?: (() => void) | null): Promise<RunResults<R>> {
+    return this.then().finally(onFinally);
+  }
+
+  /** `[object Run]`. */
+  get [Symbol.toStringTag](): string {
+    return "Run";
   }
 
   /** A one-line summary: `add_multiply (pk 3): FINISHED, 2 tasks, 2 FINISHED`. */

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { ReportLine } from "../model/events.js";
+import { checkKnownKeys } from "../model/known-keys.js";
 import { bindFlowInputs } from "../author/flow-inputs.js";
 import {
   WorkGraphImperativeEngine,
@@ -90,6 +91,7 @@ export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
       "run() needs a flow function (or WorkGraphImperativeEngine) as its first argument",
     );
   }
+  checkKnownKeys("run()", third, Object.keys(optionsSchema.shape));
   const parsed = optionsSchema.safeParse(third ?? {});
   if (!parsed.success) throw new TypeError(`Options of run(): ${z.prettifyError(parsed.error)}`);
   const options = parsed.data;
