@@ -14,6 +14,7 @@ export { liveThrottle, LIVE_INTERVAL } from "./model/live-rate.js";
 export { GraphModel } from "./model/graph-model.js";
 export type { GraphChanges } from "./model/graph-model.js";
 export { reportLine, reportText } from "./model/report-line.js";
+export { formatDuration } from "./model/format-duration.js";
 export type * from "./store/store.js";
 export type * from "./store/reader.js";
 export { isReader } from "./store/reader.js";

@@ -2,7 +2,7 @@
 import { inspect } from "node:util";
 import { DataNode, type LinkedNode, type ProcessNode } from "../../engine/index.js";
 import type { ProvenanceReader } from "../../engine/plumbing.js";
-import { formatDuration, formatTime, table } from "./table.js";
+import { durationText, formatTime, table } from "./table.js";
 
 /** A value on one line, cut to a sensible width. */
 export function shortValue(value: unknown): string {
@@ -55,7 +55,7 @@ export function showProcess(node: ProcessNode): string {
       ["created", formatTime(node.ctime)],
       ["started", node.startedAt !== undefined ? formatTime(node.startedAt) : undefined],
       ["ended", node.endedAt !== undefined ? formatTime(node.endedAt) : undefined],
-      ["duration", node.durationMs !== undefined ? formatDuration(node.durationMs) : undefined],
+      ["duration", node.durationMs !== undefined ? durationText(node.durationMs) : undefined],
       ["error", error !== undefined ? `${error.name}: ${error.message}` : undefined],
     ]),
     "",
@@ -77,7 +77,7 @@ export function showProcess(node: ProcessNode): string {
 function taskTable(tasks: readonly ProcessNode[]): string {
   return table(
     ["PK", "NAME", "STATE", "KIND", "DURATION"],
-    tasks.map((t) => [t.pk, t.name, t.state, t.kind ?? "", formatDuration(t.durationMs)]),
+    tasks.map((t) => [t.pk, t.name, t.state, t.kind ?? "", durationText(t.durationMs)]),
   );
 }
 

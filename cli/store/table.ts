@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal: columns padded, numbers aligned right. */
+import { formatDuration } from "../../engine/plumbing.js";
 
 /** A table of rows under headers; a column whose cells are all numbers aligns right. */
 export function table(
@@ -28,10 +29,7 @@ export function formatTime(time: Date | number | undefined): string {
   return new Date(time).toISOString().replace("T", " ").slice(0, 19);
 }
 
-/** `12 ms`, `3.4 s`, `2 min 5 s`; `-` when unknown. */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return "-";
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+/** A duration as every view prints it (see `formatDuration`); `-` when unknown. */
+export function durationText(ms: number | undefined): string {
+  return ms === undefined ? "-" : formatDuration(ms);
 }
