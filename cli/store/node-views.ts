@@ -71,6 +71,8 @@ export function showProcess(node: ProcessNode): string {
     );
   }
   parts.push("", node.type === "run" ? "Results" : "Outputs", linkedTable(node.outputs()));
+  const printed = node.printed();
+  if (printed.length > 0) parts.push("", "Printed", indent(printed.map((l) => l.text).join("\n")));
   return parts.join("\n");
 }
 

@@ -14,6 +14,14 @@ export interface JobRequest {
   readonly signal?: AbortSignal;
   /** Called with the worker's pid when the job is handed to a process. */
   readonly onStart?: (pid: number) => void;
+  /** Called with what the job prints with `console` while it runs, one call per print. */
+  readonly onOutput?: (output: JobOutput) => void;
+}
+
+/** What a job printed: the console method it called and the formatted text. */
+export interface JobOutput {
+  readonly method: "log" | "info" | "debug" | "warn" | "error";
+  readonly text: string;
 }
 
 /** Runs job functions in a warm pool of worker processes. */

@@ -242,6 +242,14 @@ export class JobPool implements JobExecutor {
     }
     const { job } = worker;
     if (job === undefined || job.id !== message.id || worker.state !== "busy") return;
+    if (message.type === "output") {
+      try {
+        job.request.onOutput?.({ method: message.method, text: message.text });
+      } catch {
+        // An observer's failure must not end the job.
+      }
+      return;
+    }
     worker.state = "idle";
     worker.job = undefined;
     // Hand the worker its next job before settling this one, so it never waits on our callers.

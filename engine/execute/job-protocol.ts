@@ -38,6 +38,17 @@ export const jobErrorMessage = z.object({
   error: serialisedError,
 });
 
+/** The console methods a job may call; each line it prints reaches the pool as output. */
+export const CONSOLE_METHODS = ["log", "info", "debug", "warn", "error"] as const;
+
+/** Worker → parent: the job with this id printed `text` with `console[method]`. */
+export const jobOutputMessage = z.object({
+  type: z.literal("output"),
+  id: z.number().int(),
+  method: z.enum(CONSOLE_METHODS),
+  text: z.string(),
+});
+
 /** Worker → parent: the worker has started and listens for jobs. */
 export const workerReadyMessage = z.object({ type: z.literal("ready") });
 
@@ -45,6 +56,7 @@ export const workerReadyMessage = z.object({ type: z.literal("ready") });
 export const workerMessage = z.discriminatedUnion("type", [
   jobResultMessage,
   jobErrorMessage,
+  jobOutputMessage,
   workerReadyMessage,
 ]);
 
@@ -54,6 +66,8 @@ export type JobRequestMessage = z.infer<typeof jobRequestMessage>;
 export type JobResultMessage = z.infer<typeof jobResultMessage>;
 /** A job error as sent to the pool. */
 export type JobErrorMessage = z.infer<typeof jobErrorMessage>;
+/** A line (or lines) a job printed, as sent to the pool. */
+export type JobOutputMessage = z.infer<typeof jobOutputMessage>;
 /** The worker's greeting. */
 export type WorkerReadyMessage = z.infer<typeof workerReadyMessage>;
 /** Any message a worker sends to the pool. */

@@ -5,11 +5,17 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
+import { formatWithOptions } from "node:util";
 import { serialiseError, type SerialisedError } from "../model/error-serialisation.js";
 import { TaskOutputError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
 import { TSLIB_HELPER_NAMES, WORKER_SCOPE_NAMES } from "../model/job-scope.js";
-import { jobRequestMessage, type JobRequestMessage, type WorkerMessage } from "./job-protocol.js";
+import {
+  CONSOLE_METHODS,
+  jobRequestMessage,
+  type JobRequestMessage,
+  type WorkerMessage,
+} from "./job-protocol.js";
 import { findUnserialisable } from "./serialisable.js";
 
 type JobFunction = (...args: unknown[]) => unknown;
@@ -112,13 +118,34 @@ function plainError(error: SerialisedError): SerialisedError {
   };
 }
 
+/**
+ * Sends what jobs print with `console` to the pool, tagged with the job that was running (a
+ * worker runs one job at a time; a line printed later by a stray timer goes with the last
+ * job, which the pool drops once that job has ended). The worker's own stdout stays unused.
+ */
+function captureConsole(send: (message: WorkerMessage) => void, currentJob: () => number): void {
+  for (const method of CONSOLE_METHODS) {
+    console[method] = (...args: unknown[]) => {
+      const text = formatWithOptions({ colors: false }, ...args);
+      try {
+        send({ type: "output", id: currentJob(), method, text });
+      } catch {
+        // The channel is closing; the line has nowhere to go.
+      }
+    };
+  }
+}
+
 function serve(send: (message: WorkerMessage) => void): void {
   const run = createJobRunner(process.cwd());
+  let currentJob = 0;
+  captureConsole(send, () => currentJob);
   process.on("message", (raw: unknown) => {
     const parsed = jobRequestMessage.safeParse(raw);
     // The pool only sends job requests; anything else is not ours to answer.
     if (!parsed.success) return;
     const { id } = parsed.data;
+    currentJob = id;
     void run(parsed.data).then((reply) => {
       try {
         send(reply);

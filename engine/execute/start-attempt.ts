@@ -1,7 +1,7 @@
 /** Starts one attempt of a task on its executor: the job pool, or the event loop. */
 import type { FlowScope, RunningTask } from "../author/flow-context.js";
 import type { TaskDefinition } from "../author/task-definition.js";
-import type { JobExecutor } from "./executor.js";
+import type { JobExecutor, JobOutput } from "./executor.js";
 import { callInProcess } from "./in-process.js";
 
 /** What an attempt needs of its task. */
@@ -20,6 +20,7 @@ export function startAttempt(
   args: readonly unknown[],
   scope: FlowScope,
   jobs: () => JobExecutor,
+  output: ((output: JobOutput) => void) | undefined,
   settle: (ok: boolean, value: unknown) => void,
 ): void {
   const definition = task.definition;
@@ -33,6 +34,7 @@ export function startAttempt(
         args,
         signal: task.signal,
         onStart: (pid) => (task.pid = pid),
+        ...(output !== undefined ? { onOutput: output } : {}),
         ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
       })
       .then(ok, failed);

@@ -33,6 +33,8 @@ export interface ReportLine {
   readonly message: string;
   /** The whole line as printed, timestamp included. */
   readonly text: string;
+  /** Set on a line a task printed (`console.log` in a job): the task, stored with it. */
+  readonly task?: { readonly pk: number; readonly name: string };
 }
 
 /** Every event, by name, with its payload. */

@@ -23,6 +23,32 @@ export function reportText(
   return `${timestamp(line.at)} [${line.level}] [${runPk}|${ENGINE_LABEL}|${line.step}]: ${line.message}`;
 }
 
+/** The console methods whose lines a task's output keeps, and the level each line gets. */
+const CONSOLE_LEVELS = {
+  log: "REPORT",
+  info: "REPORT",
+  debug: "REPORT",
+  warn: "WARNING",
+  error: "ERROR",
+} as const satisfies Record<string, ReportLine["level"]>;
+
+/**
+ * A line a task printed, in the report format with the task in place of the engine:
+ * `2026-11-26 16:18:51.123 [REPORT] [13|add|console.log]: hello`.
+ */
+export function taskOutputLine(
+  runPk: number,
+  task: { readonly pk: number; readonly name: string },
+  method: keyof typeof CONSOLE_LEVELS,
+  message: string,
+  at = Date.now(),
+): ReportLine {
+  const level = CONSOLE_LEVELS[method];
+  const step = `console.${method}`;
+  const text = `${timestamp(at)} [${level}] [${task.pk}|${task.name}|${step}]: ${message}`;
+  return { at, level, runPk, step, message, text, task: { pk: task.pk, name: task.name } };
+}
+
 /** A list of names for a report, cut after `max` names. */
 export function nameList(names: readonly string[], max = 12): string {
   if (names.length <= max) return names.join(", ");

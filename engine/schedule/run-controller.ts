@@ -18,7 +18,7 @@ import {
   type RunState,
 } from "../model/states.js";
 import type { ProvenanceStore } from "../store/store.js";
-import type { JobExecutor } from "../execute/executor.js";
+import type { JobExecutor, JobOutput } from "../execute/executor.js";
 import { startAttempt } from "../execute/start-attempt.js";
 import type { FlowScope } from "../author/flow-context.js";
 import { flowStorage } from "../author/flow-storage.js";
@@ -222,7 +222,9 @@ export class RunController implements FlowScope {
   #attempt(task: TaskRun): void {
     const attempt = task.attempt;
     task.newAttempt();
-    startAttempt(task, task.resolvedArgs ?? [], this, this.options.jobs, (ok, value) => {
+    // the pool passes on only what the running job prints
+    const printed = (output: JobOutput) => this.#journal.taskOutput(task, output);
+    startAttempt(task, task.resolvedArgs ?? [], this, this.options.jobs, printed, (ok, value) => {
       // a late answer of a stopped or superseded attempt changes nothing
       if (task.state !== "RUNNING" || task.attempt !== attempt) return;
       if (ok) this.#succeed(task, value);

@@ -12,7 +12,8 @@ import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { parameterName } from "./task-inputs.js";
 import type { TaskRun } from "./task-run.js";
-import { reportLine } from "../model/report-line.js";
+import { reportLine, taskOutputLine } from "../model/report-line.js";
+import type { JobOutput } from "../execute/executor.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -172,6 +173,22 @@ export class RunJournal {
     this.store.addReport(this.pk, line);
     this.log?.(line);
     this.#events.next({ type: "report", run: this.uuid, at: line.at, line });
+  }
+
+  /**
+   * Keeps what a task printed: one line per line of text, stored with the task (its report
+   * lines), sent to the log and on `events$` as report lines that name the task.
+   */
+  taskOutput(task: TaskRun, output: JobOutput): void {
+    const at = Date.now();
+    const text = output.text.endsWith("\n") ? output.text.slice(0, -1) : output.text;
+    for (const message of text.split("\n")) {
+      const line = taskOutputLine(this.pk, task, output.method, message, at);
+      this.reports.push(line);
+      this.store.addReport(task.pk, line);
+      this.log?.(line);
+      this.#events.next({ type: "report", run: this.uuid, at, line });
+    }
   }
 
   /** Links what a task received: outputs of other tasks, data nodes, and plain values. */

@@ -137,7 +137,11 @@ function parseInputs(value: unknown): Readonly<Record<string, unknown>> {
 /** Where report lines go when `run()` is given no `log`: printed, unless a resolver says. */
 type LogResolver = () => ((line: ReportLine) => void) | undefined;
 
-const printLine = (line: ReportLine): void => console.log(line.text);
+const printLine = (line: ReportLine): void => {
+  // what a task printed to stderr stays on stderr
+  if (line.task !== undefined && line.level !== "REPORT") console.error(line.text);
+  else console.log(line.text);
+};
 let resolveDefaultLog: LogResolver = () => undefined;
 
 /**

@@ -16,7 +16,12 @@ export class Cell implements CellScope {
     private readonly live: RunDisplayOptions,
   ) {}
 
-  readonly reportLog = (line: ReportLine): void => this.output.write("stdout", `${line.text}\n`);
+  /** Report lines go to stdout; what a task printed with console.warn/error, to stderr. */
+  readonly reportLog = (line: ReportLine): void =>
+    this.output.write(
+      line.task !== undefined && line.level !== "REPORT" ? "stderr" : "stdout",
+      `${line.text}\n`,
+    );
 
   watchRun(run: Run): void {
     this.#runs.push(showLiveRun(run, this.output, this.live));

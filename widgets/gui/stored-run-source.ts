@@ -94,7 +94,13 @@ export class StoredRunSource implements RunSource {
       outputs,
       error: task.error ?? null,
       history: historyFromTimes(task),
-      logs: linesAbout(task.name, this.reader.reports(id)),
+      logs: linesAbout(
+        task.name,
+        [
+          ...this.reader.reports(id),
+          ...(task.pk !== undefined ? this.reader.reports(task.pk) : []),
+        ].sort((a, b) => a.at - b.at),
+      ),
       source: null,
     };
   }

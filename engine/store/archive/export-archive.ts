@@ -54,8 +54,9 @@ export function buildArchive(reader: ProvenanceReader, pks?: readonly number[]):
       ? [{ from, to, type: link.type, label: link.label }]
       : [];
   });
+  // a task's report lines are what it printed
   const reports = ordered
-    .filter((row) => row.type === "run")
+    .filter((row) => row.type !== "data")
     .flatMap((run) =>
       reader.reports(run.pk).map((line) => ({
         run: run.uuid,

@@ -109,13 +109,23 @@ export class ProcessNode {
     return this.#reader.taskCount(this.pk);
   }
 
-  /** A run's report lines; for a task, the lines of its run that name it. */
+  /**
+   * A run's report lines; for a task, the lines of its run that name it and what it printed
+   * (`console.log` in a job), in time order.
+   */
   reports(): ReportLine[] {
     if (this.type === "run") return this.#reader.reports(this.pk);
+    const printed = this.printed();
     const run = this.caller();
-    if (run === undefined) return [];
+    if (run === undefined) return printed;
     const named = new RegExp(`(^|[^\\w])${escapeRegExp(this.name)}([^\\w]|$)`);
-    return run.reports().filter((line) => named.test(line.message));
+    const about = run.reports().filter((line) => named.test(line.message));
+    return [...about, ...printed].sort((a, b) => a.at - b.at);
+  }
+
+  /** What a task printed with `console` while it ran (a job's lines), in order. */
+  printed(): ReportLine[] {
+    return this.type === "task" ? this.#reader.reports(this.pk) : [];
   }
 
   /** `<Task add: uuid: … (pk: 13) FINISHED>`, as a data node prints. */
