@@ -21,6 +21,7 @@ export type { Input, OutputSpec, OutputsOf, TaskFunction } from "./author/task.j
 export type { TaskOptions, TaskDefinition } from "./author/task-definition.js";
 export { TaskHandle } from "./author/task-handle.js";
 export { TaskSocket } from "./author/task-socket.js";
+export type { Future, PartsOf, PartKey } from "./author/task-socket.js";
 export { waitFor } from "./author/wait-for.js";
 export type { Waitable, Waited, WaitOptions } from "./author/wait-for.js";
 export { currentTask } from "./author/flow-context.js";

@@ -27,6 +27,8 @@ export interface TaskDefinition {
   readonly parameters: ParameterList;
   /** Declared output names; undefined when the whole return value is the `result`. */
   readonly outputs: readonly string[] | undefined;
+  /** Whether every key of the returned object is an output too (flows, `outputs: "dynamic"`). */
+  readonly dynamicOutputs?: boolean;
   readonly outputSchemas: Readonly<Record<string, z.ZodType>> | undefined;
   readonly inputSchema: z.ZodType | undefined;
   readonly timeoutMs: number | undefined;

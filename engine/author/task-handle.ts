@@ -2,28 +2,31 @@
 import { inspectSymbol } from "../model/symbols.js";
 import type { TaskState } from "../model/states.js";
 import type { TaskProgress } from "./flow-context.js";
-import { TaskSocket } from "./task-socket.js";
+import { TaskSocket, type Future } from "./task-socket.js";
 
 const NO_OUTPUTS: Record<string, TaskSocket> = Object.freeze({});
 
 /** A scheduled task: `result` is its default output, `outputs` its declared ones. */
 export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<never, never>> {
-  /** The whole return value. */
-  readonly result: TaskSocket<R>;
+  /** The whole return value; `result[1]`, `result.key` are futures of its parts. */
+  readonly result: Future<R>;
   /** One socket per declared output. */
-  readonly outputs: { readonly [K in keyof O]: TaskSocket<O[K]> };
+  readonly outputs: { readonly [K in keyof O]: Future<O[K]> };
 
   constructor(
     readonly task: TaskProgress,
     outputNames: readonly string[] | undefined,
+    /** Whether every key of the returned object is an output (flows, `outputs: "dynamic"`). */
+    dynamic = false,
   ) {
-    this.result = new TaskSocket<R>(task, "result");
+    this.result = new TaskSocket<R>(task, "result") as Future<R>;
     let outputs: Record<string, TaskSocket> = NO_OUTPUTS;
-    if (outputNames !== undefined) {
+    if (outputNames !== undefined || dynamic) {
       outputs = {};
-      for (const name of outputNames) outputs[name] = new TaskSocket(task, name);
+      for (const name of outputNames ?? []) outputs[name] = new TaskSocket(task, name);
     }
-    this.outputs = outputs as { readonly [K in keyof O]: TaskSocket<O[K]> };
+    if (dynamic) outputs = dynamicOutputs(task, outputs);
+    this.outputs = outputs as { readonly [K in keyof O]: Future<O[K]> };
   }
 
   /** The task's unique name in its run: `add`, `add1`, … */
@@ -43,4 +46,19 @@ export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<
   [inspectSymbol](): string {
     return `<task ${this.task.name} (pk: ${this.task.pk}) ${this.task.state}>`;
   }
+}
+
+/** Outputs whose sockets are made on first use, one per key the task will return. */
+function dynamicOutputs(
+  task: TaskProgress,
+  declared: Record<string, TaskSocket>,
+): Record<string, TaskSocket> {
+  return new Proxy(declared, {
+    get(target, key, receiver) {
+      if (typeof key === "symbol" || key in target || key === "toJSON" || key === "then") {
+        return Reflect.get(target, key, receiver) as unknown;
+      }
+      return (target[key] = new TaskSocket(task, key));
+    },
+  });
 }

@@ -171,3 +171,16 @@ export class UnknownOptionError extends WorkgraphError {
     super(messages.unknownOption(where, option, suggestion));
   }
 }
+
+/** A future of a part (`socket[1]`, `socket.key`) whose value has no such part. */
+export class MissingPartError extends WorkgraphError {
+  override name = "MissingPartError";
+  constructor(
+    readonly taskName: string,
+    /** The output and the path to the missing part: `result[3]`. */
+    readonly part: string,
+    readonly valueText: string,
+  ) {
+    super(messages.missingPart(taskName, part, valueText));
+  }
+}

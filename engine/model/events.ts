@@ -5,12 +5,19 @@
 import type { SerialisedError } from "./error-serialisation.js";
 import type { RunState, TaskState } from "./states.js";
 
-/** How a task runs: on the event loop, or in a worker process. */
-export type TaskKind = "in-process" | "job";
+/** How a task runs: on the event loop, in a worker process, or as a flow of its own (a child run). */
+export type TaskKind = "in-process" | "job" | "flow";
 
 /** Where one input of a task comes from. */
 export type InputSource =
-  | { readonly from: "task"; readonly task: number; readonly socket: string; readonly path: string }
+  | {
+      readonly from: "task";
+      readonly task: number;
+      readonly socket: string;
+      readonly path: string;
+      /** The part of the output taken, when not all of it: `[1]`, `.key`. */
+      readonly part?: string;
+    }
   | { readonly from: "data"; readonly pk: number; readonly path: string };
 
 /** A task as it is created: its place in the run and where its inputs come from. */

@@ -80,7 +80,7 @@ export class GraphModel {
           this.#edges.push({
             from: source.task,
             to: created.id,
-            socket: source.socket,
+            socket: source.socket + (source.part ?? ""),
             input: source.path,
           });
         }

@@ -105,3 +105,8 @@ export const foreignFuture = (task: string, path: string, producer: string) =>
 
 export const unknownOption = (where: string, option: string, suggestion: string | undefined) =>
   `Options of ${where}: unknown option "${option}"${suggestion !== undefined ? `; did you mean "${suggestion}"?` : ""}`;
+
+export const missingPart = (task: string, part: string, value: string) =>
+  `Task ${task} has no ${part}: the value is ${value}`;
+
+export const notAFlow = (what: string) => `task.flow() needs a flow function, got ${what}`;

@@ -189,7 +189,15 @@ export class RunController implements FlowScope {
 
   #begin(task: TaskRun): void {
     const definition = task.definition;
-    const args = task.hasFutures ? resolveArguments(task.args) : task.args;
+    let args: readonly unknown[];
+    try {
+      args = task.hasFutures ? resolveArguments(task.args) : task.args;
+    } catch (error) {
+      // a part of an input that its value does not have
+      this.#journal.moveTask(task, "RUNNING");
+      this.#fail(task, error);
+      return;
+    }
     task.resolvedArgs = args;
     this.#journal.linkInputs(task, args, this.tasks);
     this.#journal.moveTask(task, "RUNNING");

@@ -10,7 +10,8 @@ export function runGraph(run: RunController, only?: number): RunGraph {
   const tasks = chosen.map((task): GraphTask => {
     for (const source of task.sources) {
       if (source.from === "task") {
-        edges.push({ from: source.task, to: task.id, socket: source.socket, input: source.path });
+        const socket = source.socket + (source.part ?? "");
+        edges.push({ from: source.task, to: task.id, socket, input: source.path });
       }
     }
     return {
@@ -47,7 +48,10 @@ export function taskDetails(run: RunController, id: number): TaskDetails | undef
   const inputSources: Record<string, { task: number; socket: string }> = {};
   for (const source of task.sources) {
     if (source.from === "task")
-      inputSources[source.path] = { task: source.task, socket: source.socket };
+      inputSources[source.path] = {
+        task: source.task,
+        socket: source.socket + (source.part ?? ""),
+      };
   }
   const outputs: Record<string, unknown> = {};
   if (task.state === "FINISHED") {

@@ -37,8 +37,8 @@ export function collectResults(returned: unknown): ResultsOutcome {
     });
     if (failed !== undefined) return { nodes, graphResults, failed };
     if (value instanceof TaskSocket) {
-      nodes[label] = value.task.outputNode(value.name);
-      graphResults[label] = { task: value.task.name, socket: value.name };
+      nodes[label] = value.node;
+      graphResults[label] = { task: value.task.name, socket: value.label };
     } else {
       nodes[label] = value instanceof DataNode ? value : toDataNode(resolveValue(value));
     }

@@ -4,6 +4,7 @@ import * as messages from "../model/messages.js";
 import type { DataNode } from "../model/data-node.js";
 import type { InputSource } from "../model/events.js";
 import type { TaskDefinition } from "../author/task-definition.js";
+import { partText } from "../author/task-socket.js";
 import { scanArguments } from "./task-inputs.js";
 import { TaskRun } from "./task-run.js";
 
@@ -35,7 +36,13 @@ export function findSources(
     const producer = found.socket.task;
     const socket = found.socket.name;
     if (producer instanceof TaskRun && tasks[producer.id] === producer) {
-      sources.push({ from: "task", task: producer.id, socket, path: found.path });
+      const path = found.path;
+      const part = found.socket.path.length > 0 ? partText(found.socket.path) : undefined;
+      sources.push(
+        part === undefined
+          ? { from: "task", task: producer.id, socket, path }
+          : { from: "task", task: producer.id, socket, path, part },
+      );
       producers.push(producer);
     } else if (producer.state === "FINISHED") {
       sources.push({ from: "data", pk: save(producer.outputNode(socket)), path: found.path });
