@@ -64,6 +64,7 @@ export type { LinkedNode } from "./store/queries/process-node.js";
 export { queryRuns } from "./store/queries/query-runs.js";
 export type { RunQuery } from "./store/queries/query-runs.js";
 export { loadProfile } from "./store/profile.js";
+export { openProfile } from "./store/open-profile.js";
 export type { Profile, ProfileOptions } from "./store/open-profile.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { ProvenanceStore } from "./store/store.js";

@@ -21,7 +21,7 @@ export { isReader } from "./store/reader.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export { SqliteReader } from "./store/sqlite/sqlite-reader.js";
 export { openReadOnly, ReadOnlyStore } from "./store/sqlite/read-only.js";
-export { openProfile, profilePath, workgraphHome } from "./store/open-profile.js";
+export { profilePath, workgraphHome } from "./store/open-profile.js";
 export { ormLoad } from "./store/queries/orm-load.js";
 export { buildArchive } from "./store/archive/export-archive.js";
 export { readArchive } from "./store/archive/import-archive.js";

@@ -1,8 +1,8 @@
 /** What the store commands share: the `--profile` option, opening a profile, and error output. */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { WorkgraphError, type Profile } from "../../engine/index.js";
-import { openProfile, profilePath, workgraphHome } from "../../engine/plumbing.js";
+import { openProfile, WorkgraphError, type Profile } from "../../engine/index.js";
+import { profilePath, workgraphHome } from "../../engine/plumbing.js";
 import { UsageError } from "../command.js";
 import * as messages from "../messages.js";
 
