@@ -16,12 +16,16 @@ import { kernel } from "./commands/kernel.js";
 import { nodeCommand } from "./commands/node.js";
 import { processCommand } from "./commands/process.js";
 import { runNotebook } from "./commands/run-notebook.js";
+import { daemonCommand } from "./commands/daemon.js";
+import { submitCommand } from "./commands/submit.js";
 import * as messages from "./messages.js";
 
 /** Every command, in the order `workgraph --help` lists them. */
 const commands: readonly Command[] = [
   example,
   processCommand,
+  submitCommand,
+  daemonCommand,
   nodeCommand,
   archiveCommand,
   kernel,

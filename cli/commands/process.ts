@@ -1,4 +1,7 @@
-/** `workgraph process list | show | report`: the runs and tasks of a profile. */
+/**
+ * `workgraph process list | show | report | pause | play | kill | watch`: the runs and tasks
+ * of a profile, and commands to submitted runs.
+ */
 import {
   NodeNotFoundError,
   ProcessNode,
@@ -13,6 +16,8 @@ import * as messages from "../messages.js";
 import { showProcess } from "../store/node-views.js";
 import { parsePk, profileOption, withProfile } from "../store/store-args.js";
 import { formatTime, table } from "../store/table.js";
+import { jsonOption, processJson, showJson } from "../store/process-json.js";
+import { kill, pause, play, watch } from "./process-control.js";
 
 const listOptions = {
   ...profileOption,
@@ -25,6 +30,7 @@ const listOptions = {
   },
   name: { type: "string", short: "n", value: "NAME", help: "only runs with this name" },
   limit: { type: "string", short: "l", value: "K", help: "at most K runs, newest first" },
+  ...jsonOption,
 } as const;
 
 const list = defineCommand(
@@ -43,6 +49,10 @@ const list = defineCommand(
           ...(values.name !== undefined ? { name: values.name } : {}),
           ...(limit !== undefined ? { limit } : {}),
         });
+        if (values.json === true) {
+          console.log(JSON.stringify(runs.map((r) => processJson(r))));
+          return 0;
+        }
         const rows = runs.map((r) => [
           r.pk,
           r.name,
@@ -81,12 +91,13 @@ const show = defineCommand(
     name: "show",
     summary: "a run or task: state, inputs, tasks, outputs, error",
     operands: [{ name: "PK" }],
-    options: profileOption,
-    examples: ["workgraph process show 42"],
+    options: { ...profileOption, ...jsonOption },
+    examples: ["workgraph process show 42", "workgraph process show 42 --json"],
     run({ values, operands: [pk] }) {
       const key = parsePk(pk);
       return withProfile("process show", values.profile, ({ store }) => {
-        console.log(showProcess(loadProcess(store, key)));
+        const node = loadProcess(store, key);
+        console.log(values.json === true ? JSON.stringify(showJson(node)) : showProcess(node));
         return 0;
       });
     },
@@ -113,9 +124,9 @@ const report = defineCommand(
   "process",
 );
 
-/** `workgraph process`: list runs, show a run or task, print a run's report. */
+/** `workgraph process`: list, show, report, and pause, play, kill or watch submitted runs. */
 export const processCommand = defineGroup({
   name: "process",
-  summary: "list runs, show a run or task, print a run's report lines",
-  subcommands: [list, show, report],
+  summary: "list runs, show a run or task, its report lines; pause, play, kill or watch a run",
+  subcommands: [list, show, report, pause, play, kill, watch],
 });

@@ -54,6 +54,8 @@ export interface EngineEvents {
     readonly exitCode?: number;
     readonly error?: SerialisedError;
   };
+  /** The run was paused (no task starts) or played again. */
+  "run.paused": { readonly runPk: number; readonly paused: boolean };
   "task.created": { readonly task: TaskCreated };
   "task.state": {
     readonly taskId: number;

@@ -107,6 +107,7 @@ export class GraphModel {
         return true;
       }
       case "task.retry":
+      case "run.paused":
       case "report":
         return false;
     }

@@ -110,3 +110,8 @@ export const missingPart = (task: string, part: string, value: string) =>
   `Task ${task} has no ${part}: the value is ${value}`;
 
 export const notAFlow = (what: string) => `task.flow() needs a flow function, got ${what}`;
+
+export const runPaused = (run: string) =>
+  `Run ${run} paused: no task starts until it is played; running tasks finish.`;
+
+export const runPlayed = (run: string) => `Run ${run} played: ready tasks start again.`;

@@ -14,6 +14,8 @@ export interface Reusable {
   readonly how: "resume" | "cache";
   /** Output values by socket name. */
   readonly outputs: ReadonlyMap<string, unknown>;
+  /** The stored output nodes' pks by socket name. */
+  readonly outputPks: ReadonlyMap<string, number>;
 }
 
 /** Looks up reusable results for the calls of one run. */
@@ -52,11 +54,13 @@ export class ReplaySource {
 
   #reusable(pk: number, how: Reusable["how"]): Reusable {
     const outputs = new Map<string, unknown>();
+    const outputPks = new Map<string, number>();
     for (const link of this.reader.links({ from: pk, type: "CREATE" })) {
       const node = this.reader.node(link.to);
       if (node?.value != null) outputs.set(link.label, parseCanonicalJson(node.value));
+      outputPks.set(link.label, link.to);
     }
-    return { pk, how, outputs };
+    return { pk, how, outputs, outputPks };
   }
 }
 

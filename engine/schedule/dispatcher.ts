@@ -23,6 +23,7 @@ export class Dispatcher {
   #draining = false;
   #running = 0;
   #runningJobs = 0;
+  #paused = false;
 
   constructor(
     private readonly maxConcurrency: number,
@@ -34,6 +35,22 @@ export class Dispatcher {
   ready(task: TaskRun): void {
     (task.definition.kind === "job" ? this.#jobs : this.#local).push(task);
     this.#schedule();
+  }
+
+  /** Whether ready tasks wait instead of starting. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Ready tasks wait; tasks already started go on. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Ready tasks start again. */
+  play(): void {
+    this.#paused = false;
+    if (this.#local.size > 0 || this.#jobs.size > 0) this.#schedule();
   }
 
   /** A started task is done (or stopped): its slot is free. */
@@ -67,6 +84,7 @@ export class Dispatcher {
   /** The ready tasks that fit the limits now. */
   #take(): TaskRun[] {
     const batch: TaskRun[] = [];
+    if (this.#paused) return batch;
     const slots = this.#local.take(this.maxConcurrency - this.#running, batch);
     if (this.#jobs.size > 0 && slots > 0) {
       this.#jobs.take(Math.min(slots, this.jobs().concurrency - this.#runningJobs), batch);

@@ -17,8 +17,7 @@ import {
   isTerminalTask,
   type RunState,
 } from "../model/states.js";
-import type { ProvenanceStore } from "../store/store.js";
-import type { JobExecutor, JobOutput } from "../execute/executor.js";
+import type { JobOutput } from "../execute/executor.js";
 import { startAttempt } from "../execute/start-attempt.js";
 import type { FlowScope } from "../author/flow-context.js";
 import { flowStorage } from "../author/flow-storage.js";
@@ -29,24 +28,11 @@ import { resolveArguments } from "./task-inputs.js";
 import { findSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
 import { RunJournal } from "./run-journal.js";
+import type { ControllerOptions } from "./controller-options.js";
 import { Dispatcher } from "./dispatcher.js";
-import { cacheKey } from "../replay/task-hash.js";
-import { reusedValue, type ReplaySource, type Reusable } from "../replay/replay-source.js";
+import { findReuse } from "./task-reuse.js";
 import { nameList } from "../model/report-line.js";
 import { collectResults, type ResultsOutcome } from "./run-results.js";
-
-/** What a controller needs besides the flow. */
-export interface ControllerOptions {
-  readonly name: string;
-  readonly store: ProvenanceStore;
-  readonly jobs: () => JobExecutor;
-  readonly maxConcurrency: number;
-  readonly log: ((line: ReportLine) => void) | undefined;
-  /** Whether to key each call by code and input hashes (when the store can be searched). */
-  readonly keyCalls: boolean;
-  /** Where to find results to reuse (resume, cache). */
-  readonly replay: ReplaySource | undefined;
-}
 
 /** Runs one flow and its tasks. */
 export class RunController implements FlowScope {
@@ -84,10 +70,14 @@ export class RunController implements FlowScope {
       {
         flow: flow.name,
         maxConcurrency: options.maxConcurrency,
-        ...(options.replay?.resumes !== undefined ? { resumes: options.replay.resumes } : {}),
+        ...(options.replay?.resumes !== undefined && options.adopt === undefined
+          ? { resumes: options.replay.resumes }
+          : {}),
+        ...options.attributes,
       },
       inputs,
       this.createdAt,
+      options.adopt,
     );
     this.#dispatcher = new Dispatcher(options.maxConcurrency, options.jobs, {
       announce: (batch) =>
@@ -139,6 +129,30 @@ export class RunController implements FlowScope {
     });
   }
 
+  /** Whether ready tasks wait instead of starting. */
+  get paused(): boolean {
+    return this.#dispatcher.paused;
+  }
+
+  /** No task starts until {@link play}; tasks already running finish and are recorded. */
+  pause(): void {
+    if (isTerminalRun(this.state) || this.#dispatcher.paused) return;
+    this.#dispatcher.pause();
+    this.#journal.paused(true);
+  }
+
+  /** Ready tasks start again after {@link pause}. */
+  play(): void {
+    if (isTerminalRun(this.state) || !this.#dispatcher.paused) return;
+    this.#dispatcher.play();
+    this.#journal.paused(false);
+  }
+
+  /** Writes a report line of the run (store, log, events$). */
+  report(step: string, message: string, level: ReportLine["level"] = "REPORT"): void {
+    this.#journal.report(step, message, level);
+  }
+
   /** Kills every task still running or planned and ends the run KILLED. */
   cancel(reason = "cancelled"): void {
     if (isTerminalRun(this.state)) return;
@@ -167,7 +181,7 @@ export class RunController implements FlowScope {
     }
     const at = Date.now();
     const name = this.#names.unique(definition.name);
-    const pk = this.#journal.addTask(definition, name, at);
+    const pk = this.#journal.addTask(definition, name, at, this.tasks.length);
     const task = new TaskRun(
       this.tasks.length,
       name,
@@ -208,23 +222,14 @@ export class RunController implements FlowScope {
       this.#fail(task, invalid);
       return;
     }
-    if (this.options.keyCalls) {
-      const key = cacheKey(definition, args);
-      this.#journal.annotate(task.pk, { cacheKey: key });
-      const reusable = this.options.replay?.find(task.id, key);
-      if (reusable !== undefined) {
-        this.#reuse(task, reusable);
-        return;
-      }
+    const reuse = this.options.keyCalls
+      ? findReuse(task, args, this.options.replay, this.#journal)
+      : undefined;
+    if (reuse !== undefined) {
+      this.#succeed(task, reuse.value, reuse.note, reuse.storedPks);
+      return;
     }
     this.#attempt(task);
-  }
-
-  /** Finishes a task with the stored outputs of an earlier call, without running it. */
-  #reuse(task: TaskRun, reusable: Reusable): void {
-    const value = reusedValue(reusable, task.definition.outputs);
-    this.#journal.annotate(task.pk, { reusedFrom: reusable.pk, reuse: reusable.how });
-    this.#succeed(task, value, ` (reused pk ${reusable.pk}, ${reusable.how})`);
   }
 
   #attempt(task: TaskRun): void {
@@ -240,13 +245,14 @@ export class RunController implements FlowScope {
     });
   }
 
-  #succeed(task: TaskRun, value: unknown, note = ""): void {
+  #succeed(task: TaskRun, value: unknown, note = "", stored?: ReadonlyMap<string, number>): void {
     const invalid = checkOutputs(task.definition, value);
     if (invalid !== undefined) {
       this.#failOrRetry(task, invalid);
       return;
     }
     const nodes = outputNodes(task.definition, value);
+    if (stored !== undefined) for (const [label, node] of nodes) node.pk ??= stored.get(label);
     this.#journal.linkOutputs(task, nodes);
     task.finishWith(value, nodes);
     this.#release(task);
@@ -343,17 +349,7 @@ export class RunController implements FlowScope {
     this.#journal.linkResults(outcome.nodes);
     this.results = outcome.nodes;
     const failed = this.tasks.filter((t) => t.state === "FAILED").map((t) => t.name);
-    if (failed.length > 0) {
-      this.#journal.report(
-        "finalize",
-        `Finished, but these tasks failed: ${nameList(failed)}.`,
-        "WARNING",
-      );
-    }
-    this.#journal.report(
-      "finalize",
-      `Finalize ${this.name}. graph results: ${JSON.stringify(this.graphResults)}`,
-    );
+    this.#journal.finalized(failed, this.graphResults);
     this.#end("FINISHED", failed.length > 0 ? ExitCode.TASK_FAILED : ExitCode.OK, undefined);
   }
 

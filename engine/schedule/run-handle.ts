@@ -127,6 +127,21 @@ export class Run<R = unknown> implements Promise<RunResults<R>> {
     this.#controller.cancel(reason);
   }
 
+  /** Whether the run is paused: no task starts until {@link play}. */
+  get paused(): boolean {
+    return this.#controller.paused;
+  }
+
+  /** No new task starts; running tasks finish and are recorded. */
+  pause(): void {
+    this.#controller.pause();
+  }
+
+  /** Ready tasks start again after {@link pause}. */
+  play(): void {
+    this.#controller.play();
+  }
+
   /** Resolves when the run has ended, whatever the outcome, with how it ended; never rejects. */
   get done(): Promise<RunOutcome> {
     return this.#controller.done;

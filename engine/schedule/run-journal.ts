@@ -12,18 +12,32 @@ import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { parameterName } from "./task-inputs.js";
 import type { TaskRun } from "./task-run.js";
-import { reportLine, taskOutputLine } from "../model/report-line.js";
+import { nameList, reportLine, taskOutputLine } from "../model/report-line.js";
 import type { JobOutput } from "../execute/executor.js";
+import * as messages from "../model/messages.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** A stored run a journal continues instead of creating one: its node and its calls so far. */
+export interface AdoptedRun {
+  readonly pk: number;
+  readonly uuid: string;
+  /** The stored task nodes of its calls, in call order. */
+  readonly tasks: readonly { readonly pk: number; readonly state: string | null }[];
+}
+
 /** The store, reports and events of one run. */
 export class RunJournal {
-  readonly uuid = randomUUID();
+  readonly uuid: string;
   readonly pk: number;
   readonly reports: ReportLine[] = [];
   readonly #events = new Subject<EngineEvent>();
   readonly events$: Observable<EngineEvent> = this.#events.asObservable();
+  readonly #adopted: AdoptedRun["tasks"];
+  /** Adopted calls whose stored rows are final (FINISHED): moves show on events$ only. */
+  readonly #final = new Set<number>();
+  /** Adopted calls whose inputs are linked already. */
+  readonly #linked = new Set<number>();
 
   constructor(
     readonly name: string,
@@ -32,7 +46,16 @@ export class RunJournal {
     attributes: Readonly<Record<string, unknown>>,
     inputs: ReadonlyMap<string, DataNode>,
     ctime: number,
+    adopt?: AdoptedRun,
   ) {
+    this.#adopted = adopt?.tasks ?? [];
+    if (adopt !== undefined) {
+      this.uuid = adopt.uuid;
+      this.pk = adopt.pk;
+      store.updateProcess(this.pk, { attributes });
+      return;
+    }
+    this.uuid = randomUUID();
     this.pk = store.addNode({
       type: "run",
       uuid: this.uuid,
@@ -44,6 +67,16 @@ export class RunJournal {
     for (const [label, node] of inputs) {
       store.addLink({ from: this.save(node), to: this.pk, type: "INPUT", label });
     }
+  }
+
+  /** Whether the call with this pk was FINISHED in the stored run this record continues. */
+  isFinal(pk: number): boolean {
+    return this.#final.has(pk);
+  }
+
+  /** The adopted call with this pk runs again after all (its code or inputs changed). */
+  reopen(pk: number): void {
+    this.#final.delete(pk);
   }
 
   /** Stores a data node once; returns its pk. */
@@ -59,7 +92,13 @@ export class RunJournal {
   }
 
   /** Stores a new task node called by the run; returns its pk. */
-  addTask(definition: TaskDefinition, name: string, ctime: number): number {
+  addTask(definition: TaskDefinition, name: string, ctime: number, position: number): number {
+    const adopted = this.#adopted[position];
+    if (adopted !== undefined) {
+      if (adopted.state === "FINISHED") this.#final.add(adopted.pk);
+      if (adopted.state !== "PLANNED") this.#linked.add(adopted.pk);
+      return adopted.pk;
+    }
     const pk = this.store.addNode({
       type: "task",
       uuid: randomUUID(),
@@ -118,7 +157,7 @@ export class RunJournal {
       update.error = event.error = serialiseError(error);
     if (task.pid !== undefined) event.pid = task.pid;
     if (state === "FINISHED") event.value = task.value;
-    this.store.updateProcess(task.pk, update);
+    if (!this.#final.has(task.pk)) this.store.updateProcess(task.pk, update);
     this.#events.next(event);
   }
 
@@ -166,6 +205,28 @@ export class RunJournal {
     this.#events.next(event);
   }
 
+  /** Records that the run was paused or played again. */
+  paused(paused: boolean): void {
+    this.store.updateProcess(this.pk, { attributes: { paused } });
+    if (paused) this.report("pause", messages.runPaused(this.name));
+    else this.report("play", messages.runPlayed(this.name));
+    this.#events.next({
+      type: "run.paused",
+      run: this.uuid,
+      at: Date.now(),
+      runPk: this.pk,
+      paused,
+    });
+  }
+
+  /** Reports a FINISHED run's results, warning about tasks that failed unused. */
+  finalized(failed: readonly string[], results: Readonly<Record<string, unknown>>): void {
+    if (failed.length > 0) {
+      this.report("finalize", `Finished, but these tasks failed: ${nameList(failed)}.`, "WARNING");
+    }
+    this.report("finalize", `Finalize ${this.name}. graph results: ${JSON.stringify(results)}`);
+  }
+
   /** Writes a report line: to the store, the log, and `events$`. */
   report(step: string, message: string, level: ReportLine["level"] = "REPORT"): void {
     const line = reportLine(this.pk, step, message, level);
@@ -193,6 +254,7 @@ export class RunJournal {
 
   /** Links what a task received: outputs of other tasks, data nodes, and plain values. */
   linkInputs(task: TaskRun, args: readonly unknown[], tasks: readonly TaskRun[]): void {
+    if (this.#linked.has(task.pk)) return;
     for (const source of task.sources) {
       const pk =
         source.from === "data"
@@ -217,6 +279,7 @@ export class RunJournal {
 
   /** Links a task to the data it created. */
   linkOutputs(task: TaskRun, nodes: ReadonlyMap<string, DataNode>): void {
+    if (this.#final.has(task.pk)) return;
     for (const [label, node] of nodes) {
       this.store.addLink({ from: task.pk, to: this.save(node), type: "CREATE", label });
     }

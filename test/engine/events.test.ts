@@ -31,6 +31,8 @@ function describeEvent(e: EngineEvent): string {
       return `${e.name} ${e.previous}→${e.state}`;
     case "task.retry":
       return `${e.name} retry ${e.attempt}`;
+    case "run.paused":
+      return e.paused ? "paused" : "played";
     case "report":
       return `report ${e.line.step}`;
   }

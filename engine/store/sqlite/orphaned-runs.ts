@@ -2,6 +2,7 @@
  * Runs whose process died (SIGKILL, power loss) stay CREATED, RUNNING or WAITING in the file
  * forever unless someone notices. Each run records its owner (pid and host); when a store opens,
  * runs of this host whose owner is gone are marked KILLED, with their unfinished tasks.
+ * Submitted (`durable`) runs are left alone: the next daemon continues them.
  */
 import { hostname } from "node:os";
 import type Database from "better-sqlite3";
@@ -102,7 +103,9 @@ export function killOrphanedRuns(db: Database.Database): number[] {
 function ownerOf(attributes: string | null): Owner | undefined {
   if (attributes === null) return undefined;
   try {
-    const owner = (JSON.parse(attributes) as { owner?: Partial<Owner> }).owner;
+    const parsed = JSON.parse(attributes) as { owner?: Partial<Owner>; durable?: unknown };
+    if (parsed.durable === true) return undefined;
+    const owner = parsed.owner;
     return typeof owner?.pid === "number" && typeof owner.host === "string"
       ? { pid: owner.pid, host: owner.host }
       : undefined;

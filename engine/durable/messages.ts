@@ -1,0 +1,32 @@
+/** Every user-facing message of submitted (durable) runs. */
+
+export const noSuchRun = (pk: number) => `There is no run with pk ${pk}`;
+
+export const continuing = (run: string, finished: number, again: number) =>
+  `Continuing run ${run}: ${finished} finished call${finished === 1 ? "" : "s"} kept, ` +
+  `${again} unfinished call${again === 1 ? "" : "s"} run again.`;
+
+export const notSubmitted = (pk: number) =>
+  `Run ${pk} was not submitted to a daemon: it has no stored flow`;
+
+export const moduleGone = (module: string, error: string) =>
+  `Cannot import the flow's module ${module}: ${error}`;
+
+export const exportGone = (module: string, name: string) =>
+  `The module ${module} no longer exports a flow named ${name}`;
+
+export const notAFlowExport = (module: string, name: string, what: string) =>
+  `${module}#${name} is ${what}, not a flow function`;
+
+export const daemonStarted = (profile: string, pid: number) =>
+  `Started the workgraph daemon of profile ${profile} (pid ${pid}).`;
+
+export const daemonUnreachable = (profile: string, detail: string) =>
+  `The workgraph daemon of profile ${profile} could not be reached: ${detail}`;
+
+export const noFlowReference = (flow: string) =>
+  `submit(): cannot tell where flow ${flow} comes from; export it from a module and pass ` +
+  `{ module: import.meta.url }, or define it in a notebook cell`;
+
+export const notExported = (flow: string, module: string) =>
+  `submit(): ${module} does not export the flow ${flow}`;

@@ -1,0 +1,99 @@
+/**
+ * The run queue in the SQLite profile: a submitted run is a run node in CREATED state with its
+ * flow reference in its attributes (`durable`, `submitted`); a daemon claims it by writing
+ * itself as the run's `daemon` inside one IMMEDIATE transaction, so two daemons never take the
+ * same run. A run whose daemon is gone (same host, pid dead) is claimed again and continued.
+ */
+import { randomUUID } from "node:crypto";
+import { parseCanonicalJson } from "../store/canonical-json.js";
+import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { isAlive } from "../store/sqlite/orphaned-runs.js";
+import type { NodeRow } from "../store/reader.js";
+import type { Claim, Claimant, RunQueue, Submission } from "./run-queue.js";
+
+const OPEN_STATES = ["CREATED", "RUNNING", "WAITING"] as const;
+
+interface DurableAttributes {
+  readonly durable?: boolean;
+  readonly daemon?: Claimant;
+}
+
+/** A {@link RunQueue} over a SQLite store's run nodes. */
+export class SqliteRunQueue implements RunQueue {
+  constructor(private readonly store: SqliteStore) {}
+
+  enqueue(submission: Submission): { pk: number; uuid: string } {
+    const { store } = this;
+    const uuid = randomUUID();
+    const submitted = {
+      flow: submission.flow,
+      ...(submission.maxConcurrency !== undefined
+        ? { maxConcurrency: submission.maxConcurrency }
+        : {}),
+    };
+    const pk = store.transaction(() => {
+      const run = store.addNode({
+        type: "run",
+        uuid,
+        name: submission.name,
+        state: "CREATED",
+        ctime: Date.now(),
+        attributes: { durable: true, submitted },
+      });
+      for (const [label, node] of submission.inputs) {
+        node.pk ??= store.addNode({
+          type: "data",
+          uuid: node.uuid,
+          kind: node.kind,
+          value: node.value,
+          ctime: Date.now(),
+        });
+        store.addLink({ from: node.pk, to: run, type: "INPUT", label });
+      }
+      return run;
+    });
+    return { pk, uuid };
+  }
+
+  claim(claimant: Claimant): Claim | undefined {
+    const { store } = this;
+    return store.transaction(() => {
+      for (const row of this.#open()) {
+        const { daemon } = attributesOf(row);
+        if (daemon !== undefined && (daemon.pid === claimant.pid || runsElsewhere(daemon))) {
+          continue;
+        }
+        store.updateProcess(row.pk, { attributes: { daemon: claimant, owner: claimant } });
+        return { pk: row.pk, recovered: daemon !== undefined };
+      }
+      return undefined;
+    });
+  }
+
+  unfinished(): { readonly queued: readonly number[]; readonly running: readonly number[] } {
+    const queued: number[] = [];
+    const running: number[] = [];
+    for (const row of this.#open()) {
+      const { daemon } = attributesOf(row);
+      (daemon !== undefined && runsElsewhere(daemon) ? running : queued).push(row.pk);
+    }
+    return { queued, running };
+  }
+
+  /** The open durable runs, oldest first. */
+  #open(): NodeRow[] {
+    return this.store
+      .runs({ states: OPEN_STATES })
+      .filter((row) => attributesOf(row).durable === true)
+      .reverse();
+  }
+}
+
+function attributesOf(row: NodeRow): DurableAttributes {
+  return row.attributes === null ? {} : (parseCanonicalJson(row.attributes) as DurableAttributes);
+}
+
+/** Whether a daemon other than the caller still runs the run. */
+function runsElsewhere(daemon: Claimant): boolean {
+  return isAlive(daemon.pid);
+}

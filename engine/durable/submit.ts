@@ -1,0 +1,184 @@
+/**
+ * `submit()`: stores a run with a reference to its flow, queues it for the profile's daemon
+ * (starting one if none runs, and saying so), and returns a handle at once. Two call shapes,
+ * as `run()`: `submit(flow, inputs?, options?)` and the tutorial's
+ * `submit(WorkGraphImperativeEngine, { inputs: { workgraph_data } }, options?)`.
+ */
+import { createRequire } from "node:module";
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import {
+  WorkGraphImperativeEngine,
+  parseEngineCall,
+  type WorkGraphData,
+} from "../author/engine-shape.js";
+import { bindFlowInputs } from "../author/flow-inputs.js";
+import { WorkgraphError } from "../model/errors.js";
+import { openProfile, profilePath } from "../store/open-profile.js";
+import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import type { Flow } from "../schedule/run.js";
+import { connectDaemon } from "./daemon-control.js";
+import * as messages from "./messages.js";
+import { SqliteRunQueue } from "./sqlite-run-queue.js";
+import type { FlowReference } from "./submission.js";
+import { SubmittedRun } from "./submitted-run.js";
+
+/** Options of {@link submit}. */
+export interface SubmitOptions {
+  /** The run's name; defaults to the flow's name. */
+  readonly name?: string;
+  /** The profile whose daemon runs it; `default` unless told. */
+  readonly profile?: string;
+  /** The module that exports the flow (a path or `import.meta.url`), when it is not found. */
+  readonly module?: string;
+  /** The flow's export name in `module`; found by identity when not given. */
+  readonly export?: string;
+  readonly maxConcurrency?: number;
+  /** Where the line saying a daemon was started goes; printed by default. */
+  readonly log?: (text: string) => void;
+}
+
+const optionsSchema = z.object({
+  name: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
+  module: z.string().min(1).optional(),
+  export: z.string().min(1).optional(),
+  maxConcurrency: z.number().int().positive().optional(),
+  log: z.custom<(text: string) => void>((v) => typeof v === "function").optional(),
+});
+
+/** Finds how a flow that no module reference names travels: its source (a notebook's flows). */
+export type FlowCapture = (flow: Flow) => FlowReference | undefined;
+
+let captureFlow: FlowCapture = () => undefined;
+
+/** Sets how flows defined outside modules (in notebook cells) are sent as source. */
+export function setFlowCapture(capture: FlowCapture): void {
+  captureFlow = capture;
+}
+
+/**
+ * Submits a flow to the profile's daemon: the run is stored and queued, and the handle comes
+ * back at once. Await the handle for the results.
+ *
+ * @example
+ * const handle = submit(addThenBranch, { x: 3, y: 4 }, { module: import.meta.url });
+ * handle.pk; // the run, already in the store
+ * (await handle).multiply.value; // -7
+ */
+export function submit<F extends Flow>(
+  flow: F,
+  inputs?: Readonly<Record<string, unknown>>,
+  options?: SubmitOptions,
+): SubmittedRun<Awaited<ReturnType<F>>>;
+export function submit<F extends Flow>(
+  engine: typeof WorkGraphImperativeEngine,
+  spec: { readonly inputs: { readonly workgraph_data: WorkGraphData<F> } },
+  options?: SubmitOptions,
+): SubmittedRun<Awaited<ReturnType<F>>>;
+export function submit(first: unknown, second?: unknown, third?: SubmitOptions): SubmittedRun {
+  let flow: Flow;
+  let inputs: Readonly<Record<string, unknown>>;
+  let name: string | undefined;
+  if (first === WorkGraphImperativeEngine) {
+    const data = parseEngineCall(second);
+    flow = data.flow;
+    inputs = data.function_inputs ?? {};
+    name = data.name;
+  } else if (typeof first === "function") {
+    flow = first as Flow;
+    inputs = (second ?? {}) as Readonly<Record<string, unknown>>;
+  } else {
+    throw new TypeError("submit() needs a flow function (or WorkGraphImperativeEngine) first");
+  }
+  const parsed = optionsSchema.safeParse(third ?? {});
+  if (!parsed.success) throw new TypeError(`Options of submit(): ${z.prettifyError(parsed.error)}`);
+  const options: SubmitOptions = third ?? {};
+  const runName = options.name ?? name ?? (flow.name || "flow");
+  const reference = flowReference(flow, runName, options);
+  return submitReference(reference, runName, inputs, flow, options);
+}
+
+/** Submits a flow given by reference (a module's export, or source); used by `workgraph submit`. */
+export function submitReference(
+  reference: FlowReference,
+  name: string,
+  inputs: Readonly<Record<string, unknown>>,
+  flow: Flow | undefined,
+  options: Omit<SubmitOptions, "module" | "export"> = {},
+): SubmittedRun {
+  const profile = options.profile ?? "default";
+  const bound = flow !== undefined ? bindFlowInputs(name, flow, inputs) : undefined;
+  const nodes = bound?.nodes ?? bindFlowInputs(name, ({ ..._all }: object) => _all, inputs).nodes;
+  const store = profileStore(profile);
+  const { pk, uuid } = new SqliteRunQueue(store).enqueue({
+    name,
+    flow: reference,
+    inputs: nodes,
+    ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+  });
+  const log = options.log ?? ((text: string) => console.log(text));
+  const queued = wakeDaemon(profile, log);
+  return new SubmittedRun(pk, uuid, name, store, profile, queued);
+}
+
+/** Tells the daemon a run waits, starting a daemon first if none runs. */
+async function wakeDaemon(profile: string, log: (text: string) => void): Promise<void> {
+  try {
+    const { connection, started } = await connectDaemon({ profile });
+    if (started !== undefined) log(messages.daemonStarted(profile, started));
+    await connection.request({ op: "wake" });
+    connection.close();
+  } catch (error) {
+    log(
+      messages.daemonUnreachable(profile, error instanceof Error ? error.message : String(error)),
+    );
+  }
+}
+
+const stores = new Map<string, SqliteStore>();
+
+/** The store of a profile, opened once per process. */
+export function profileStore(profile: string): SqliteStore {
+  const path = profilePath(profile);
+  let store = stores.get(path);
+  if (store === undefined) stores.set(path, (store = openProfile(profile).store));
+  return store;
+}
+
+function flowReference(
+  flow: Flow,
+  name: string,
+  options: Pick<SubmitOptions, "module" | "export">,
+): FlowReference {
+  if (options.module !== undefined) {
+    const module = options.module.startsWith("file:")
+      ? fileURLToPath(options.module)
+      : isAbsolute(options.module) || options.module.startsWith(".")
+        ? resolve(options.module)
+        : options.module;
+    return { kind: "module", module, export: options.export ?? exportName(module, flow, name) };
+  }
+  const captured = captureFlow(flow);
+  if (captured !== undefined) return captured;
+  throw new WorkgraphError(messages.noFlowReference(name));
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/** The name under which `module` exports `flow`. */
+function exportName(module: string, flow: Flow, name: string): string {
+  const namespace = requireHere(module) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(namespace)) if (value === flow) return key;
+  throw new WorkgraphError(messages.notExported(name, module));
+}
+
+/** A handle following submitted run `pk` of a profile, from any process. */
+export function followRun(pk: number, options: { readonly profile?: string } = {}): SubmittedRun {
+  const profile = options.profile ?? "default";
+  const store = profileStore(profile);
+  const row = store.node(pk);
+  if (row?.type !== "run") throw new WorkgraphError(messages.noSuchRun(pk));
+  return new SubmittedRun(pk, row.uuid, row.name ?? "flow", store, profile);
+}

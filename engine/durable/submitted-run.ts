@@ -1,0 +1,195 @@
+/**
+ * What `submit()` returns: a handle on a run that executes in the profile's daemon. Its
+ * `events$` is fed from the daemon (every event of the run so far, then live ones; after a
+ * daemon restart, those of the continued run), its results are read from the store, and
+ * `pause()`, `play()`, `kill()` go to the daemon. Awaitable for the results, like a `Run`.
+ */
+import { ReplaySubject, defer, type Observable } from "rxjs";
+import type { DataNode } from "../model/data-node.js";
+import type { EngineEvent } from "../model/events.js";
+import { RunCancelledError, WorkgraphError } from "../model/errors.js";
+import { isTerminalRun, type RunState } from "../model/states.js";
+import { inspectSymbol, displaySymbol, type MimeBundle } from "../model/symbols.js";
+import { storedDataNode } from "../store/queries/stored-data-node.js";
+import { parseCanonicalJson } from "../store/canonical-json.js";
+import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import type { RunResults } from "../schedule/run-handle.js";
+import { connectDaemon } from "./daemon-control.js";
+import { DaemonConnection } from "./daemon-client.js";
+import { daemonPaths } from "./daemon-paths.js";
+import type { ControlAction } from "./protocol.js";
+
+/** How a submitted run ended. */
+export interface SubmittedOutcome {
+  readonly state: RunState;
+  readonly exitCode: number | undefined;
+}
+
+const RECONNECT_MS = 200;
+
+/** A run submitted to a daemon, followed from this process. */
+export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
+  readonly #events = new ReplaySubject<EngineEvent>();
+  /** Every event of the run (replayed to late subscribers); completes when the run ends. */
+  readonly events$: Observable<EngineEvent> = defer(() => this.follow().#events);
+  readonly #done: Promise<SubmittedOutcome>;
+  #state: RunState;
+  #resolveDone!: (outcome: SubmittedOutcome) => void;
+  #following = false;
+
+  /** @internal */
+  constructor(
+    readonly pk: number,
+    readonly uuid: string,
+    readonly name: string,
+    private readonly store: SqliteStore,
+    private readonly profile: string,
+    /** Resolves once the daemon has been told of the run (started first if none ran). */
+    readonly queued: Promise<void> = Promise.resolve(),
+  ) {
+    this.#state = (store.node(pk)?.state ?? "CREATED") as RunState;
+    this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
+  }
+
+  /** Resolves when the run has ended, with how it ended; never rejects. */
+  get done(): Promise<SubmittedOutcome> {
+    return this.follow().#done;
+  }
+
+  /** The run's state, as last heard from the daemon or read from the store. */
+  get state(): RunState {
+    return this.#state;
+  }
+
+  /** Starts following the run (once; awaiting it or subscribing does): from the daemon while it runs, else from the store. */
+  follow(): this {
+    if (this.#following) return this;
+    this.#following = true;
+    void this.#followLoop();
+    return this;
+  }
+
+  /** The results as data nodes, once the run has FINISHED; rejects if it ended otherwise. */
+  async result(): Promise<RunResults<R>> {
+    const outcome = await this.follow().done;
+    if (outcome.state !== "FINISHED") throw this.#failure(outcome.state);
+    const results: Record<string, DataNode> = {};
+    for (const link of this.store.links({ from: this.pk, type: "RETURN" })) {
+      const row = this.store.node(link.to);
+      if (row !== undefined) results[link.label] = storedDataNode(row);
+    }
+    return results as RunResults<R>;
+  }
+
+  /** No new task starts; running tasks finish and are recorded. */
+  pause(): Promise<void> {
+    return this.#control("pause");
+  }
+
+  /** Ready tasks start again. */
+  play(): Promise<void> {
+    return this.#control("play");
+  }
+
+  /** Ends the run KILLED: every task terminal, its job processes stopped. */
+  kill(): Promise<void> {
+    return this.#control("kill");
+  }
+
+  then<A = RunResults<R>, B = never>(
+    onFulfilled?: ((value: RunResults<R>) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.result().then(onFulfilled, onRejected);
+  }
+
+  /** A one-line summary: `add_multiply (pk 3): RUNNING, in the daemon`. */
+  summary(): string {
+    return `${this.name} (pk ${this.pk}): ${this.#state}, in the daemon of profile ${this.profile}`;
+  }
+
+  [inspectSymbol](): string {
+    return `<SubmittedRun ${this.summary()}>`;
+  }
+
+  [displaySymbol](): MimeBundle {
+    return { "text/plain": this.summary() };
+  }
+
+  async #control(action: ControlAction): Promise<void> {
+    const { connection } = await connectDaemon({ profile: this.profile });
+    try {
+      const reply = await connection.request({ op: "control", pk: this.pk, action });
+      if ("ok" in reply && !reply.ok) throw new WorkgraphError(reply.error);
+    } finally {
+      connection.close();
+    }
+  }
+
+  async #followLoop(): Promise<void> {
+    const socket = daemonPaths(this.profile).socket;
+    for (;;) {
+      const row = this.store.node(this.pk);
+      const stored = (row?.state ?? "CREATED") as RunState;
+      if (isTerminalRun(stored)) {
+        this.#end(stored, row?.exitCode ?? undefined);
+        return;
+      }
+      let connection: DaemonConnection | undefined;
+      try {
+        connection = await DaemonConnection.open(socket);
+      } catch {
+        connection = undefined;
+      }
+      if (connection !== undefined) {
+        const ended = await this.#followOn(connection);
+        connection.close();
+        if (ended) return;
+      }
+      // no daemon (yet), or it went away: the next one continues the run
+      await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS));
+    }
+  }
+
+  /** Follows the run on one connection; resolves true when the run ended. */
+  #followOn(connection: DaemonConnection): Promise<boolean> {
+    return new Promise((resolve) => {
+      connection.follow(this.pk, {
+        event: (event) => {
+          if (event.type === "run.state") this.#state = event.state;
+          this.#events.next(event);
+        },
+        end: (state) => {
+          const row = this.store.node(this.pk);
+          const final = (row?.state ?? state) as RunState;
+          if (!isTerminalRun(final)) {
+            resolve(false);
+            return;
+          }
+          this.#end(final, row?.exitCode ?? undefined);
+          resolve(true);
+        },
+      });
+      void connection.closed.then(() => resolve(false));
+    });
+  }
+
+  #end(state: RunState, exitCode: number | undefined): void {
+    this.#state = state;
+    this.#events.complete();
+    this.#resolveDone({ state, exitCode });
+  }
+
+  #failure(state: RunState): Error {
+    const row = this.store.node(this.pk);
+    const attributes =
+      row?.attributes != null
+        ? (parseCanonicalJson(row.attributes) as Record<string, unknown>)
+        : {};
+    const error = attributes.error as { name?: string; message?: string } | undefined;
+    const reason = error?.message ?? `it ended ${state}`;
+    return state === "KILLED"
+      ? new RunCancelledError(this.name, reason)
+      : new WorkgraphError(`Run ${this.name} (pk ${this.pk}) ended ${state}: ${reason}`);
+  }
+}

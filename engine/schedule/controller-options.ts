@@ -1,0 +1,23 @@
+/** What a run controller is given. */
+import type { ReportLine } from "../model/events.js";
+import type { ProvenanceStore } from "../store/store.js";
+import type { JobExecutor } from "../execute/executor.js";
+import type { ReplaySource } from "../replay/replay-source.js";
+import type { AdoptedRun } from "./run-journal.js";
+
+/** What a controller needs besides the flow. */
+export interface ControllerOptions {
+  readonly name: string;
+  readonly store: ProvenanceStore;
+  readonly jobs: () => JobExecutor;
+  readonly maxConcurrency: number;
+  readonly log: ((line: ReportLine) => void) | undefined;
+  /** Whether to key each call by code and input hashes (when the store can be searched). */
+  readonly keyCalls: boolean;
+  /** Where to find results to reuse (resume, cache). */
+  readonly replay: ReplaySource | undefined;
+  /** A stored run to continue (same pk) instead of creating one; its finished calls are kept. */
+  readonly adopt?: AdoptedRun | undefined;
+  /** Extra attributes for the run node. */
+  readonly attributes?: Readonly<Record<string, unknown>> | undefined;
+}
