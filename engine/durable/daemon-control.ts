@@ -80,7 +80,7 @@ export async function stopDaemon(profile = "default"): Promise<number | undefine
   try {
     const connection = await DaemonConnection.open(paths.socket);
     await connection.request({ op: "stop" });
-    await connection.closed;
+    connection.close();
   } catch {
     process.kill(pid, "SIGTERM");
   }
