@@ -19,7 +19,7 @@ function control(action: Action) {
     {
       name: action,
       summary: summaries[action],
-      operands: [{ name: "PK…", repeated: true, optional: false }],
+      operands: [{ name: "PK", repeated: true, optional: false }],
       options: profileOption,
       examples: [`workgraph process ${action} 42`, `workgraph process ${action} 42 43`],
       async run({ values, operands }) {

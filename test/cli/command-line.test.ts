@@ -92,7 +92,9 @@ describe("the workgraph command line", () => {
     expect(bogus.stderr).toMatch(/^workgraph run-notebook: unknown option "--bogus"\n/);
     const sub = await workgraph("process", "frob");
     expect(sub.code).toBe(2);
-    expect(sub.stderr).toContain('unknown sub-command "frob" (one of list, show, report)');
+    expect(sub.stderr).toContain(
+      'unknown sub-command "frob" (one of list, show, report, pause, play, kill, watch)',
+    );
     const missing = await workgraph("run-notebook", "no-such.ipynb");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("FILE no-such.ipynb does not exist");
