@@ -10,7 +10,7 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
  * and schedule above them all. Between top folders: engine/ imports nothing of the rest, and
  * the rest reach engine/ only through its entries (index.ts for users, plumbing.ts for tools).
  */
-const engineFolders = ["model", "author", "execute", "store", "replay", "schedule"];
+const engineFolders = ["model", "author", "execute", "store", "replay", "schedule", "durable"];
 const engineLayers = {
   model: [],
   author: ["model"],
@@ -18,6 +18,7 @@ const engineLayers = {
   store: ["model"],
   replay: ["model", "author", "store"],
   schedule: ["model", "author", "execute", "store", "replay"],
+  durable: ["model", "author", "execute", "store", "replay", "schedule"],
 };
 export const layerZones = Object.entries(engineLayers)
   .filter(([folder, below]) => below.length < engineFolders.length - 1 || folder === "")
