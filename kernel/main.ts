@@ -2,9 +2,10 @@
 /**
  * The kernel process: `node dist/kernel/main.js <connection file>`, as the kernelspec says.
  * It wires the pieces (see the diagram in runtime/kernel.ts) and owns the process: signals,
- * uncaught errors, and exit.
+ * uncaught errors, exit, and ending when its parent (the front end) is gone.
  */
 import { readFileSync } from "node:fs";
+import { watchParent } from "../engine/execute/parent-watchdog.js";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLazyExecution } from "./execution/lazy-execution.js";
@@ -29,6 +30,9 @@ const log = (line: string) => void writeLog(`[workgraph kernel] ${line}\n`);
 
 async function main(connectionFile: string | undefined): Promise<void> {
   if (connectionFile === undefined) throw new Error("usage: main.js <connection file>");
+  // A kernel whose front end is gone (killed, crashed) ends, even in the middle of a cell;
+  // its job workers, watching it in turn, follow.
+  watchParent();
   const connection = await readConnectionFile(connectionFile);
   const signer = createSigner(connection.key, connection.signature_scheme);
   // The sockets are bound last, once the kernel is ready for what arrives on them.

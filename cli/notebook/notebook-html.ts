@@ -1,12 +1,15 @@
 /**
  * A notebook as one self-contained HTML page: markdown rendered, code with its outputs, and
  * charts drawn by vega-embed from scripts inlined in the page (no CDN). Each chart's SVG is
- * there too, so the page reads well with scripts off.
+ * there too, so the page reads well with scripts off. Sanitized (`sanitize: true`), nothing
+ * the notebook holds runs script in the page: markdown's raw HTML and `text/html` outputs are
+ * shown as text, and SVG goes in as an image (scripts in an image never run).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { marked } from "marked";
+import { escapeHtml as escape } from "./escape-html.js";
+import { markdownHtml } from "./markdown-html.js";
 import { text, type Notebook, type Output } from "./nbformat.js";
 
 const VEGA_LITE = "application/vnd.vegalite.v5+json";
@@ -28,13 +31,6 @@ function packageFile(name: string, relative: string): string {
   throw new Error(`Cannot find ${relative} of the package ${name}`);
 }
 
-function escape(value: string): string {
-  return value.replace(
-    /[&<>"]/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c,
-  );
-}
-
 function stripAnsi(value: string): string {
   // eslint-disable-next-line no-control-regex
   return value.replace(/\u001b\[[0-9;]*m/g, "");
@@ -42,7 +38,12 @@ function stripAnsi(value: string): string {
 
 let charts = 0;
 
-function outputHtml(output: Output): string {
+/** SVG as an image: what it contains cannot touch the page. */
+function svgImage(svg: string): string {
+  return `<img alt="chart" src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`;
+}
+
+function outputHtml(output: Output, sanitize: boolean): string {
   switch (output.output_type) {
     case "stream":
       return `<pre class="stream ${output.name}">${escape(text(output.text))}</pre>`;
@@ -51,7 +52,8 @@ function outputHtml(output: Output): string {
     default: {
       const data = output.data;
       const svg = data["image/svg+xml"];
-      const svgText = svg === undefined ? "" : text(svg as string | string[]);
+      const svgSource = svg === undefined ? "" : text(svg as string | string[]);
+      const svgText = sanitize && svgSource !== "" ? svgImage(svgSource) : svgSource;
       if (data[VEGA_LITE] !== undefined) {
         const id = `chart-${++charts}`;
         const spec = JSON.stringify(data[VEGA_LITE]).replace(/</g, "\\u003c");
@@ -59,8 +61,13 @@ function outputHtml(output: Output): string {
       }
       if (svgText !== "") return `<div class="chart">${svgText}</div>`;
       const html = data["text/html"];
-      if (html !== undefined) return `<div class="html">${text(html as string | string[])}</div>`;
       const plain = data["text/plain"];
+      if (html !== undefined && !(sanitize && plain !== undefined)) {
+        const markup = text(html as string | string[]);
+        return sanitize
+          ? `<pre class="result">${escape(markup)}</pre>`
+          : `<div class="html">${markup}</div>`;
+      }
       return plain === undefined
         ? ""
         : `<pre class="result">${escape(text(plain as string | string[]))}</pre>`;
@@ -68,17 +75,28 @@ function outputHtml(output: Output): string {
   }
 }
 
+/** How the page is written. */
+export interface NotebookHtmlOptions {
+  /** Keep the notebook's own HTML and SVG from running script in the page; default false. */
+  readonly sanitize?: boolean;
+}
+
 /** The HTML page of a notebook, with vega, vega-lite and vega-embed inlined. */
-export function notebookHtml(nb: Notebook, title: string): string {
+export function notebookHtml(
+  nb: Notebook,
+  title: string,
+  options: NotebookHtmlOptions = {},
+): string {
+  const sanitize = options.sanitize ?? false;
   const body = nb.cells
     .map((cell) => {
       if (cell.cell_type !== "code") {
         return cell.cell_type === "markdown"
-          ? `<section class="markdown">${marked.parse(text(cell.source), { async: false })}</section>`
+          ? `<section class="markdown">${markdownHtml(text(cell.source), sanitize)}</section>`
           : `<pre class="raw">${escape(text(cell.source))}</pre>`;
       }
       const count = cell.execution_count ?? " ";
-      return `<section class="code"><div class="prompt">[${count}]:</div><pre class="source"><code>${escape(text(cell.source))}</code></pre>${cell.outputs.map(outputHtml).join("")}</section>`;
+      return `<section class="code"><div class="prompt">[${count}]:</div><pre class="source"><code>${escape(text(cell.source))}</code></pre>${cell.outputs.map((o) => outputHtml(o, sanitize)).join("")}</section>`;
     })
     .join("\n");
   const scripts = [

@@ -1,7 +1,8 @@
 /**
  * The entry of a job worker process, forked by the job pool. It compiles each distinct job
  * source once, runs one job at a time with the inputs it is sent, and replies with the result
- * or the error. It exits when the pool's end of the IPC channel goes away.
+ * or the error. It exits when the pool's end of the IPC channel goes away, and, through its
+ * watchdog thread, when the pool's process is gone even while a job keeps this one busy.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -16,6 +17,7 @@ import {
   type JobRequestMessage,
   type WorkerMessage,
 } from "./job-protocol.js";
+import { watchParent } from "./parent-watchdog.js";
 import { findUnserialisable } from "./serialisable.js";
 
 type JobFunction = (...args: unknown[]) => unknown;
@@ -157,6 +159,8 @@ function serve(send: (message: WorkerMessage) => void): void {
     });
   });
   process.on("disconnect", () => process.exit(0));
+  // 'disconnect' needs a free event loop; a job in a synchronous loop never gives it one.
+  watchParent();
   // A Jupyter interrupt signals the kernel's whole process group: the pool stops a job itself
   // (SIGKILL), so a worker ignores SIGINT and stays warm.
   process.on("SIGINT", () => undefined);
