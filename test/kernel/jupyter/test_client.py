@@ -213,20 +213,25 @@ class SharedKernelTests(unittest.TestCase):
         self.assertEqual(len(shown), 1)
         display_id = shown[0]["content"]["transient"]["display_id"]
         updates = c.outputs(msg_id, "update_display_data")
-        self.assertGreaterEqual(len(updates), 2)
+        # How many updates come in between depends on timing (the throttle merges states, and
+        # a slow first render may come after the run has ended): what is guaranteed is that
+        # every update goes to the run's display and that the last bundle shown is final.
         self.assertTrue(all(u["content"]["transient"]["display_id"] == display_id for u in updates))
-        final = updates[-1]["content"]["data"]
+        final = (updates[-1] if updates else shown[0])["content"]["data"]
         self.assertEqual(final["text/plain"], "add_multiply: 5 tasks, 5 FINISHED")
         self.assertIn("https://vega.github.io/schema/vega-lite/v5", final["application/vnd.vegalite.v5+json"]["$schema"])
         self.assertIn("<svg", final["image/svg+xml"])
         self.assertNotIn("text/html", final)
+        for bundle in [shown[0]] + updates:
+            self.assertNotIn("text/html", bundle["content"]["data"])
         # Throttled: updates before the final one are at least ~a quarter second apart.
         dates = [u["header"]["date"] for u in updates[:-1]]
         gaps = [(b - a).total_seconds() for a, b in zip(dates, dates[1:])]
         self.assertTrue(all(gap >= 0.2 for gap in gaps), gaps)
         # The final state comes before the result and the reply.
         kinds = [m["msg_type"] for m in c.outputs(msg_id) if m["msg_type"] != "status"]
-        self.assertLess(kinds.index("update_display_data"), kinds.index("execute_result"))
+        last_display = max(i for i, k in enumerate(kinds) if k in ("display_data", "update_display_data"))
+        self.assertLess(last_display, kinds.index("execute_result"))
 
     def test_an_interrupt_cancels_the_runs_of_the_cell(self):
         c = self.c
