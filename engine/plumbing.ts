@@ -6,6 +6,7 @@
 export { defaultStore, setDefaultStore } from "./store/default-store.js";
 export { setDefaultLog } from "./schedule/run.js";
 export { defaultJobPool } from "./execute/job-pool.js";
+export { watchParent } from "./execute/parent-watchdog.js";
 export { checkJobSource } from "./author/job-source.js";
 export { handleEvent } from "./model/events.js";
 export { toDataNode, kindOf } from "./model/data-node.js";

@@ -5,7 +5,6 @@
  * uncaught errors, exit, and ending when its parent (the front end) is gone.
  */
 import { readFileSync } from "node:fs";
-import { watchParent } from "../engine/execute/parent-watchdog.js";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLazyExecution } from "./execution/lazy-execution.js";
@@ -30,9 +29,6 @@ const log = (line: string) => void writeLog(`[workgraph kernel] ${line}\n`);
 
 async function main(connectionFile: string | undefined): Promise<void> {
   if (connectionFile === undefined) throw new Error("usage: main.js <connection file>");
-  // A kernel whose front end is gone (killed, crashed) ends, even in the middle of a cell;
-  // its job workers, watching it in turn, follow.
-  watchParent();
   const connection = await readConnectionFile(connectionFile);
   const signer = createSigner(connection.key, connection.signature_scheme);
   // The sockets are bound last, once the kernel is ready for what arrives on them.
@@ -67,6 +63,11 @@ async function main(connectionFile: string | undefined): Promise<void> {
   );
   outbox.publish(undefined, "status", { execution_state: "starting" });
   log(messages.started(process.pid, endpoint(connection, "shell"), process.cwd()));
+  // A kernel whose front end is gone (killed, crashed) ends, even in the middle of a cell;
+  // its job workers, watching it in turn, follow. Loaded once the sockets are up, as the
+  // engine is.
+  const { watchParent } = await import("../engine/plumbing.js");
+  watchParent();
 }
 
 /** Exits within a second whatever handles are open, after queued messages had a chance. */
