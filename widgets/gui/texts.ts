@@ -12,3 +12,7 @@ export const badMessage = (problem: string) => `Bad message: ${problem}`;
 
 /** What a message that is not JSON is called in {@link badMessage}. */
 export const NOT_JSON = "not JSON";
+
+/** A message from the page over the size limit (the socket closes after it). */
+export const messageTooLarge = (bytes: number, limit: number) =>
+  `Message too large: ${bytes.toLocaleString("en-US")} bytes; the limit is ${limit.toLocaleString("en-US")} bytes. The connection closes.`;
