@@ -36,6 +36,12 @@ export const archiveNotJson = (file: string, detail: string) =>
 export const archiveBadShape = (file: string, detail: string) =>
   `The archive ${file} is not a workgraph archive: ${detail}; nothing was imported.`;
 
+export const archiveBadRecord = (file: string, record: string, detail: string) =>
+  `The archive ${file} is not a workgraph archive: ${record}: ${detail}; nothing was imported.`;
+
+export const archiveChanged = (file: string) =>
+  `The archive ${file} changed while it was being imported; nothing was imported. Import it again once it is complete.`;
+
 export const archiveNewerVersion = (file: string, found: unknown, known: number) =>
   `The archive ${file} has version ${JSON.stringify(found)}, but this version of workgraph reads version ${known}; nothing was imported.`;
 

@@ -1,23 +1,28 @@
 /**
- * Import: an archive into a store, in one transaction. Nodes keep their uuids and get new pks;
- * a node, link or report line already in the store is not added again, so importing twice
- * adds nothing. Everything is checked before the first write: on any problem the store is
- * left as it was.
+ * Import: an archive into a store. The file is read twice, never held whole: first every record
+ * is checked (archive-check.ts), then the rows go in, in short transactions (chunked-writer.ts),
+ * so other processes keep writing meanwhile. Nodes keep their uuids and get new pks; a node,
+ * link or report line already in the store is not added again, so importing twice adds nothing.
+ * On any problem the store is left as it was: nothing is written before the check passes, and a
+ * failure while writing takes out what the import wrote.
  */
-import { readFileSync } from "node:fs";
-import { z } from "zod";
-import { defaultStore } from "../default-store.js";
 import { stringifySorted } from "../canonical-json.js";
+import { defaultStore } from "../default-store.js";
 import * as messages from "../messages.js";
-import { SqliteStore, type NodeInsert } from "../sqlite/sqlite-store.js";
+import { storedText } from "../sqlite/report-text.js";
+import { reportKey, SqliteStore } from "../sqlite/sqlite-store.js";
 import { ArchiveError } from "../store-errors.js";
-import type { ProvenanceStore } from "../store.js";
+import type { LinkRecord, ProvenanceStore } from "../store.js";
+import { checkArchive, fileStamp, read, type ArchivePlan } from "./archive-check.js";
+import type { ArchiveSection } from "./archive-stream.js";
 import {
-  ARCHIVE_VERSION,
-  archiveSchema,
+  elementSchemas,
+  headerSchema,
   type Archive,
   type ArchiveCounts,
+  type ArchiveLink,
   type ArchiveNode,
+  type ArchiveReport,
 } from "./archive-format.js";
 
 /** Where to import; the default store unless told. */
@@ -41,146 +46,134 @@ export function importArchive(file: string, options: ImportOptions = {}): Import
   if (!(store instanceof SqliteStore)) {
     throw new TypeError(messages.importNeedsSqlite());
   }
-  const archive = readArchive(file);
-  const pks = resolveNodes(file, archive, store);
-  checkEnds(file, archive, store, pks);
-  return store.transaction(() => writeArchive(archive, store, pks));
+  const plan = checkArchive(file, store);
+  if (fileStamp(file) !== plan.stamp) throw new ArchiveError(file, messages.archiveChanged(file));
+  return writeArchive(file, store, plan);
 }
 
-/** Reads and checks an archive file. */
+/** Reads and checks a whole archive file into memory (small archives; imports stream). */
 export function readArchive(file: string): Archive {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ArchiveError(file, messages.archiveUnreadable(file, String(error)), { cause: error });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ArchiveError(file, messages.archiveNotJson(file, detail), { cause: error });
-  }
-  const version =
-    typeof data === "object" && data !== null ? (data as { version?: unknown }).version : undefined;
-  if (version !== ARCHIVE_VERSION && (data as { format?: unknown } | null)?.format !== undefined) {
-    throw new ArchiveError(file, messages.archiveNewerVersion(file, version, ARCHIVE_VERSION));
-  }
-  const parsed = archiveSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new ArchiveError(file, messages.archiveBadShape(file, z.prettifyError(parsed.error)));
-  }
-  const seen = new Set<string>();
-  for (const node of parsed.data.nodes) {
-    if (seen.has(node.uuid)) {
-      throw new ArchiveError(
-        file,
-        messages.archiveBadShape(file, `node ${node.uuid} appears twice`),
-      );
-    }
-    seen.add(node.uuid);
-  }
-  return parsed.data;
-}
-
-/** The pk of every archived node already in the store, by uuid; checks types agree. */
-function resolveNodes(file: string, archive: Archive, store: SqliteStore): Map<string, number> {
-  const pks = new Map<string, number>();
-  for (const node of archive.nodes) {
-    const stored = store.node(node.uuid);
-    if (stored === undefined) continue;
-    if (stored.type !== node.type) {
-      throw new ArchiveError(
-        file,
-        messages.archiveTypeClash(file, node.uuid, node.type, stored.type),
-      );
-    }
-    pks.set(node.uuid, stored.pk);
-  }
-  return pks;
-}
-
-/** Every link end and report run is in the archive or in the store (added to `known`). */
-function checkEnds(
-  file: string,
-  archive: Archive,
-  store: SqliteStore,
-  known: Map<string, number>,
-): void {
-  const archived = new Set(archive.nodes.map((n) => n.uuid));
-  const missing = (uuid: string): boolean => {
-    if (archived.has(uuid) || known.has(uuid)) return false;
-    const stored = store.node(uuid);
-    if (stored !== undefined) known.set(uuid, stored.pk);
-    return stored === undefined;
+  const header: Record<string, unknown> = {};
+  const sections: Pick<Archive, "nodes" | "links" | "reports"> = {
+    nodes: [],
+    links: [],
+    reports: [],
   };
-  for (const link of archive.links) {
-    for (const [end, uuid] of [
-      ["source", link.from],
-      ["target", link.to],
-    ] as const) {
-      if (missing(uuid)) {
+  read(file, {
+    field: (name, value) => (header[name] = value),
+    section: () => {},
+    sectionEnd: () => {},
+    element: (section, index, value) => {
+      const parsed = elementSchemas[section].safeParse(value);
+      if (!parsed.success) {
         throw new ArchiveError(
           file,
-          messages.archiveDanglingLink(file, end, uuid, link.type, link.label),
+          messages.archiveBadRecord(file, `${section}[${index}]`, parsed.error.message),
         );
       }
+      (sections[section] as unknown[]).push(parsed.data);
+    },
+  });
+  const parsed = headerSchema.safeParse(header);
+  if (!parsed.success) {
+    throw new ArchiveError(file, messages.archiveBadShape(file, parsed.error.message));
+  }
+  return { ...parsed.data, ...sections };
+}
+
+/** Links whose both ends were stored before are looked up this many at a time. */
+const LOOKUP_BATCH = 5_000;
+
+/** The second read: nodes, then links, then report lines, in chunks; undone on failure. */
+function writeArchive(file: string, store: SqliteStore, plan: ArchivePlan): ImportCounts {
+  const { existing, fresh } = plan;
+  const writer = store.chunkedWriter();
+  const counts = { nodes: 0, links: 0, reports: 0, existing: 0 };
+  const pkOf = (uuid: string): number => existing.get(uuid) ?? (fresh.get(uuid) as number);
+  const stored = new Map<number, Map<string, number>>();
+  let lookups: LinkRecord[] = [];
+
+  const node = (node: ArchiveNode): void => {
+    if (existing.has(node.uuid)) {
+      counts.existing++;
+      return;
     }
-  }
-  for (const line of archive.reports) {
-    if (missing(line.run))
-      throw new ArchiveError(file, messages.archiveDanglingReport(file, line.run));
-  }
-}
-
-function writeArchive(
-  archive: Archive,
-  store: SqliteStore,
-  pks: Map<string, number>,
-): ImportCounts {
-  let nodes = 0;
-  for (const node of archive.nodes) {
-    if (pks.has(node.uuid)) continue;
-    pks.set(node.uuid, store.insertNode(nodeRow(node)));
-    nodes++;
-  }
-  let links = 0;
-  for (const link of archive.links) {
-    const stored = {
-      from: pks.get(link.from) as number,
-      to: pks.get(link.to) as number,
-      type: link.type,
-      label: link.label,
-    };
-    if (store.hasLink(stored)) continue;
-    store.addLink(stored);
-    links++;
-  }
-  let reports = 0;
-  for (const { run, ...line } of archive.reports) {
-    const runPk = pks.get(run) as number;
-    if (store.hasReport(runPk, line)) continue;
-    store.addReport(runPk, { ...line, runPk });
-    reports++;
-  }
-  return { nodes, links, reports, existing: archive.nodes.length - nodes };
-}
-
-function nodeRow(node: ArchiveNode): NodeInsert {
-  return {
-    uuid: node.uuid,
-    type: node.type,
-    kind: node.kind ?? null,
-    name: node.name ?? null,
-    state: node.state ?? null,
-    exitCode: node.exitCode ?? null,
-    ctime: node.ctime,
-    mtime: node.mtime,
-    startedAt: node.startedAt ?? null,
-    endedAt: node.endedAt ?? null,
-    value: node.value !== undefined ? stringifySorted(node.value) : null,
-    attributes: node.attributes !== undefined ? stringifySorted(node.attributes) : null,
-    cacheKey: node.cacheKey ?? null,
+    writer.node(nodeValues(node), (pk) => fresh.set(node.uuid, pk));
+    counts.nodes++;
   };
+  const addLink = (link: LinkRecord): void => {
+    writer.link(link.from, link.to, link.type, link.label);
+    counts.links++;
+  };
+  const lookUp = (): void => {
+    const batch = lookups;
+    lookups = [];
+    const missing = store.readSnapshot(() => batch.filter((link) => !store.hasLink(link)));
+    missing.forEach(addLink);
+  };
+  const link = ({ from, to, type, label }: ArchiveLink): void => {
+    const stored = { from: pkOf(from), to: pkOf(to), type, label };
+    // Only a link between two nodes stored before can be stored already.
+    if (!existing.has(from) || !existing.has(to)) return addLink(stored);
+    lookups.push(stored);
+    if (lookups.length >= LOOKUP_BATCH) lookUp();
+  };
+  const report = ({ run, ...line }: ArchiveReport): void => {
+    const runPk = pkOf(run);
+    if (existing.has(run)) {
+      // Lines of a run stored before: skip as many copies of a line as are stored.
+      let lines = stored.get(runPk);
+      if (lines === undefined) stored.set(runPk, (lines = store.reportCounts(runPk)));
+      const key = reportKey(line);
+      const left = lines.get(key) ?? 0;
+      if (left > 0) {
+        lines.set(key, left - 1);
+        return;
+      }
+    }
+    const text = storedText(runPk, { ...line, runPk });
+    writer.report(runPk, line.at, line.level, line.step, line.message, text);
+    counts.reports++;
+  };
+  const handlers = { nodes: node, links: link, reports: report } as const;
+  const pass = (only?: ArchiveSection): void =>
+    read(file, {
+      field: () => {},
+      section: () => {},
+      sectionEnd: (section) => {
+        if (section === "links") lookUp();
+        writer.flush();
+      },
+      element: (section, _index, value) => {
+        if (only === undefined || section === only) handlers[section](value as never);
+      },
+    });
+  try {
+    if (plan.inOrder) pass();
+    else for (const section of ["nodes", "links", "reports"] as const) pass(section);
+    writer.flush();
+  } catch (error) {
+    writer.undo();
+    throw error;
+  }
+  return counts;
+}
+
+/** A node's columns after pk, as the nodes table orders them. */
+function nodeValues(node: ArchiveNode): unknown[] {
+  return [
+    node.uuid,
+    node.type,
+    node.kind ?? null,
+    node.name ?? null,
+    node.state ?? null,
+    node.exitCode ?? null,
+    node.ctime,
+    node.mtime,
+    node.startedAt ?? null,
+    node.endedAt ?? null,
+    node.value !== undefined ? stringifySorted(node.value) : null,
+    node.attributes !== undefined ? stringifySorted(node.attributes) : null,
+    node.cacheKey ?? null,
+  ];
 }

@@ -8,6 +8,21 @@ import { StatementCache } from "./statement-cache.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
 
+/** A link whose ends are named by uuid. */
+export interface UuidLink {
+  readonly from: string;
+  readonly to: string;
+  readonly type: LinkRecord["type"];
+  readonly label: string;
+}
+
+/** What {@link SqliteReader.streamAll} hands over, row by row. */
+export interface StoreVisitor {
+  node(row: NodeRow): void;
+  link(link: UuidLink): void;
+  report(line: ReportLine & { readonly run: string }): void;
+}
+
 /** The columns of a node, named as {@link NodeRow} names them. */
 export const NODE_COLUMNS = `pk, uuid, type, kind, name, state, exit_code AS exitCode, ctime, mtime,
   started_at AS startedAt, ended_at AS endedAt, value, attributes, cache_key AS cacheKey`;
@@ -109,6 +124,39 @@ export class SqliteReader implements ProvenanceReader {
     return this.statements
       .get<[], LinkRecord>(`SELECT ${LINK_COLUMNS} FROM links ORDER BY rowid`)
       .all();
+  }
+
+  /**
+   * Every node, link (ends by uuid) and report line (run by uuid), in pk and write order, read
+   * one row at a time from one consistent snapshot: an export of any size in bounded memory.
+   */
+  streamAll(visit: StoreVisitor): void {
+    this.beforeRead();
+    const read = (): void => {
+      for (const row of this.statements
+        .get<[], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes ORDER BY pk`)
+        .iterate()) {
+        visit.node(row);
+      }
+      for (const link of this.statements
+        .get<[], UuidLink>(
+          `SELECT f.uuid AS "from", t.uuid AS "to", l.type, l.label FROM links l
+             JOIN nodes f ON f.pk = l.from_pk JOIN nodes t ON t.pk = l.to_pk ORDER BY l.rowid`,
+        )
+        .iterate()) {
+        visit.link(link);
+      }
+      for (const row of this.statements
+        .get<[], StoredReport & { run: string }>(
+          `SELECT n.uuid AS run, r.at, r.level, r.run_pk AS runPk, r.step, r.message, r.text
+             FROM reports r JOIN nodes n ON n.pk = r.run_pk ORDER BY r.run_pk, r.rowid`,
+        )
+        .iterate()) {
+        visit.report({ ...row, text: row.text ?? reportText(row.runPk, row) });
+      }
+    };
+    if (this.db.inTransaction) read();
+    else this.db.transaction(read).deferred();
   }
 
   counts(): StoreCounts {

@@ -12,6 +12,7 @@ import type { NodeRow } from "../reader.js";
 import { NodeNotFoundError, StoreUnavailableError } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
 import { cacheKeyOf } from "./attributes-text.js";
+import { ChunkedWriter } from "./chunked-writer.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { openDatabase } from "./open-database.js";
 import { currentOwner, killOrphanedRuns } from "./orphaned-runs.js";
@@ -22,11 +23,16 @@ import { SqliteReader } from "./sqlite-reader.js";
 import { StoredUpdates } from "./stored-updates.js";
 import { TURN_WAIT_MS, WriteGroup } from "./write-group.js";
 
-/** A node to insert as it is, with every column: what an archive import writes. */
-export type NodeInsert = Omit<NodeRow, "pk">;
+/** What tells two report lines of a run apart: time, step and message. */
+export function reportKey(line: Pick<ReportLine, "at" | "step" | "message">): string {
+  return `${line.at}\u0000${line.step}\u0000${line.message}`;
+}
 
 /** How long the store may stay locked by another process before runs end, unless told. */
 export const DEFAULT_UNAVAILABLE_AFTER_MS = 60_000;
+
+/** A node with at most this many links of a type is "few": looked up from its side. */
+const FEW_LINKS = 64;
 
 /** How long closing (or exiting) waits for a lock another process holds, in ms. */
 const CLOSE_WAIT_MS = 5_000;
@@ -49,6 +55,8 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   readonly #pending: PendingWrites;
   readonly #group: WriteGroup;
   readonly #exists: Database.Statement<[number], string>;
+  /** How long another process may hold the lock before runs here end, in ms. */
+  readonly unavailableAfterMs: number;
 
   /** Opens (creating when missing) the store in `file`; `:memory:` keeps it in memory. */
   constructor(
@@ -62,9 +70,10 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     const maxPk = this.db.prepare<[], number>("SELECT coalesce(max(pk), 0) FROM nodes").pluck();
     this.pks = new PkSequence(file, () => maxPk.get() as number);
     this.#pending = new PendingWrites(this.db, this.pks);
+    this.unavailableAfterMs = options.unavailableAfterMs ?? unavailableAfterMsFromEnv();
     this.#group = new WriteGroup(this.db, this.#pending, this.pks, {
       file,
-      unavailableAfterMs: options.unavailableAfterMs ?? unavailableAfterMsFromEnv(),
+      unavailableAfterMs: this.unavailableAfterMs,
     });
     this.#exists = this.db.prepare<[number], string>("SELECT type FROM nodes WHERE pk = ?").pluck();
     if (file !== ":memory:") flushOnExit(this);
@@ -166,57 +175,69 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     return this.#group.commitWaiting(ms);
   }
 
-  /** Runs `fn` in one transaction (after committing pending writes): all of it or nothing. */
-  transaction<T>(fn: () => T): T {
+  /** A writer of many rows in short transactions (an archive import), after a commit. */
+  chunkedWriter(): ChunkedWriter {
     this.flush();
-    try {
-      return this.db
-        .transaction(() => {
-          const result = fn();
-          this.#pending.drain();
-          return result;
-        })
-        .immediate();
-    } finally {
-      this.#pending.reset();
+    return new ChunkedWriter(this.db, this.pks, this.file, this.unavailableAfterMs);
+  }
+
+  /** Runs `fn` inside one read transaction (one snapshot; each read in it costs less). */
+  readSnapshot<T>(fn: () => T): T {
+    this.flush();
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).deferred();
+  }
+
+  /** The pk and type of the node with this uuid, if stored. */
+  nodeOfUuid(uuid: string): { readonly pk: number; readonly type: NodeRow["type"] } | undefined {
+    this.beforeRead();
+    const sql = "SELECT pk, type FROM nodes WHERE uuid = ?";
+    return this.statements.get<[string], { pk: number; type: NodeRow["type"] }>(sql).get(uuid);
+  }
+
+  /** How many times each report line of a run is stored, by {@link reportKey}. */
+  reportCounts(runPk: number): Map<string, number> {
+    this.beforeRead();
+    const sql = "SELECT at, step, message FROM reports WHERE run_pk = ?";
+    const counts = new Map<string, number>();
+    for (const line of this.statements
+      .get<[number], { at: number; step: string; message: string }>(sql)
+      .iterate(runPk)) {
+      const key = reportKey(line);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
+    return counts;
   }
 
-  /** Inserts a node with every column as given (an archive import); returns its pk. */
-  insertNode(row: NodeInsert): number {
-    this.#group.enter();
-    const node = this.#pending.addNode(
-      row.uuid,
-      row.type,
-      row.kind,
-      row.name,
-      row.state,
-      row.ctime,
-      row.value,
-      row.attributes,
-      row.cacheKey,
-    );
-    node.exitCode = row.exitCode;
-    node.mtime = row.mtime;
-    node.startedAt = row.startedAt;
-    node.endedAt = row.endedAt;
-    return node.pk;
-  }
-
-  /** Whether this very link is stored. */
+  /**
+   * Whether this very link is stored. Looked up from the end with few links of its type (a
+   * run has thousands of CALL links, each task one), so the cost does not grow with the run.
+   */
   hasLink(link: LinkRecord): boolean {
     this.beforeRead();
-    const sql = "SELECT 1 FROM links WHERE to_pk = ? AND from_pk = ? AND type = ? AND label = ?";
-    const found = this.statements.get<[number, number, string, string]>(sql);
-    return found.get(link.to, link.from, link.type, link.label) !== undefined;
+    const fewFrom =
+      this.statements
+        .get<[number, string], number>(
+          `SELECT count(*) FROM (SELECT 1 FROM links INDEXED BY links_from
+             WHERE from_pk = ? AND type = ? LIMIT ${FEW_LINKS + 1})`,
+        )
+        .pluck()
+        .get(link.from, link.type) ?? 0;
+    const sql =
+      fewFrom <= FEW_LINKS
+        ? `SELECT 1 FROM links INDEXED BY links_from
+             WHERE from_pk = ? AND type = ? AND to_pk = ? AND label = ?`
+        : `SELECT 1 FROM links INDEXED BY links_to
+             WHERE to_pk = ? AND type = ? AND from_pk = ? AND label = ?`;
+    const [near, far] = fewFrom <= FEW_LINKS ? [link.from, link.to] : [link.to, link.from];
+    const found = this.statements.get<[number, string, number, string]>(sql);
+    return found.get(near, link.type, far, link.label) !== undefined;
   }
 
-  /** Whether this very report line of the run is stored. */
-  hasReport(runPk: number, line: Pick<ReportLine, "at" | "step" | "message">): boolean {
-    this.beforeRead();
-    const sql = "SELECT 1 FROM reports WHERE run_pk = ? AND at = ? AND step = ? AND message = ?";
-    const found = this.statements.get<[number, number, string, string]>(sql);
-    return found.get(runPk, line.at, line.step, line.message) !== undefined;
+  /** Commits, then writes a compact copy of the whole store to `file` (SQLite's `VACUUM INTO`). */
+  copyTo(file: string): void {
+    this.flush();
+    this.db.prepare("VACUUM INTO ?").run(file);
   }
 
   /** Commits, then folds the write-ahead log into the file (so its size is the store's). */
