@@ -6,12 +6,21 @@ import { durationText, formatTime, table } from "./table.js";
 
 /** A value on one line, cut to a sensible width. */
 export function shortValue(value: unknown): string {
-  return inspect(value, {
+  return safeInspect(value, {
     depth: 2,
     breakLength: Infinity,
     maxArrayLength: 8,
     maxStringLength: 60,
   });
+}
+
+/** `inspect`, which a hostile stored value (deep, huge) must not turn into a crash. */
+function safeInspect(value: unknown, options: Parameters<typeof inspect>[1]): string {
+  try {
+    return inspect(value, options);
+  } catch (error) {
+    return `(a value that cannot be shown: ${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 function fields(pairs: readonly (readonly [string, string | undefined])[]): string {
@@ -104,7 +113,7 @@ export function showData(node: DataNode, reader: ProvenanceReader): string {
       ["created", formatTime(reader.node(pk)?.ctime)],
       [
         "value",
-        inspect(node.value, { depth: 6, breakLength: 100 }).replace(/\n/g, "\n           "),
+        safeInspect(node.value, { depth: 6, breakLength: 100 }).replace(/\n/g, "\n           "),
       ],
     ]),
     "",

@@ -23,13 +23,22 @@ export function table(
     .join("\n");
 }
 
-/** `2026-11-26 16:18:51`, in UTC as report lines print times; `-` when unknown. */
-export function formatTime(time: Date | number | undefined): string {
-  if (time === undefined) return "-";
-  return new Date(time).toISOString().replace("T", " ").slice(0, 19);
+/**
+ * `2026-11-26 16:18:51`, in UTC as report lines print times; `-` when unknown; `invalid time (…)`
+ * for a stored value no date can hold.
+ */
+export function formatTime(time: Date | number | string | null | undefined): string {
+  if (time === undefined || time === null) return "-";
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) {
+    if (time instanceof Date) return "invalid time";
+    const raw = String(time);
+    return `invalid time (${raw.length > 40 ? `${raw.slice(0, 37)}...` : raw})`;
+  }
+  return date.toISOString().replace("T", " ").slice(0, 19);
 }
 
-/** A duration as every view prints it (see `formatDuration`); `-` when unknown. */
+/** A duration as every view prints it (see `formatDuration`); `-` when unknown or absurd. */
 export function durationText(ms: number | undefined): string {
-  return ms === undefined ? "-" : formatDuration(ms);
+  return ms === undefined || !Number.isFinite(ms) ? "-" : formatDuration(ms);
 }

@@ -61,8 +61,11 @@ let lastStamp = "";
 /** `2026-11-26 16:18:51.123` (UTC); many lines share a millisecond, so the last one is kept. */
 function timestamp(at: number): string {
   if (at !== lastAt) {
+    const date = new Date(at);
+    // A stored line may hold any number: it prints as such rather than throwing.
+    if (Number.isNaN(date.getTime())) return `invalid time (${String(at)})`;
     lastAt = at;
-    lastStamp = new Date(at).toISOString().replace("T", " ").replace("Z", "");
+    lastStamp = date.toISOString().replace("T", " ").replace("Z", "");
   }
   return lastStamp;
 }

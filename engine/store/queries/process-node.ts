@@ -50,10 +50,7 @@ export class ProcessNode {
     this.mtime = new Date(row.mtime);
     this.startedAt = row.startedAt === null ? undefined : new Date(row.startedAt);
     this.endedAt = row.endedAt === null ? undefined : new Date(row.endedAt);
-    const attributes =
-      row.attributes === null
-        ? {}
-        : (parseCanonicalJson(row.attributes) as Record<string, unknown>);
+    const attributes = readAttributes(row.attributes);
     // The store keeps the cache key in its own column.
     this.attributes =
       row.cacheKey === null ? attributes : { ...attributes, cacheKey: row.cacheKey };
@@ -62,7 +59,12 @@ export class ProcessNode {
 
   /** Why it did not finish (FAILED, SKIPPED, KILLED, EXCEPTED), as stored. */
   get error(): SerialisedError | undefined {
-    return this.attributes.error as SerialisedError | undefined;
+    const error = this.attributes.error;
+    if (typeof error !== "object" || error === null) return undefined;
+    const { name, message } = error as Record<string, unknown>;
+    const text = (value: unknown, fallback: string): string =>
+      typeof value === "string" ? value : value === undefined ? fallback : JSON.stringify(value);
+    return { ...error, name: text(name, "Error"), message: text(message, "") };
   }
 
   /** How long it ran, in ms, once it has started and ended. */
@@ -158,6 +160,19 @@ export class ProcessNode {
 /** The node a row holds: a data node, or a view of a task or run. */
 export function nodeFromRow(row: NodeRow, reader: ProvenanceReader): DataNode | ProcessNode {
   return row.type === "data" ? storedDataNode(row) : new ProcessNode(row, reader);
+}
+
+/** The stored attributes; text that is not a JSON object (a damaged row) reads as none. */
+function readAttributes(text: string | null): Record<string, unknown> {
+  if (text === null) return {};
+  try {
+    const parsed = parseCanonicalJson(text);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 function escapeRegExp(text: string): string {
