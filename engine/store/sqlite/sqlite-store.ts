@@ -21,7 +21,7 @@ import { PkSequence } from "./pk-sequence.js";
 import { storedText } from "./report-text.js";
 import { SqliteReader } from "./sqlite-reader.js";
 import { StoredUpdates } from "./stored-updates.js";
-import { TURN_WAIT_MS, WriteGroup } from "./write-group.js";
+import { isBusy, TURN_WAIT_MS, WriteGroup } from "./write-group.js";
 
 /** What tells two report lines of a run apart: time, step and message. */
 export function reportKey(line: Pick<ReportLine, "at" | "step" | "message">): string {
@@ -173,6 +173,34 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** Commits what waits, blocking up to `ms` for the lock; whether nothing is left waiting. */
   flushWaiting(ms: number): boolean {
     return this.#group.commitWaiting(ms);
+  }
+
+  /**
+   * Runs `fn` in one transaction (after committing pending writes): all of it or nothing. It
+   * waits for the lock as long as closing does, and throws a {@link StoreUnavailableError} if
+   * another process holds it longer.
+   */
+  transaction<T>(fn: () => T): T {
+    if (!this.#group.commitWaiting(CLOSE_WAIT_MS)) {
+      throw new StoreUnavailableError(this.file, CLOSE_WAIT_MS);
+    }
+    this.db.pragma(`busy_timeout = ${CLOSE_WAIT_MS}`);
+    try {
+      return this.db
+        .transaction(() => {
+          const result = fn();
+          this.#pending.drain();
+          this.pks.settle();
+          return result;
+        })
+        .immediate();
+    } catch (error) {
+      if (isBusy(error)) throw new StoreUnavailableError(this.file, CLOSE_WAIT_MS);
+      throw error;
+    } finally {
+      this.db.pragma(`busy_timeout = ${TURN_WAIT_MS}`);
+      this.#pending.reset();
+    }
   }
 
   /** A writer of many rows in short transactions (an archive import), after a commit. */
