@@ -5,6 +5,7 @@
  * uncaught errors, exit, and ending when its parent (the front end) is gone.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLazyExecution } from "./execution/lazy-execution.js";
@@ -44,7 +45,12 @@ async function main(connectionFile: string | undefined): Promise<void> {
       ]);
       const types = fileURLToPath(new URL("./notebook.js", import.meta.url));
       return createTsExecution({
-        modules: new Map([["workgraph", { exports: notebook, types }]]),
+        modules: new Map([
+          ["workgraph", { exports: notebook, types }],
+          // The other entries load when a cell first imports them.
+          ["workgraph/widgets", providedEntry("../widgets/index.js")],
+          ["workgraph/plumbing", providedEntry("../engine/plumbing.js")],
+        ]),
       });
     }),
     live: { bundles: viewBundles() },
@@ -68,6 +74,17 @@ async function main(connectionFile: string | undefined): Promise<void> {
   // engine is.
   const { watchParent } = await import("../engine/plumbing.js");
   watchParent();
+}
+
+/** A package entry of this copy, loaded on first `require` (an ES module, shared with import). */
+function providedEntry(relative: string): { readonly exports: unknown; readonly types: string } {
+  const types = fileURLToPath(new URL(relative, import.meta.url));
+  return {
+    get exports(): unknown {
+      return createRequire(import.meta.url)(types) as unknown;
+    },
+    types,
+  };
 }
 
 /** Exits within a second whatever handles are open, after queued messages had a chance. */

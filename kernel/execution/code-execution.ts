@@ -30,12 +30,17 @@ export type Completeness =
 
 /** Runs cells of one language, keeping what earlier cells declared. */
 export interface CodeExecution {
-  /** Runs `code`; resolves when it and its top-level awaits are done. */
-  execute(code: string): Promise<ExecutionOutcome>;
+  /**
+   * Runs `code`; resolves when it and its top-level awaits are done. `name` (e.g. `In[3]`)
+   * names the cell in stack traces.
+   */
+  execute(code: string, name?: string): Promise<ExecutionOutcome>;
   complete(code: string, offset: number): Completion;
   /** Documentation of the symbol at `offset`, as plain text, if there is a symbol there. */
   inspect(code: string, offset: number): string | undefined;
   isComplete(code: string): Completeness;
+  /** A stack from another process (a job's), with frames of functions defined in cells mapped. */
+  mapStack(stack: string): string;
   /** Stops the awaiting cell (a synchronous loop is stopped by SIGINT itself). */
   interrupt(): void;
   close(): void;

@@ -8,6 +8,9 @@
  * - `<notebook folder>/node_modules/workgraph.d.ts`, re-exporting the kernel's own types, so
  *   `import { run } from "workgraph"` type-checks also in a folder with no node_modules.
  *
+ * - `<folder>/node_modules/<specifier>.d.ts`, Node10's first probe for a package, answered with
+ *   the declaration file Node's own resolution finds (`packageTypes`, see package-types.ts).
+ *
  * The overlay patches methods of the fork's `ts.sys`, which tslab's converter reads through.
  */
 import { dirname, posix } from "node:path";
@@ -18,6 +21,8 @@ export interface Overlay {
   readonly files: ReadonlyMap<string, string>;
   /** Virtual directory → the real directory whose contents it shows. */
   readonly directories: ReadonlyMap<string, string>;
+  /** For a path that does not exist, the real file that stands for it, if any. */
+  readonly packageTypes?: (path: string) => string | undefined;
 }
 
 type Patched = Pick<
@@ -62,9 +67,15 @@ export function installOverlay(sys: System, overlay: Overlay): () => void {
   for (const file of overlay.files.keys()) addAncestors(dirname(file));
   for (const directory of overlay.directories.keys()) addAncestors(directory);
   const isVirtual = (path: string) => overlay.files.has(path) || mapped(path) !== path;
+  const standIn = (path: string) =>
+    overlay.packageTypes !== undefined && !base.fileExists(mapped(path))
+      ? overlay.packageTypes(path)
+      : undefined;
   const patch: Patched = {
-    fileExists: (path) => overlay.files.has(path) || base.fileExists(mapped(path)),
-    readFile: (path, encoding) => overlay.files.get(path) ?? base.readFile(mapped(path), encoding),
+    fileExists: (path) =>
+      overlay.files.has(path) || base.fileExists(mapped(path)) || standIn(path) !== undefined,
+    readFile: (path, encoding) =>
+      overlay.files.get(path) ?? base.readFile(standIn(path) ?? mapped(path), encoding),
     directoryExists: (path) => children.has(path) || base.directoryExists(mapped(path)),
     getDirectories(path) {
       const real = base.directoryExists(mapped(path)) ? base.getDirectories(mapped(path)) : [];
@@ -73,7 +84,7 @@ export function installOverlay(sys: System, overlay: Overlay): () => void {
     readDirectory: (path, ...rest) => base.readDirectory(mapped(path), ...rest),
     realpath(path) {
       if (overlay.files.has(path)) return path;
-      const target = mapped(path);
+      const target = standIn(path) ?? mapped(path);
       return base.realpath !== undefined ? base.realpath(target) : target;
     },
     getModifiedTime: (path) =>

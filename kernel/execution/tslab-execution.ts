@@ -6,14 +6,15 @@
  */
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { format } from "node:util";
 import type * as TypeScript from "@tslab/typescript-for-tslab";
-import { createConverter, isCompleteCode, type Converter } from "tslab/dist/converter.js";
-import { createExecutor } from "tslab/dist/executor.js";
+import { createConverter, isCompleteCode } from "tslab/dist/converter.js";
 import { printQuickInfo } from "tslab/dist/inspect.js";
 import type { CodeExecution, Completeness, ExecutionOutcome } from "./code-execution.js";
-import { toCellDiagnostics, type TslabDiagnostic } from "./diagnostics.js";
+import { createCellExecutor } from "./cell-executor.js";
+import { installCellStacks } from "./cell-stacks.js";
+import { toCellDiagnostics } from "./diagnostics.js";
 import { notebookOverlay } from "./notebook-overlay.js";
+import { packageTypesResolver } from "./package-types.js";
 import { installOverlay } from "./ts-overlay.js";
 
 /** A module a notebook can import: its exports, and the path of its types. */
@@ -30,17 +31,6 @@ export interface TsExecutionOptions {
   readonly modules: ReadonlyMap<string, ProvidedModule>;
 }
 
-interface Capture {
-  result?: { value: unknown };
-  thrown?: { error: unknown };
-  diagnostics: readonly TslabDiagnostic[];
-  /** Diagnostics tslab printed itself (of `//@module` cells). */
-  printed: string[];
-  interrupted: boolean;
-}
-
-const freshCapture = (): Capture => ({ diagnostics: [], printed: [], interrupted: false });
-
 /**
  * Creates the TypeScript execution of one kernel (over a second: a compiler starts). Cells are
  * checked and run from the process's working directory, the notebook's folder: tslab's
@@ -53,112 +43,83 @@ export function createTsExecution(options: TsExecutionOptions): CodeExecution {
     "@tslab/typescript-for-tslab",
   ) as typeof TypeScript;
   const moduleTypes = new Map([...options.modules].map(([name, m]) => [name, m.types]));
-  const undoOverlay = installOverlay(
-    ts.sys,
-    notebookOverlay({ cwd: rootDir, tslabDir, moduleTypes }),
-  );
-  const node = withDiagnostics(createConverter(), (d) => (capture.diagnostics = d));
-  // Only `//@mode browser` cells need it, and each converter costs a second to start.
-  const browser = lazyConverter(() => createConverter({ isBrowser: true }));
-  let capture = freshCapture();
-  let running = false;
-  const executor = createExecutor(
+  const packageTypes = packageTypesResolver(ts, realFileSystem(ts.sys));
+  const undoOverlay = installOverlay(ts.sys, {
+    ...notebookOverlay({ cwd: rootDir, tslabDir, moduleTypes }),
+    packageTypes,
+  });
+  const converter = createConverter();
+  const stacks = installCellStacks();
+  const executor = createCellExecutor({
+    ts,
     rootDir,
-    { node, browser, close: () => (node.close(), browser.close()) },
-    {
-      // tslab hands the last expression's value to log, and what the cell threw to error;
-      // with a format string, error prints diagnostics of a `//@module` cell.
-      log: (value: unknown) => (capture.result = { value }),
-      error: (error: unknown, ...rest: unknown[]) => {
-        if (rest.length === 0) capture.thrown = { error };
-        else capture.printed.push(format(error, ...rest));
-      },
-    },
-  );
-  provideModules(options.modules);
+    converter,
+    stacks,
+    provided: (name) => (name === "tslab" ? { exports: tslabModule() } : options.modules.get(name)),
+  });
+  let running = false;
+  let cells = 0;
+  const names = new Set<string>();
   return {
-    async execute(code): Promise<ExecutionOutcome> {
-      capture = freshCapture();
-      const current = capture;
+    async execute(code, name): Promise<ExecutionOutcome> {
       running = true;
+      cells++;
+      // Script names stay unique: a stack may hold frames of any earlier cell.
+      const script = name === undefined || names.has(name) ? `${name ?? "cell"}#${cells}` : name;
+      names.add(script);
       try {
-        await executor.execute(code);
+        const run = await executor.run(code, script);
+        switch (run.status) {
+          case "ok":
+            return run;
+          case "diagnostics":
+            return { status: "diagnostics", diagnostics: toCellDiagnostics(run.diagnostics) };
+          case "thrown":
+            return run.interrupted || isSigintBreak(run.error)
+              ? { status: "interrupted" }
+              : { status: "thrown", error: run.error };
+        }
       } finally {
         running = false;
       }
-      if (current.diagnostics.length > 0) {
-        return { status: "diagnostics", diagnostics: toCellDiagnostics(current.diagnostics) };
-      }
-      if (current.printed.length > 0 && current.thrown === undefined) {
-        const error = new Error(current.printed.join("\n"));
-        error.name = "TypeScriptError";
-        return { status: "thrown", error };
-      }
-      if (current.thrown !== undefined) {
-        return current.interrupted || isSigintBreak(current.thrown.error)
-          ? { status: "interrupted" }
-          : { status: "thrown", error: current.thrown.error };
-      }
-      return current.result !== undefined
-        ? { status: "ok", result: current.result }
-        : { status: "ok" };
     },
     complete(code, offset) {
-      const info = executor.complete(code, offset);
+      const info = converter.complete(executor.declarations(), code, offset);
       return { start: info.start, end: info.end, matches: info.candidates };
     },
     inspect(code, offset) {
-      const info = executor.inspect(code, offset);
+      const info = converter.inspect(executor.declarations(), code, offset);
       const text = info !== undefined ? printQuickInfo(info) : "";
       return text === "" ? undefined : text;
     },
     isComplete: (code) => completeness(ts, code),
+    mapStack: (stack) => stacks.mapJobFrames(stack),
     interrupt() {
-      if (!running) return;
-      capture.interrupted = true;
-      executor.interrupt();
+      if (running) executor.interrupt();
     },
     close() {
-      executor.close();
+      converter.close();
+      stacks.uninstall();
       undoOverlay();
     },
   };
 }
 
-/** A converter that also reports each conversion's diagnostics to `onDiagnostics`. */
-function withDiagnostics(
-  converter: Converter,
-  onDiagnostics: (diagnostics: readonly TslabDiagnostic[]) => void,
-): Converter {
+/** The file system as it is, for resolving packages while the overlay is installed. */
+function realFileSystem(sys: TypeScript.System): TypeScript.ModuleResolutionHost {
   return {
-    ...converter,
-    convert(previous, source) {
-      const converted = converter.convert(previous, source);
-      onDiagnostics(converted.diagnostics);
-      return converted;
-    },
+    fileExists: sys.fileExists.bind(sys),
+    readFile: sys.readFile.bind(sys),
+    directoryExists: sys.directoryExists.bind(sys),
+    getDirectories: sys.getDirectories.bind(sys),
+    ...(sys.realpath !== undefined ? { realpath: sys.realpath.bind(sys) } : {}),
+    getCurrentDirectory: () => process.cwd(),
   };
 }
 
-function lazyConverter(create: () => Converter): Converter {
-  let converter: Converter | undefined;
-  const get = () => (converter ??= create());
-  return {
-    convert: (previous, source) => get().convert(previous, source),
-    inspect: (previous, source, position) => get().inspect(previous, source, position),
-    complete: (previous, source, position) => get().complete(previous, source, position),
-    addModule: (name, content, meta) => get().addModule(name, content, meta),
-    close: () => converter?.close(),
-  };
-}
-
-/** Makes `require(name)` in cells return the provided modules. */
-function provideModules(modules: ReadonlyMap<string, ProvidedModule>): void {
-  // tslab's executor passes `__tslab__.require` to every cell it runs.
-  const host = (globalThis as unknown as { __tslab__: { require: NodeJS.Require } }).__tslab__;
-  const base = host.require;
-  const provided = (id: string): unknown => (modules.has(id) ? modules.get(id)?.exports : base(id));
-  host.require = Object.assign(provided, base) as NodeJS.Require;
+/** tslab's own module, for cells that `import * as tslab from "tslab"` (its display helpers). */
+function tslabModule(): unknown {
+  return createRequire(import.meta.url)("tslab");
 }
 
 function isSigintBreak(error: unknown): boolean {

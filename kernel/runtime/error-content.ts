@@ -5,6 +5,7 @@
 import { inspect } from "node:util";
 import type { CellDiagnostic } from "../execution/diagnostics.js";
 import * as messages from "../messages.js";
+import { packageRoot } from "../package-root.js";
 
 /** The content of an `error` message and of an error reply. */
 export interface ErrorContent {
@@ -36,8 +37,14 @@ export function diagnosticsError(
   };
 }
 
-/** A value the cell threw: its stack without the kernel's own frames, and its causes. */
-export function thrownError(error: unknown): ErrorContent {
+/**
+ * A value the cell threw: its stack without the kernel's, the engine's or Node's own frames,
+ * and its causes. `mapStack` maps frames of other processes (jobs) back to cells.
+ */
+export function thrownError(
+  error: unknown,
+  mapStack: (stack: string) => string = (stack) => stack,
+): ErrorContent {
   if (!(error instanceof Error)) {
     const text = inspect(error);
     return { ename: "Uncaught", evalue: text, traceback: [`Uncaught ${text}`] };
@@ -46,7 +53,7 @@ export function thrownError(error: unknown): ErrorContent {
   let cause: unknown = error;
   for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
     if (depth > 0) traceback.push("", "Caused by:");
-    traceback.push(...userFrames(cause));
+    traceback.push(...userFrames(cause, mapStack));
     cause = cause.cause;
   }
   if (cause !== undefined && !(cause instanceof Error)) {
@@ -64,14 +71,37 @@ export function interruptedError(): ErrorContent {
   };
 }
 
-/** The stack up to the frame where the kernel called the cell's code. */
-function userFrames(error: Error): string[] {
-  let stack = (error.stack ?? `${error.name}: ${error.message}`).split("\n");
+/** The stack up to the frame where the kernel called the cell's code, without our frames. */
+function userFrames(error: Error, mapStack: (stack: string) => string): string[] {
+  let stack = mapStack(error.stack ?? `${error.name}: ${error.message}`).split("\n");
   // Errors thrown straight out of vm code get the source line and a caret prepended.
   const head = stack.findIndex((line) => line.startsWith(error.name));
   if (head > 0) stack = stack.slice(head);
   const machinery = stack.findIndex((line) =>
     /\(node:vm[:)]|at Script\.runInThisContext/.test(line),
   );
-  return machinery > 0 ? stack.slice(0, machinery) : stack;
+  const frames = machinery > 0 ? stack.slice(0, machinery) : stack;
+  return frames.filter((line) => !isFrame(line) || !isOurs(line));
+}
+
+const FRAME = /^\s+at /;
+/** This package's code (built or source) and Node's internals: what the user did not write. */
+const OURS = new RegExp(
+  [
+    `${escape(packageRoot(import.meta.url))}/(?:dist/)?(?:engine|kernel|widgets|cli)/`,
+    "\\(node:(?:internal|async_hooks|events|child_process)[/:]",
+    "at node:(?:internal|async_hooks|events|child_process)[/:]",
+  ].join("|"),
+);
+
+function isFrame(line: string): boolean {
+  return FRAME.test(line);
+}
+
+function isOurs(line: string): boolean {
+  return OURS.test(line.replace("file://", ""));
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

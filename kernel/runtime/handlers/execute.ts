@@ -34,7 +34,9 @@ export const execute: Handler<"execute_request"> = async (request, kernel) => {
   let result: DisplayContent | undefined;
   let error: ErrorContent | undefined;
   try {
-    const outcome: ExecutionOutcome = await runInCell(cell, () => execution.execute(code));
+    const outcome: ExecutionOutcome = await runInCell(cell, () =>
+      execution.execute(code, silent ? undefined : `In[${count}]`),
+    );
     switch (outcome.status) {
       case "ok":
         if (outcome.result !== undefined && !silent) {
@@ -51,7 +53,7 @@ export const execute: Handler<"execute_request"> = async (request, kernel) => {
         error = diagnosticsError(code, outcome.diagnostics);
         break;
       case "thrown":
-        error = thrownError(outcome.error);
+        error = thrownError(outcome.error, (stack) => execution.mapStack(stack));
         break;
       case "interrupted":
         cell.cancelRuns(messages.interruptReason);
