@@ -1,8 +1,12 @@
-/** Prints the project's figures on this machine. Run with `npm run bench`. */
+/**
+ * Prints the project's figures on this machine. Run with `npm run bench`, or one part with
+ * `node dist/bench/main.js kernel` (engine, store, jobs, kernel, views).
+ */
 import os from "node:os";
 import { benchEngineThroughput } from "./engine-throughput.js";
 import { benchJobRoundTrip } from "./job-round-trip.js";
-import { benchKernel } from "./kernel.js";
+import { benchKernel, type KernelFigures } from "./kernel.js";
+import type { KernelKind } from "./kernel-processes.js";
 import { benchStore } from "./store.js";
 import { benchWidgets } from "./widgets.js";
 
@@ -13,27 +17,70 @@ function line(label: string, value: string): void {
   console.log(`${label.padEnd(60)} ${value}`);
 }
 
+/** The kernels side by side, and our ratios to tslab's kernel and to IPython. */
+function printKernels(kernels: Record<KernelKind, KernelFigures>): void {
+  const ms = (n: number | undefined) => (n === undefined ? "–" : `${fmt(n)} ms`);
+  const columns: [string, keyof KernelFigures][] = [
+    ["start", "startMs"],
+    ["first cell", "firstCellMs"],
+    ["import", "importMs"],
+    ["task", "taskMs"],
+    ["run", "runMs"],
+    ["warm cell", "warmCellMs"],
+  ];
+  console.log(`kernels (medians, interleaved)  ${columns.map(([n]) => n.padStart(11)).join("")}`);
+  for (const [kind, figures] of Object.entries(kernels)) {
+    console.log(
+      `  ${kind.padEnd(31)}${columns.map(([, k]) => ms(figures[k]).padStart(11)).join("")}`,
+    );
+  }
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? "–" : `${fmt(a / b, 2)}×`;
+  const ours = kernels.workgraph;
+  for (const [, key] of columns) {
+    line(`kernel ${key}: workgraph / tslab`, ratio(ours[key], kernels.tslab[key]));
+  }
+  line(
+    "kernel first cell: workgraph / IPython",
+    ratio(ours.firstCellMs, kernels.ipython.firstCellMs),
+  );
+  line("kernel warm cell: workgraph / IPython", ratio(ours.warmCellMs, kernels.ipython.warmCellMs));
+}
+
 async function main(): Promise<void> {
   console.log(
     `workgraph bench — node ${process.version}, ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}`,
   );
-  const engine = await benchEngineThroughput();
-  line("in-process fan-out/fan-in, 10,000 tasks, memory store", `${fmt(engine.fanOut)} tasks/s`);
-  line("in-process chain, 1,000 dependent tasks, memory store", `${fmt(engine.chain)} tasks/s`);
-  const store = await benchStore();
-  line(
-    "fan-out/fan-in, 10,000 tasks, SQLite file (full provenance)",
-    `${fmt(store.tasksPerSecond)} tasks/s`,
-  );
-  line("SQLite bytes per task", `${fmt(store.bytesPerTask)} B`);
-  const jobs = await benchJobRoundTrip();
-  line("job round trip on a warm pool (sequential)", `${fmt(jobs.roundTripMs, 3)} ms`);
-  line("jobs in flight on a warm pool (2,000 pipelined)", `${fmt(jobs.pipelinedPerSecond)} jobs/s`);
-  const kernel = await benchKernel();
-  line("kernel start to first kernel_info_reply", `${fmt(kernel.startMs)} ms`);
-  line("kernel execute round trip of `1 + 1`", `${fmt(kernel.executeRoundTripMs, 2)} ms`);
-  const widgets = await benchWidgets();
-  for (const [name, ms] of Object.entries(widgets)) line(`views: ${name}`, `${fmt(ms, 1)} ms`);
+  const only = process.argv[2];
+  const wanted = (part: string) => only === undefined || only === part;
+  if (wanted("engine")) {
+    const engine = await benchEngineThroughput();
+    line("in-process fan-out/fan-in, 10,000 tasks, memory store", `${fmt(engine.fanOut)} tasks/s`);
+    line("in-process chain, 1,000 dependent tasks, memory store", `${fmt(engine.chain)} tasks/s`);
+  }
+  if (wanted("store")) {
+    const store = await benchStore();
+    line(
+      "fan-out/fan-in, 10,000 tasks, SQLite file (full provenance)",
+      `${fmt(store.tasksPerSecond)} tasks/s`,
+    );
+    line("SQLite bytes per task", `${fmt(store.bytesPerTask)} B`);
+  }
+  if (wanted("jobs")) {
+    const jobs = await benchJobRoundTrip();
+    line("job round trip on a warm pool (sequential)", `${fmt(jobs.roundTripMs, 3)} ms`);
+    line(
+      "jobs in flight on a warm pool (2,000 pipelined)",
+      `${fmt(jobs.pipelinedPerSecond)} jobs/s`,
+    );
+  }
+  if (wanted("kernel")) {
+    printKernels(await benchKernel(Number(process.env.BENCH_KERNEL_ROUNDS ?? 3)));
+  }
+  if (wanted("views")) {
+    const widgets = await benchWidgets();
+    for (const [name, ms] of Object.entries(widgets)) line(`views: ${name}`, `${fmt(ms, 1)} ms`);
+  }
 }
 
 await main();
