@@ -16,6 +16,8 @@ import { startBenchKernel, type KernelKind } from "./kernel-processes.js";
 export interface KernelFigures {
   readonly startMs: number;
   readonly firstCellMs: number;
+  /** Spawn to the first cell's reply: what a user waits for after starting a kernel. */
+  readonly firstResultMs: number;
   readonly importMs?: number;
   readonly taskMs?: number;
   readonly runMs?: number;
@@ -81,7 +83,8 @@ async function measureKernel(kind: KernelKind, cwd: string): Promise<KernelFigur
       const code = i % 2 === 0 || kind === "ipython" ? `${i} + 1` : `const v${i} = ${i} * 2;`;
       warm.push(await timed(client, code));
     }
-    return { startMs, firstCellMs, ...workgraph, warmCellMs: median(warm) };
+    const firstResultMs = startMs + firstCellMs;
+    return { startMs, firstCellMs, firstResultMs, ...workgraph, warmCellMs: median(warm) };
   } finally {
     await client.request("control", "shutdown_request", { restart: false }).catch(() => undefined);
     client.close();

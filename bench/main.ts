@@ -23,6 +23,7 @@ function printKernels(kernels: Record<KernelKind, KernelFigures>): void {
   const columns: [string, keyof KernelFigures][] = [
     ["start", "startMs"],
     ["first cell", "firstCellMs"],
+    ["1st result", "firstResultMs"],
     ["import", "importMs"],
     ["task", "taskMs"],
     ["run", "runMs"],

@@ -28,7 +28,10 @@ export function createLazyExecution(load: () => Promise<CodeExecution>): LazyExe
     current: () => execution,
     warm() {
       // A failed load is reported to the request that needs the execution.
-      get().catch(() => {});
+      get().then(
+        (created) => created.warmUp?.(),
+        () => {},
+      );
     },
   };
 }

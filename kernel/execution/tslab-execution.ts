@@ -31,6 +31,9 @@ export interface TsExecutionOptions {
   readonly modules: ReadonlyMap<string, ProvidedModule>;
 }
 
+/** How long the kernel idles after the compiler has started before warming it further. */
+const WARM_UP_DELAY_MS = 50;
+
 /**
  * Creates the TypeScript execution of one kernel (over a second: a compiler starts). Cells are
  * checked and run from the process's working directory, the notebook's folder: tslab's
@@ -91,6 +94,15 @@ export function createTsExecution(options: TsExecutionOptions): CodeExecution {
       const info = converter.inspect(executor.declarations(), code, offset);
       const text = info !== undefined ? printQuickInfo(info) : "";
       return text === "" ? undefined : text;
+    },
+    warmUp() {
+      // Checking a first import of the package parses and binds its declaration files, which
+      // the first real import then reuses. Skipped once a cell has come: it never waits on this.
+      if (!options.modules.has("workgraph")) return;
+      setTimeout(() => {
+        if (running || cells > 0) return;
+        converter.convert("", 'import * as warmUp from "workgraph";\nwarmUp;');
+      }, WARM_UP_DELAY_MS).unref();
     },
     isComplete: (code) => completeness(ts, code),
     mapStack: (stack) => stacks.mapJobFrames(stack),
