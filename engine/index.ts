@@ -19,6 +19,8 @@
 export { task } from "./author/task.js";
 export type { Input, OutputSpec, OutputsOf, TaskFunction } from "./author/task.js";
 export type { TaskOptions, TaskDefinition } from "./author/task-definition.js";
+export type { FlowTaskOptions } from "./author/flow-task.js";
+export type { Resolved, FlowOutputs } from "./author/resolved.js";
 export { TaskHandle } from "./author/task-handle.js";
 export { TaskSocket } from "./author/task-socket.js";
 export type { Future, PartsOf, PartKey } from "./author/task-socket.js";

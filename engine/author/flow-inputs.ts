@@ -24,7 +24,7 @@ export function bindFlowInputs(
   const nodes = new Map<string, DataNode>();
   for (const [key, value] of Object.entries(inputs)) nodes.set(key, toDataNode(value));
   if (parameters.objectParameter) {
-    return { args: [Object.fromEntries(nodes)], nodes };
+    return { args: flowArguments(flow, nodes), nodes };
   }
   const known = parameters.rest ? parameters.names.slice(0, -1) : parameters.names;
   for (const key of nodes.keys()) {
@@ -37,5 +37,16 @@ export function bindFlowInputs(
       throw new FlowInputError(flowName, name, messages.missingFlowInput(flowName, name));
     }
   });
-  return { args: known.map((name) => nodes.get(name)), nodes };
+  return { args: flowArguments(flow, nodes), nodes };
+}
+
+/** The arguments a flow is called with, from its input nodes by parameter name. */
+export function flowArguments(
+  flow: (...args: never[]) => unknown,
+  nodes: ReadonlyMap<string, DataNode>,
+): unknown[] {
+  const parameters = parameterList(flow);
+  if (parameters.objectParameter) return [Object.fromEntries(nodes)];
+  const known = parameters.rest ? parameters.names.slice(0, -1) : parameters.names;
+  return known.map((name) => nodes.get(name));
 }

@@ -13,6 +13,8 @@ import { flowStorage } from "./flow-storage.js";
 import { parameterList } from "./function-params.js";
 import type { TaskDefinition, TaskOptions } from "./task-definition.js";
 import { TaskHandle } from "./task-handle.js";
+import { flowDefinition, type FlowTaskOptions } from "./flow-task.js";
+import type { FlowOutputs, Resolved } from "./resolved.js";
 import type { TaskSocket } from "./task-socket.js";
 
 /** A value, or a future of it (a socket or a data node), also nested in arrays and objects. */
@@ -114,7 +116,11 @@ function callable<A extends unknown[], R, O extends Record<string, unknown>>(
         messages.calledInsideTask(definition.name, context.task.name),
       );
     }
-    return new TaskHandle<R, O>(context.scope.schedule(definition, args), definition.outputs);
+    return new TaskHandle<R, O>(
+      context.scope.schedule(definition, args),
+      definition.outputs,
+      definition.dynamicOutputs === true,
+    );
   };
   Object.defineProperty(call, "name", { value: definition.name });
   return Object.assign(call, { definition });
@@ -149,5 +155,20 @@ function job<A extends unknown[], R, const X extends OutputSpec | undefined = un
   return callable(define("job", fn, options as TaskOptions | undefined));
 }
 
-/** Makes tasks: `task(fn)` runs in-process, `task.job(fn)` in a worker process. */
-export const task = Object.assign(inProcess, { job });
+/**
+ * Wraps a flow as a task: each call runs the flow as a child run, called by the parent's task
+ * node; the child's results are the task's outputs (`h.outputs.sum`), `h.result` all of them.
+ *
+ * @example
+ * const inner = task.flow(addThenBranch);
+ * const h = inner(a.result, 4); // in a flow: a child run
+ */
+function flow<A extends unknown[], R>(
+  fn: (...args: A) => R,
+  options?: FlowTaskOptions,
+): TaskFunction<A, Resolved<Awaited<R>>, FlowOutputs<Awaited<R>>> {
+  return callable(flowDefinition(fn, options));
+}
+
+/** Makes tasks: `task(fn)` runs in-process, `task.job(fn)` in a worker process, `task.flow(fn)` as a child run. */
+export const task = Object.assign(inProcess, { job, flow });

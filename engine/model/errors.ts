@@ -184,3 +184,14 @@ export class MissingPartError extends WorkgraphError {
     super(messages.missingPart(taskName, part, valueText));
   }
 }
+
+/** A declarative graph that cannot run as built: each problem names the task, input or socket. */
+export class GraphValidationError extends WorkgraphError {
+  override name = "GraphValidationError";
+  constructor(
+    readonly graphName: string,
+    readonly problems: readonly string[],
+  ) {
+    super(messages.graphInvalid(graphName, problems));
+  }
+}

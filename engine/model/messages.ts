@@ -115,3 +115,33 @@ export const runPaused = (run: string) =>
   `Run ${run} paused: no task starts until it is played; running tasks finish.`;
 
 export const runPlayed = (run: string) => `Run ${run} played: ready tasks start again.`;
+
+export const childRunOption = (run: string, option: string, parent: string) =>
+  `run() of ${run} inside flow ${parent} is a child run: it uses the parent's store and jobs, so "${option}" cannot be given to it`;
+
+export const graphInvalid = (graph: string, problems: readonly string[]) =>
+  `WorkGraph ${graph} cannot run: ${problems.join("; ")}`;
+
+export const unknownTaskInput = (task: string, input: string, known: readonly string[]) =>
+  `task ${task} has no input "${input}"; its inputs are: ${known.join(", ") || "(none)"}`;
+
+export const unknownTaskOutput = (task: string, output: string, known: readonly string[]) =>
+  `task ${task} has no output "${output}"; its outputs are: ${known.join(", ")}`;
+
+export const missingTaskInput = (task: string, input: string) =>
+  `input "${input}" of task ${task} is neither given nor linked`;
+
+export const inputTwice = (task: string, input: string) =>
+  `input "${input}" of task ${task} is already given or linked`;
+
+export const graphCycle = (tasks: readonly string[]) =>
+  `a cycle runs through ${tasks.join(" -> ")}`;
+
+export const notATaskFunction = (what: string) =>
+  `addTask() needs a task (task(fn), task.job(fn), task.flow(fn)) or a WorkGraph, got ${what}`;
+
+export const foreignSocket = (graph: string, task: string) =>
+  `task ${task} belongs to another WorkGraph than ${graph}`;
+
+export const duplicateTaskName = (graph: string, task: string) =>
+  `WorkGraph ${graph} already has a task named ${task}`;

@@ -62,3 +62,16 @@ export function summaryLine(graph: Pick<RunGraph, "name" | "pk" | "state" | "tas
   const n = graph.tasks.length;
   return `${graph.name} (pk ${graph.pk}): ${graph.state}, ${n} task${n === 1 ? "" : "s"}${parts.length > 0 ? `, ${parts.join(", ")}` : ""}`;
 }
+
+/** A graph before it runs (a declarative WorkGraph): every task PLANNED, no pks, no times. */
+export interface StaticGraph {
+  readonly name: string;
+  readonly tasks: readonly {
+    readonly id: number;
+    readonly name: string;
+    readonly group: string;
+    readonly kind: TaskKind;
+    readonly state: "PLANNED";
+  }[];
+  readonly edges: readonly GraphEdge[];
+}

@@ -18,6 +18,8 @@ export interface ControllerOptions {
   readonly replay: ReplaySource | undefined;
   /** A stored run to continue (same pk) instead of creating one; its finished calls are kept. */
   readonly adopt?: AdoptedRun | undefined;
+  /** The run and flow task that called this run, when it is a child run. */
+  readonly calledBy?: { readonly run: number; readonly task: number };
   /** Extra attributes for the run node. */
   readonly attributes?: Readonly<Record<string, unknown>> | undefined;
 }

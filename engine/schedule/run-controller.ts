@@ -22,11 +22,13 @@ import { startAttempt } from "../execute/start-attempt.js";
 import type { FlowScope } from "../author/flow-context.js";
 import { flowStorage } from "../author/flow-storage.js";
 import type { TaskDefinition } from "../author/task-definition.js";
-import { checkInputs, checkOutputs, checkSendable, outputNodes } from "./task-checks.js";
+import { checkInputs, checkOutputs, outputNodes } from "./task-checks.js";
 import { TaskNames } from "./task-names.js";
-import { resolveArguments } from "./task-inputs.js";
 import { findSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
+import { startTask } from "./task-start.js";
+import { ChildRuns } from "./child-runs.js";
+import { flowArguments } from "../author/flow-inputs.js";
 import { RunJournal } from "./run-journal.js";
 import type { ControllerOptions } from "./controller-options.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -54,14 +56,19 @@ export class RunController implements FlowScope {
   #cancelError: RunCancelledError | undefined = undefined;
   #stopWatchingStore: (() => void) | undefined = undefined;
   #resolveDone!: (outcome: RunOutcome) => void;
+  #flowArgs: readonly unknown[];
+  readonly #children = new ChildRuns((task) => this.#makeChild(task));
+  /** How the flow returned: an object of results, a single `result`, or nothing. */
+  resultShape: "object" | "single" | "none" = "none";
 
   constructor(
     readonly name: string,
     private readonly flow: (...args: never[]) => unknown,
-    private readonly flowArgs: readonly unknown[],
+    flowArgs: readonly unknown[],
     inputs: ReadonlyMap<string, DataNode>,
     private readonly options: ControllerOptions,
   ) {
+    this.#flowArgs = flowArgs;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#journal = new RunJournal(
       name,
@@ -73,11 +80,13 @@ export class RunController implements FlowScope {
         ...(options.replay?.resumes !== undefined && options.adopt === undefined
           ? { resumes: options.replay.resumes }
           : {}),
+        ...(options.calledBy !== undefined ? { parent: options.calledBy.run } : {}),
         ...options.attributes,
       },
       inputs,
       this.createdAt,
       options.adopt,
+      options.calledBy,
     );
     this.#dispatcher = new Dispatcher(options.maxConcurrency, options.jobs, {
       announce: (batch) =>
@@ -117,7 +126,7 @@ export class RunController implements FlowScope {
       this.#moveRun("RUNNING");
       let returned: unknown;
       try {
-        returned = flowStorage.run({ scope: this }, this.flow, ...(this.flowArgs as never[]));
+        returned = flowStorage.run({ scope: this }, this.flow, ...(this.#flowArgs as never[]));
       } catch (error) {
         this.#except(error);
         return;
@@ -138,6 +147,7 @@ export class RunController implements FlowScope {
   pause(): void {
     if (isTerminalRun(this.state) || this.#dispatcher.paused) return;
     this.#dispatcher.pause();
+    this.#children.each((child) => child.pause());
     this.#journal.paused(true);
   }
 
@@ -145,12 +155,33 @@ export class RunController implements FlowScope {
   play(): void {
     if (isTerminalRun(this.state) || !this.#dispatcher.paused) return;
     this.#dispatcher.play();
+    this.#children.each((child) => child.play());
     this.#journal.paused(false);
   }
 
   /** Writes a report line of the run (store, log, events$). */
   report(step: string, message: string, level: ReportLine["level"] = "REPORT"): void {
     this.#journal.report(step, message, level);
+  }
+
+  /** Gives a child run, made before its inputs were known, its input nodes. */
+  bind(inputs: ReadonlyMap<string, DataNode>): void {
+    this.#flowArgs = flowArguments(this.flow, inputs);
+    this.#journal.linkRunInputs(inputs);
+  }
+
+  /** Runs a flow as a child of this run (a flow task); the child's run. */
+  callFlow(definition: TaskDefinition, args: readonly unknown[]): RunController {
+    return this.#children.of(this.schedule(definition, args)) as RunController;
+  }
+
+  #makeChild(task: TaskRun): RunController {
+    const calledBy = { run: this.pk, task: task.pk };
+    const options = { ...this.options, name: task.name, replay: undefined, calledBy };
+    const child = new RunController(task.name, task.definition.fn, [], new Map(), options);
+    this.#journal.annotate(task.pk, { childRun: child.pk });
+    if (this.paused) child.pause();
+    return child;
   }
 
   /** Kills every task still running or planned and ends the run KILLED. */
@@ -195,6 +226,7 @@ export class RunController implements FlowScope {
     this.tasks.push(task);
     this.#unfinished++;
     this.#journal.taskCreated(task);
+    this.#children.created(task);
     const blockedBy = task.dependOn(producers);
     if (blockedBy !== undefined) this.#skip(task, blockedBy);
     else if (task.waitingOn === 0) this.#dispatcher.ready(task);
@@ -203,23 +235,18 @@ export class RunController implements FlowScope {
 
   #begin(task: TaskRun): void {
     const definition = task.definition;
-    let args: readonly unknown[];
-    try {
-      args = task.hasFutures ? resolveArguments(task.args) : task.args;
-    } catch (error) {
-      // a part of an input that its value does not have
-      this.#journal.moveTask(task, "RUNNING");
-      this.#fail(task, error);
+    const started = startTask(task, this.tasks, this.#journal);
+    if (!started.ok) {
+      this.#fail(task, started.error);
       return;
     }
-    task.resolvedArgs = args;
-    this.#journal.linkInputs(task, args, this.tasks);
-    this.#journal.moveTask(task, "RUNNING");
-    const invalid =
-      (task.hasFutures ? checkInputs(definition, args) : undefined) ??
-      (definition.kind === "job" ? checkSendable(definition, args) : undefined);
-    if (invalid !== undefined) {
-      this.#fail(task, invalid);
+    const args = started.args;
+    if (definition.kind === "flow") {
+      this.#children.start(task, args, (ok, value, nodes) => {
+        if (task.state !== "RUNNING") return;
+        if (ok) this.#succeed(task, value, "", undefined, nodes);
+        else this.#failOrRetry(task, value);
+      });
       return;
     }
     const reuse = this.options.keyCalls
@@ -245,22 +272,24 @@ export class RunController implements FlowScope {
     });
   }
 
-  #succeed(task: TaskRun, value: unknown, note = "", stored?: ReadonlyMap<string, number>): void {
+  #succeed(
+    task: TaskRun,
+    value: unknown,
+    note = "",
+    stored?: ReadonlyMap<string, number>,
+    returned?: ReadonlyMap<string, DataNode>, // a child run's results, made by its tasks
+  ): void {
     const invalid = checkOutputs(task.definition, value);
     if (invalid !== undefined) {
       this.#failOrRetry(task, invalid);
       return;
     }
-    const nodes = outputNodes(task.definition, value);
+    const nodes = returned !== undefined ? new Map(returned) : outputNodes(task.definition, value);
     if (stored !== undefined) for (const [label, node] of nodes) node.pk ??= stored.get(label);
-    this.#journal.linkOutputs(task, nodes);
+    this.#journal.linkOutputs(task, nodes, returned !== undefined ? "RETURN" : "CREATE");
     task.finishWith(value, nodes);
     this.#release(task);
-    this.#journal.moveTask(task, "FINISHED");
-    this.#journal.report(
-      "update_task_state",
-      `Task: ${task.name}, type: ${task.definition.kind}, finished${note}.`,
-    );
+    this.#journal.finished(task, note);
     for (const dependent of task.dependents) {
       if (--dependent.waitingOn === 0 && dependent.state === "PLANNED")
         this.#dispatcher.ready(dependent);
@@ -271,13 +300,7 @@ export class RunController implements FlowScope {
   #failOrRetry(task: TaskRun, error: unknown): void {
     if (task.attempt <= task.definition.retries && !isTerminalRun(this.state)) {
       task.attempt++;
-      const data = serialiseError(error);
       this.#journal.retry(task, error);
-      this.#journal.report(
-        "update_task_state",
-        `Task: ${task.name} failed (${data.name}: ${data.message}); retry ${task.attempt - 1} of ${task.definition.retries}.`,
-        "WARNING",
-      );
       this.#attempt(task);
       return;
     }
@@ -287,13 +310,7 @@ export class RunController implements FlowScope {
   #fail(task: TaskRun, error: unknown): void {
     task.error = error;
     this.#release(task);
-    this.#journal.moveTask(task, "FAILED", error);
-    const data = serialiseError(error);
-    this.#journal.report(
-      "update_task_state",
-      `Task: ${task.name}, type: ${task.definition.kind}, failed: ${data.name}: ${data.message}`,
-      "ERROR",
-    );
+    this.#journal.failed(task, error);
     this.#skipDependents(task);
     this.#maybeFinish();
   }
@@ -311,6 +328,7 @@ export class RunController implements FlowScope {
 
   #skip(task: TaskRun, because: TaskRun): void {
     task.error = because.failure();
+    this.#children.cancel(task, `its input from ${because.name} is ${because.state}`);
     this.#unfinished--;
     this.#journal.moveTask(task, "SKIPPED", task.error);
     this.#journal.report(
@@ -346,6 +364,7 @@ export class RunController implements FlowScope {
       return;
     }
     this.graphResults = outcome.graphResults;
+    this.resultShape = outcome.shape;
     this.#journal.linkResults(outcome.nodes);
     this.results = outcome.nodes;
     const failed = this.tasks.filter((t) => t.state === "FAILED").map((t) => t.name);
@@ -379,6 +398,7 @@ export class RunController implements FlowScope {
       }
       this.#unfinished--;
       this.#journal.moveTask(task, "KILLED", reason);
+      this.#children.cancel(task, reason.message);
     }
   }
 

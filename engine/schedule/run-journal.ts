@@ -47,6 +47,7 @@ export class RunJournal {
     inputs: ReadonlyMap<string, DataNode>,
     ctime: number,
     adopt?: AdoptedRun,
+    calledBy?: { readonly task: number },
   ) {
     this.#adopted = adopt?.tasks ?? [];
     if (adopt !== undefined) {
@@ -64,8 +65,16 @@ export class RunJournal {
       ctime,
       attributes,
     });
+    this.linkRunInputs(inputs);
+    if (calledBy !== undefined) {
+      store.addLink({ from: calledBy.task, to: this.pk, type: "CALL", label: name });
+    }
+  }
+
+  /** Links the run's input nodes to it. */
+  linkRunInputs(inputs: ReadonlyMap<string, DataNode>): void {
     for (const [label, node] of inputs) {
-      store.addLink({ from: this.save(node), to: this.pk, type: "INPUT", label });
+      this.store.addLink({ from: this.save(node), to: this.pk, type: "INPUT", label });
     }
   }
 
@@ -163,6 +172,7 @@ export class RunJournal {
 
   /** Announces another attempt of a task that failed. */
   retry(task: TaskRun, error: unknown): void {
+    const data = serialiseError(error);
     this.#events.next({
       type: "task.retry",
       run: this.uuid,
@@ -170,8 +180,33 @@ export class RunJournal {
       taskId: task.id,
       name: task.name,
       attempt: task.attempt,
-      error: serialiseError(error),
+      error: data,
     });
+    this.report(
+      "update_task_state",
+      `Task: ${task.name} failed (${data.name}: ${data.message}); retry ${task.attempt - 1} of ${task.definition.retries}.`,
+      "WARNING",
+    );
+  }
+
+  /** Moves a task to FINISHED and says so. */
+  finished(task: TaskRun, note: string): void {
+    this.moveTask(task, "FINISHED");
+    this.report(
+      "update_task_state",
+      `Task: ${task.name}, type: ${task.definition.kind}, finished${note}.`,
+    );
+  }
+
+  /** Moves a task to FAILED and says why. */
+  failed(task: TaskRun, error: unknown): void {
+    this.moveTask(task, "FAILED", error);
+    const data = serialiseError(error);
+    this.report(
+      "update_task_state",
+      `Task: ${task.name}, type: ${task.definition.kind}, failed: ${data.name}: ${data.message}`,
+      "ERROR",
+    );
   }
 
   /** Records the run's move from one state to another. */
@@ -278,10 +313,14 @@ export class RunJournal {
   }
 
   /** Links a task to the data it created. */
-  linkOutputs(task: TaskRun, nodes: ReadonlyMap<string, DataNode>): void {
+  linkOutputs(
+    task: TaskRun,
+    nodes: ReadonlyMap<string, DataNode>,
+    type: "CREATE" | "RETURN" = "CREATE",
+  ): void {
     if (this.#final.has(task.pk)) return;
     for (const [label, node] of nodes) {
-      this.store.addLink({ from: task.pk, to: this.save(node), type: "CREATE", label });
+      this.store.addLink({ from: task.pk, to: this.save(node), type, label });
     }
   }
 

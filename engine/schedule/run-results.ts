@@ -13,17 +13,25 @@ export interface ResultsOutcome {
   readonly nodes: Readonly<Record<string, DataNode>>;
   readonly graphResults: Readonly<Record<string, { task: string; socket: string }>>;
   readonly failed: TaskProgress | undefined;
+  /** How the flow returned: an object of results, a single `result`, or nothing. */
+  readonly shape: "object" | "single" | "none";
 }
 
 const NO_PARAMETERS = { names: [], optional: [], objectParameter: false, rest: false };
 
 /** Turns a flow's return value into result nodes; a plain object maps names to results. */
 export function collectResults(returned: unknown): ResultsOutcome {
-  const entries: [string, unknown][] =
+  const shape =
     returned === undefined
-      ? []
+      ? "none"
       : typeof returned === "object" && returned !== null && isPlainObject(returned)
-        ? Object.entries(returned)
+        ? "object"
+        : "single";
+  const entries: [string, unknown][] =
+    shape === "none"
+      ? []
+      : shape === "object"
+        ? Object.entries(returned as object)
         : [["result", returned]];
   const nodes: Record<string, DataNode> = {};
   const graphResults: Record<string, { task: string; socket: string }> = {};
@@ -35,7 +43,7 @@ export function collectResults(returned: unknown): ResultsOutcome {
         failed ??= found.socket.task;
       }
     });
-    if (failed !== undefined) return { nodes, graphResults, failed };
+    if (failed !== undefined) return { nodes, graphResults, failed, shape };
     if (value instanceof TaskSocket) {
       nodes[label] = value.node;
       graphResults[label] = { task: value.task.name, socket: value.label };
@@ -43,5 +51,5 @@ export function collectResults(returned: unknown): ResultsOutcome {
       nodes[label] = value instanceof DataNode ? value : toDataNode(resolveValue(value));
     }
   }
-  return { nodes, graphResults, failed: undefined };
+  return { nodes, graphResults, failed: undefined, shape };
 }

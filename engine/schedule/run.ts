@@ -5,6 +5,10 @@
 import { z } from "zod";
 import type { ReportLine } from "../model/events.js";
 import { checkKnownKeys } from "../model/known-keys.js";
+import { FlowContextError } from "../model/errors.js";
+import * as messages from "../model/messages.js";
+import { flowStorage } from "../author/flow-storage.js";
+import { flowDefinition, positionalInputs } from "../author/flow-task.js";
 import { bindFlowInputs } from "../author/flow-inputs.js";
 import {
   WorkGraphImperativeEngine,
@@ -96,6 +100,10 @@ export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
   if (!parsed.success) throw new TypeError(`Options of run(): ${z.prettifyError(parsed.error)}`);
   const options = parsed.data;
   const runName = options.name ?? name ?? (flow.name || "flow");
+  const caller = flowStorage.getStore();
+  if (caller?.task === undefined && caller?.scope instanceof RunController) {
+    return childRun(caller.scope, flow, inputs, runName, options);
+  }
   const bound = bindFlowInputs(runName, flow, inputs);
   const jobs = options.jobs;
   const store = options.store ?? defaultStore();
@@ -122,6 +130,23 @@ export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
   announceRun(handle);
   controller.start();
   return handle;
+}
+
+/** A run started inside a flow: a child of that flow's run, as a flow task of it. */
+function childRun(
+  parent: RunController,
+  flow: Flow,
+  inputs: Readonly<Record<string, unknown>>,
+  name: string,
+  options: { readonly [K in keyof RunOptions]?: RunOptions[K] | undefined },
+): Run {
+  for (const key of ["store", "jobs", "resume", "cache"] as const) {
+    if (options[key] !== undefined) {
+      throw new FlowContextError(name, messages.childRunOption(name, key, parent.name));
+    }
+  }
+  const definition = flowDefinition(flow, { name });
+  return new Run(parent.callFlow(definition, positionalInputs(definition, inputs)));
 }
 
 function parseInputs(value: unknown): Readonly<Record<string, unknown>> {
