@@ -1,8 +1,9 @@
 /**
  * Prints the project's figures on this machine. Run with `npm run bench`, or one part with
- * `node dist/bench/main.js kernel` (engine, store, jobs, kernel, views).
+ * `node dist/bench/main.js kernel` (engine, store, archive, jobs, kernel, views).
  */
 import os from "node:os";
+import { benchArchive } from "./archive.js";
 import { benchEngineThroughput } from "./engine-throughput.js";
 import { benchJobRoundTrip } from "./job-round-trip.js";
 import { benchKernel, type KernelFigures } from "./kernel.js";
@@ -66,6 +67,17 @@ async function main(): Promise<void> {
       `${fmt(store.tasksPerSecond)} tasks/s`,
     );
     line("SQLite bytes per task", `${fmt(store.bytesPerTask)} B`);
+  }
+  if (wanted("archive")) {
+    const archive = benchArchive(10_000);
+    line(
+      "archive export, 10,000 tasks (VACUUM INTO as peer)",
+      `${fmt(archive.exportS, 2)} s (${fmt(archive.vacuumIntoS, 2)} s)`,
+    );
+    line(
+      "archive import, 10,000 tasks, then again (adds nothing)",
+      `${fmt(archive.importS, 2)} s, ${fmt(archive.reimportS, 2)} s`,
+    );
   }
   if (wanted("jobs")) {
     const jobs = await benchJobRoundTrip();
