@@ -8,6 +8,9 @@ import { showLiveRun, type RunDisplay, type RunDisplayOptions } from "./live-run
 /** The context of one request (an execute_request, or a comm message). */
 export class Cell implements CellScope {
   readonly #runs: RunDisplay[] = [];
+  #stopWaiting: () => void = () => {};
+  /** Resolves once the cell is interrupted: then nothing more is waited for. */
+  readonly #interrupted = new Promise<void>((resolve) => (this.#stopWaiting = resolve));
 
   constructor(
     readonly parent: MessageHeader,
@@ -29,20 +32,26 @@ export class Cell implements CellScope {
 
   /** Cancels this cell's runs that are still going: their tasks end KILLED. */
   cancelRuns(reason: string): void {
+    this.#stopWaiting();
     for (const { run } of this.#runs) if (!ended(run)) run.cancel(reason);
   }
 
   /**
-   * Waits (up to `timeoutMs`) until the displays of the runs that have ended show their final
-   * state: front ends such as nbclient drop output that arrives after the cell's reply.
+   * Waits until the displays of the runs that have ended show their final state: front ends
+   * such as nbclient drop output that arrives after the cell's reply. No clock decides it
+   * (the first display of a kernel loads the views, which takes seconds on a busy machine);
+   * an interrupt ends the wait, and `timeoutMs`, when given, caps it.
    */
-  async settle(timeoutMs: number): Promise<void> {
+  async settle(timeoutMs?: number): Promise<void> {
     const done = this.#runs.filter(({ run }) => ended(run));
     if (done.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(done.map((live) => live.settled)),
-      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+      this.#interrupted,
+      ...(timeoutMs === undefined
+        ? []
+        : [new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]),
     ]);
     clearTimeout(timer);
   }

@@ -16,9 +16,6 @@ import { reply, type Handler } from "../kernel-context.js";
 import type { DisplayContent } from "../cell-scope.js";
 import { resultContent } from "../mime.js";
 
-/** How long a cell's reply waits for the live displays of its finished runs. */
-const SETTLE_MS = 1000;
-
 /** Handles execute_request. */
 export const execute: Handler<"execute_request"> = async (request, kernel) => {
   const { code, silent, store_history, stop_on_error } = request.content;
@@ -60,7 +57,9 @@ export const execute: Handler<"execute_request"> = async (request, kernel) => {
         error = interruptedError();
         break;
     }
-    await cell.settle(SETTLE_MS);
+    // The reply waits for the final display of the cell's finished runs, however long the
+    // views take to load; an interrupt stops the wait.
+    await cell.settle();
   } finally {
     kernel.running = undefined;
   }
