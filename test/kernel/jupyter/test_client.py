@@ -254,25 +254,30 @@ class SharedKernelTests(unittest.TestCase):
 
     def test_an_interrupt_cancels_the_runs_of_the_cell(self):
         c = self.c
+        # Each job writes a file before it spins: once both are there, both workers run their
+        # jobs, however long starting them took on a loaded machine.
+        started = os.path.join(os.getcwd(), f"started-{uuid.uuid4().hex}")
+        os.mkdir(started)
         # A cell that fails keeps no declarations (tslab), so the handles are declared first.
         _, reply = c.execute(
             'import { run, task, type Run } from "workgraph";\n'
-            "const spin = task.job(function spin(): number { while (true) {} });\n"
+            "const spin = task.job(function spin(folder: string): number {\n"
+            "  require('node:fs').writeFileSync(folder + '/' + process.pid, '');\n"
+            "  while (true) {}\n"
+            "});\n"
             "const pids: number[] = [];\n"
             "let spinning: Run | undefined;"
         )
         self.assertEqual(reply["status"], "ok", reply)
         msg_id = c.kc.execute(
-            "spinning = run(async function spinTwice() { return { a: spin(), b: spin() }; }, {});\n"
-            "spinning.events$.subscribe((e) => {\n"
-            "  if (e.type !== 'task.state' || !e.pid) return;\n"
-            "  pids.push(e.pid);\n"
-            "  if (pids.length === 2) console.log('both jobs run');\n"
-            "});\n"
+            f"spinning = run(async function spinTwice() {{ return {{ a: spin({started!r}), b: spin({started!r}) }}; }}, {{}});\n"
+            "spinning.events$.subscribe((e) => { if (e.type === 'task.state' && e.pid) pids.push(e.pid); });\n"
             "await spinning;"
         )
-        # Both workers must be running their jobs: how long that takes depends on the load.
-        c.wait_for_stdout(msg_id, "both jobs run")
+        deadline = time.monotonic() + TIMEOUT
+        while len(os.listdir(started)) < 2:
+            self.assertLess(time.monotonic(), deadline, "the jobs did not start")
+            time.sleep(0.05)
         c.kc.control_channel.send(c.kc.session.msg("interrupt_request", {}))
         self.assertEqual(c.reply(msg_id, 10)["content"]["ename"], "InterruptedError")
         check, reply = c.execute(
