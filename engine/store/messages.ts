@@ -71,3 +71,30 @@ export const storeUnavailable = (file: string, waitedMs: number) =>
 
 export const storeClosedWithRowsLost = (file: string, waitedMs: number) =>
   `The workgraph store ${file} was closed while another process held its write lock (waited ${(waitedMs / 1000).toFixed(1)} s); the rows not yet written were dropped.`;
+
+export const serverUnreachable = (store: string, waitedMs: number) =>
+  `The workgraph store ${store} has been out of reach for ${(waitedMs / 1000).toFixed(1)} s, so the run was ended. Its rows wait in this process and are written when the server answers again (set WORKGRAPH_STORE_WAIT_MS to wait longer).`;
+
+export const serverClosedWithRowsLost = (store: string, waitedMs: number) =>
+  `The workgraph store ${store} was closed while its server was out of reach (waited ${(waitedMs / 1000).toFixed(1)} s); the rows not yet written were dropped.`;
+
+export const writeRefused = (store: string, detail: string) =>
+  `The workgraph store ${store} refused a write: ${detail}`;
+
+export const badStorageUrl = (url: string) =>
+  `Storage must be "sqlite" or a PostgreSQL URL such as postgresql://user@host:5432/db; got ${JSON.stringify(url)}`;
+
+export const badBrokerUrl = (url: string) =>
+  `A broker must be a redis:// or postgresql:// URL; got ${JSON.stringify(url)}`;
+
+export const badSchemaName = (schema: string) =>
+  `The schema in a PostgreSQL URL (?schema=) is lower-case letters, digits and "_"; got ${JSON.stringify(schema)}`;
+
+export const notAPgStore = (url: string, schema: string, tables: readonly string[]) =>
+  `Cannot open schema ${schema} of ${url} as a workgraph store: it holds tables of another application (${tables.join(", ")}). Nothing was written; name another schema with ?schema=.`;
+
+export const badProfileConfig = (file: string, detail: string) =>
+  `The profile file ${file} is not valid: ${detail}`;
+
+export const profileExists = (name: string, file: string) =>
+  `Profile ${name} exists already (${file})`;

@@ -34,7 +34,10 @@ export class ArchiveError extends WorkgraphError {
   }
 }
 
-/** Another process has held the store's write lock for too long; writes wait in memory. */
+/**
+ * Another process has held the store's write lock for too long, or the store's server has been
+ * out of reach for too long; writes wait in memory.
+ */
 export class StoreUnavailableError extends WorkgraphError {
   override name = "StoreUnavailableError";
   constructor(
@@ -42,11 +45,28 @@ export class StoreUnavailableError extends WorkgraphError {
     readonly waitedMs: number,
     /** True when the store was closed and the rows still waiting were dropped. */
     readonly dropped = false,
+    /** Why: another process holds the lock (SQLite), or the server cannot be reached. */
+    readonly reason: "locked" | "unreachable" = "locked",
   ) {
     super(
-      dropped
-        ? messages.storeClosedWithRowsLost(file, waitedMs)
-        : messages.storeUnavailable(file, waitedMs),
+      reason === "unreachable"
+        ? dropped
+          ? messages.serverClosedWithRowsLost(file, waitedMs)
+          : messages.serverUnreachable(file, waitedMs)
+        : dropped
+          ? messages.storeClosedWithRowsLost(file, waitedMs)
+          : messages.storeUnavailable(file, waitedMs),
     );
+  }
+}
+
+/** The store's server refused a write (not a lost connection): the batch was not stored. */
+export class StoreWriteError extends WorkgraphError {
+  override name = "StoreWriteError";
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+  ) {
+    super(messages.writeRefused(file, detail));
   }
 }

@@ -1,0 +1,441 @@
+/**
+ * The provenance store over PostgreSQL, shared by every machine that runs flows. The engine's
+ * store interfaces are synchronous; so is this store, without ever waiting on the server while
+ * a run writes:
+ *
+ *   addNode ──▶ pk from a block reserved ahead (pk-blocks.ts) ─┐
+ *   writes  ──▶ rows of the turn (pg-pending.ts) ──setImmediate──▶ one batch, posted ─┐
+ *   reads   ──▶ post the turn's rows, then block (Atomics.wait) for the answer ──────┤
+ *                                                                                  ▼
+ *               PostgreSQL thread (pg-worker.ts): one connection, requests in order,
+ *               a batch per transaction (unnest INSERTs), retried after a lost connection
+ *
+ * `flush()` blocks until every batch so far is committed (or, while the server is out of
+ * reach, for a while; the rows stay queued and the thread keeps retrying).
+ */
+import { hostname } from "node:os";
+import type { ReportLine } from "../../model/events.js";
+import { canonicalJson } from "../canonical-json.js";
+import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
+import { cacheKeyOf } from "../sqlite/attributes-text.js";
+import { flushOnExit, forgetOnExit } from "../sqlite/exit-flush.js";
+import { currentOwner } from "../sqlite/orphaned-runs.js";
+import { PendingNode } from "../sqlite/pending-writes.js";
+import { storedText } from "../sqlite/report-text.js";
+import type { NodeInsert } from "../sqlite/sqlite-store.js";
+import {
+  NodeNotFoundError,
+  StoreOpenError,
+  StoreUnavailableError,
+  StoreWriteError,
+} from "../store-errors.js";
+import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
+import { parsePostgresUrl, type PostgresLocation } from "./connection-url.js";
+import { PgPending } from "./pg-pending.js";
+import type { OpenResult, ReadQueries, Reply, WireError } from "./pg-protocol.js";
+import { PkBlocks } from "./pk-blocks.js";
+import { CallTimeout, WorkerChannel, type CallRequest } from "./worker-channel.js";
+
+/** How long the server may stay out of reach before the runs writing here end, unless told. */
+export const DEFAULT_UNAVAILABLE_AFTER_MS = 60_000;
+const OPEN_WAIT_MS = 15_000;
+const READ_WAIT_MS = 15_000;
+const FLUSH_WAIT_MS = 10_000;
+const CLOSE_WAIT_MS = 5_000;
+
+/** How a PostgreSQL store is opened. */
+export interface PostgresStoreOptions {
+  /** How long the server may be out of reach before runs end, in ms (default 60 s). */
+  readonly unavailableAfterMs?: number;
+}
+
+/** A {@link ProvenanceStore} in a PostgreSQL schema, which can also be read. */
+export class PostgresStore implements ProvenanceStore, ProvenanceReader {
+  /** Where the store is, for messages: the URL with its password masked. */
+  readonly file: string;
+  /** The schema holding the tables. */
+  readonly schema: string;
+  /** The runs marked KILLED when this store opened, because their process had died. */
+  readonly killedOnOpen: readonly number[];
+  readonly #location: PostgresLocation;
+  readonly #channel: WorkerChannel;
+  readonly #pks: PkBlocks;
+  readonly #pending = new PgPending();
+  /** The type of each node this store wrote, so links and updates are checked without a read. */
+  readonly #types = new Map<number, NodeRow["type"]>();
+  readonly #listeners = new Set<(error: Error) => void>();
+  readonly #unavailableAfterMs: number;
+  #aheadId = 0;
+  #posted = 0;
+  #written = 0;
+  #turnEnding = false;
+  #holding = false;
+  #closed = false;
+  #downSince: number | undefined;
+  #unavailable: StoreUnavailableError | undefined;
+  #failed: StoreWriteError | undefined;
+  readonly #endTurn = (): void => {
+    this.#turnEnding = false;
+    if (!this.#holding) this.#post();
+  };
+
+  /** Opens (creating or migrating the tables of) the store at `url`; blocks until it is open. */
+  constructor(url: string, options: PostgresStoreOptions = {}) {
+    this.#location = parsePostgresUrl(url);
+    this.file = this.#location.shown;
+    this.schema = this.#location.schema;
+    this.#unavailableAfterMs = options.unavailableAfterMs ?? unavailableAfterMsFromEnv();
+    this.#channel = new WorkerChannel((reply) => this.#hear(reply));
+    this.#pks = new PkBlocks({
+      reserve: (count) => {
+        this.#aheadId = this.#channel.id();
+        this.#channel.post({ op: "pks", id: this.#aheadId, count });
+      },
+      awaitAsked: () => void this.#channel.waitUntil(() => this.#aheadId === 0, READ_WAIT_MS),
+      reserveNow: (count) =>
+        this.#call({ op: "pks", id: this.#channel.id(), count }, READ_WAIT_MS) as number,
+    });
+    const writer = `${hostname()}:${process.pid}:${crypto.randomUUID()}`;
+    const open = { ...this.#location, writer, host: hostname() };
+    let result: OpenResult;
+    try {
+      result = this.#call({ op: "open", id: this.#channel.id(), open }, OPEN_WAIT_MS) as OpenResult;
+    } catch (error) {
+      void this.#channel.terminate();
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new StoreOpenError(this.file, detail, { cause: error });
+    }
+    this.killedOnOpen = result.killedOnOpen;
+    flushOnExit(this);
+  }
+
+  addNode(node: NodeRecord): number {
+    this.#enter();
+    const pk = this.#pks.next();
+    this.#types.set(pk, node.type);
+    if (node.type === "data") {
+      const value = canonicalJson(node.value);
+      this.#pending.addNode(
+        new PendingNode(
+          pk,
+          node.uuid,
+          "data",
+          node.kind,
+          null,
+          null,
+          node.ctime,
+          value,
+          null,
+          null,
+        ),
+      );
+      return pk;
+    }
+    const attributes =
+      node.type === "run" ? { ...node.attributes, owner: currentOwner() } : node.attributes;
+    const kind = node.type === "task" ? node.kind : null;
+    const cacheKey = cacheKeyOf(attributes) ?? null;
+    this.#pending.addNode(
+      new PendingNode(
+        pk,
+        node.uuid,
+        node.type,
+        kind,
+        node.name,
+        node.state,
+        node.ctime,
+        null,
+        attributes,
+        cacheKey,
+      ),
+    );
+    return pk;
+  }
+
+  updateProcess(pk: number, update: ProcessUpdate): void {
+    this.#enter();
+    if (this.#typeOf(pk) === undefined || this.#typeOf(pk) === "data") {
+      throw new NodeNotFoundError(pk);
+    }
+    const patch =
+      update.error !== undefined
+        ? { ...update.attributes, error: update.error }
+        : update.attributes;
+    const row = this.#pending.node(pk);
+    if (row === undefined) {
+      this.#pending.addUpdate(pk, { ...update, ...(patch !== undefined ? { patch } : {}) });
+      return;
+    }
+    row.mtime = Date.now();
+    if (update.state !== undefined) row.state = update.state;
+    if (update.exitCode !== undefined) row.exitCode = update.exitCode;
+    if (update.startedAt !== undefined) row.startedAt = update.startedAt;
+    if (update.endedAt !== undefined) row.endedAt = update.endedAt;
+    if (patch === undefined) return;
+    if ("cacheKey" in patch) row.cacheKey = cacheKeyOf(patch) ?? null;
+    if (Object.keys(patch).length === 1 && "cacheKey" in patch) return;
+    const current =
+      typeof row.attributes === "string"
+        ? (JSON.parse(row.attributes) as Record<string, unknown>)
+        : row.attributes;
+    row.attributes = { ...current, ...patch };
+  }
+
+  addLink(link: LinkRecord): void {
+    this.#enter();
+    for (const pk of [link.from, link.to]) {
+      if (this.#typeOf(pk) === undefined) throw new NodeNotFoundError(pk);
+    }
+    this.#pending.addLink({ from: link.from, to: link.to, type: link.type, label: link.label });
+  }
+
+  addReport(runPk: number, line: ReportLine): void {
+    this.#enter();
+    if (this.#typeOf(runPk) === undefined) throw new NodeNotFoundError(runPk);
+    const { at, level, step, message } = line;
+    this.#pending.addReport({ runPk, at, level, step, message, text: storedText(runPk, line) });
+  }
+
+  /** Makes every write so far durable: blocks until the server has committed them. */
+  flush(): void {
+    this.#post();
+    this.#waitWritten(FLUSH_WAIT_MS);
+    this.#throwIfFailed();
+  }
+
+  /** Whether writes wait for a server out of reach. */
+  get waiting(): boolean {
+    return this.#written < this.#posted || !this.#pending.empty;
+  }
+
+  /** Calls `listener` when the server has been out of reach too long; returns how to stop. */
+  onUnavailable(listener: (error: Error) => void): () => void {
+    this.#listeners.add(listener);
+    const already = this.#unavailable ?? this.#failed;
+    if (already !== undefined) queueMicrotask(() => listener(already));
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Posts what waits and blocks up to `ms` for it to be committed; whether it was. */
+  flushWaiting(ms: number): boolean {
+    this.#post();
+    return this.#waitWritten(ms);
+  }
+
+  /** Runs `fn` with its writes in one transaction of their own: all of them or none. */
+  transaction<T>(fn: () => T): T {
+    this.#post();
+    this.#holding = true;
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.#pending.discard();
+      throw error;
+    } finally {
+      this.#holding = false;
+    }
+    this.flush();
+    return result;
+  }
+
+  /** Inserts a node with every column as given (an archive import); returns its pk. */
+  insertNode(row: NodeInsert): number {
+    this.#enter();
+    const pk = this.#pks.next();
+    this.#types.set(pk, row.type);
+    const node = new PendingNode(
+      pk,
+      row.uuid,
+      row.type,
+      row.kind,
+      row.name,
+      row.state,
+      row.ctime,
+      row.value,
+      row.attributes,
+      row.cacheKey,
+    );
+    node.exitCode = row.exitCode;
+    node.mtime = row.mtime;
+    node.startedAt = row.startedAt;
+    node.endedAt = row.endedAt;
+    this.#pending.addNode(node);
+    return pk;
+  }
+
+  /** Whether this very link is stored. */
+  hasLink(link: LinkRecord): boolean {
+    return this.#read("hasLink", link) as boolean;
+  }
+
+  /** Whether this very report line of the run is stored. */
+  hasReport(runPk: number, line: Pick<ReportLine, "at" | "step" | "message">): boolean {
+    return this.#read("hasReport", runPk, line.at, line.step, line.message) as boolean;
+  }
+
+  node(key: number | string): NodeRow | undefined {
+    return this.#read("node", key) as NodeRow | undefined;
+  }
+  links(filter: LinkFilter): LinkRecord[] {
+    return this.#read("links", filter) as LinkRecord[];
+  }
+  reports(runPk: number): ReportLine[] {
+    return this.#read("reports", runPk) as ReportLine[];
+  }
+  runs(filter: RunFilter): NodeRow[] {
+    return this.#read("runs", filter) as NodeRow[];
+  }
+  tasks(runPk: number): NodeRow[] {
+    return this.#read("tasks", runPk) as NodeRow[];
+  }
+  taskCount(runPk: number): number {
+    return this.#read("taskCount", runPk) as number;
+  }
+  findFinishedTask(cacheKey: string): NodeRow | undefined {
+    return this.#read("findFinishedTask", cacheKey) as NodeRow | undefined;
+  }
+  allNodes(): readonly NodeRow[] {
+    return this.#read("allNodes") as NodeRow[];
+  }
+  allLinks(): readonly LinkRecord[] {
+    return this.#read("allLinks") as LinkRecord[];
+  }
+  counts(): StoreCounts {
+    return this.#read("counts") as StoreCounts;
+  }
+
+  /**
+   * Commits and closes; the store cannot be used afterwards. Waits a few seconds for a server
+   * out of reach, and throws a {@link StoreUnavailableError} if rows were dropped.
+   */
+  close(): void {
+    if (this.#closed) return;
+    const written = this.flushWaiting(CLOSE_WAIT_MS);
+    this.#closed = true;
+    forgetOnExit(this);
+    if (written) {
+      try {
+        this.#call({ op: "close", id: this.#channel.id() }, CLOSE_WAIT_MS);
+      } catch {
+        // The connection is going away with the thread anyway.
+      }
+    }
+    void this.#channel.terminate();
+    if (!written) throw new StoreUnavailableError(this.file, CLOSE_WAIT_MS, true, "unreachable");
+  }
+
+  /** At exit: commits what it can, waiting a few seconds for a server out of reach. */
+  flushAtExit(): void {
+    this.flushWaiting(CLOSE_WAIT_MS);
+  }
+
+  #enter(): void {
+    if (this.#closed) throw new StoreWriteError(this.file, "the store is closed");
+    if (!this.#turnEnding) {
+      this.#turnEnding = true;
+      setImmediate(this.#endTurn);
+    }
+  }
+
+  #typeOf(pk: number): NodeRow["type"] | undefined {
+    const known = this.#types.get(pk);
+    if (known !== undefined) return known;
+    const found = this.#read("nodeTypes", [pk]) as [number, NodeRow["type"]][];
+    for (const [each, type] of found) this.#types.set(each, type);
+    return this.#types.get(pk);
+  }
+
+  #post(): void {
+    if (this.#pending.empty || this.#closed) return;
+    this.#posted++;
+    this.#channel.post({ op: "write", batch: this.#pending.take(this.#posted) });
+  }
+
+  #waitWritten(ms: number): boolean {
+    if (this.#written >= this.#posted) return true;
+    return this.#channel.waitUntil(() => this.#written >= this.#posted, ms);
+  }
+
+  #read<Q extends keyof ReadQueries>(query: Q, ...args: ReadQueries[Q]): unknown {
+    if (this.#closed) throw new StoreWriteError(this.file, "the store is closed");
+    if (!this.#holding) this.#post();
+    return this.#call({ op: "read", id: this.#channel.id(), query, args }, READ_WAIT_MS);
+  }
+
+  #call(request: CallRequest, ms: number): unknown {
+    let reply;
+    try {
+      reply = this.#channel.call(request, ms);
+    } catch (error) {
+      if (error instanceof CallTimeout) {
+        throw new StoreUnavailableError(this.file, ms, false, "unreachable");
+      }
+      throw error;
+    }
+    if (reply.kind === "failed") throw errorFrom(this.file, reply.error);
+    return reply.value;
+  }
+
+  #hear(reply: Reply): void {
+    switch (reply.kind) {
+      case "result":
+        if (reply.id === this.#aheadId) {
+          this.#aheadId = 0;
+          this.#pks.received(reply.value as number);
+        }
+        return;
+      case "failed":
+        if (reply.id === this.#aheadId) this.#aheadId = 0;
+        return;
+      case "written":
+        this.#written = Math.max(this.#written, reply.seq);
+        return;
+      case "write-failed":
+        this.#written = Math.max(this.#written, reply.seq);
+        this.#failed ??= new StoreWriteError(this.file, reply.error.message);
+        this.#tell(this.#failed);
+        return;
+      case "down":
+        this.#downSince ??= reply.since;
+        this.#checkLimit();
+        return;
+      case "up":
+        this.#downSince = undefined;
+        this.#unavailable = undefined;
+        return;
+    }
+  }
+
+  #checkLimit(): void {
+    const since = this.#downSince;
+    if (since === undefined || this.#unavailable !== undefined) return;
+    const waited = Date.now() - since;
+    if (waited < this.#unavailableAfterMs) return;
+    this.#unavailable = new StoreUnavailableError(this.file, waited, false, "unreachable");
+    this.#tell(this.#unavailable);
+  }
+
+  #tell(error: Error): void {
+    for (const listener of [...this.#listeners]) listener(error);
+  }
+
+  #throwIfFailed(): void {
+    const failed = this.#failed;
+    if (failed === undefined) return;
+    this.#failed = undefined;
+    throw failed;
+  }
+}
+
+function errorFrom(file: string, error: WireError): Error {
+  return error.connection
+    ? new StoreUnavailableError(file, 0, false, "unreachable")
+    : new StoreWriteError(file, error.message);
+}
+
+function unavailableAfterMsFromEnv(): number {
+  const text = process.env.WORKGRAPH_STORE_WAIT_MS;
+  const ms = text === undefined ? NaN : Number(text);
+  return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_UNAVAILABLE_AFTER_MS;
+}

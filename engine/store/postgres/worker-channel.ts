@@ -1,0 +1,119 @@
+/**
+ * The store's side of its PostgreSQL thread: requests posted without waiting (writes), and
+ * requests waited for synchronously (reads, opening, pk blocks), the thread blocked with
+ * `Atomics.wait` until the answer comes. Both travel over one port, so the thread serves them
+ * in the order they were made.
+ *
+ * Why not synckit: it blocks on every call, while writes here must not wait, and a read must
+ * come after the writes posted before it on the same ordered channel.
+ */
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+import {
+  MessageChannel,
+  Worker,
+  receiveMessageOnPort,
+  type MessagePort,
+} from "node:worker_threads";
+import type { Reply, Request } from "./pg-protocol.js";
+
+// Under vitest or tsx this module is TypeScript, and so is the thread's, which then needs
+// tsx's loader; from dist/ both are JavaScript.
+const RUNS_FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(RUNS_FROM_SOURCE ? "./pg-worker.ts" : "./pg-worker.js", import.meta.url);
+
+/** A request with an answer to wait for: every kind but writes. */
+export type CallRequest = Exclude<Request, { op: "write" }>;
+
+/** An answer that did not come in time. */
+export class CallTimeout extends Error {
+  override name = "CallTimeout";
+}
+
+/** A thread serving one store's requests, in order. */
+export class WorkerChannel {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #signal = new Int32Array(new SharedArrayBuffer(4));
+  #nextId = 1;
+
+  /** Starts the thread; `onMessage` hears every message that is not an awaited answer. */
+  constructor(private readonly onMessage: (reply: Reply) => void) {
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    const workerData = { port: port2, signal: this.#signal };
+    this.#worker = RUNS_FROM_SOURCE
+      ? new Worker(tsxBootstrap(), { eval: true, workerData, transferList: [port2] })
+      : new Worker(fileURLToPath(WORKER_URL), { workerData, transferList: [port2] });
+    this.#worker.on("error", () => {});
+    port1.on("message", (reply: Reply) => this.onMessage(reply));
+    // Neither keeps the process alive: exit flushes what is left (see exit-flush.ts).
+    port1.unref();
+    this.#worker.unref();
+  }
+
+  /** Posts a request without waiting. */
+  post(request: Request): void {
+    this.#port.postMessage(request);
+  }
+
+  /** A fresh id for a request to be called. */
+  id(): number {
+    return this.#nextId++;
+  }
+
+  /**
+   * Posts `request` and blocks until its answer, handing every other message that arrives
+   * first to `onMessage` (in order); throws {@link CallTimeout} after `timeoutMs`.
+   */
+  call(request: CallRequest, timeoutMs: number): Reply & { kind: "result" | "failed" } {
+    this.#port.postMessage(request);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.#signal, 0);
+      const answer = this.drain(request.id);
+      if (answer !== undefined) return answer;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new CallTimeout(`no answer in ${timeoutMs} ms`);
+      Atomics.wait(this.#signal, 0, seen, left);
+    }
+  }
+
+  /** Blocks until `done()` or `timeoutMs`, handing messages to `onMessage`; whether done. */
+  waitUntil(done: () => boolean, timeoutMs: number): boolean {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.#signal, 0);
+      this.drain(undefined);
+      if (done()) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.#signal, 0, seen, left);
+    }
+  }
+
+  /** Stops the thread. */
+  async terminate(): Promise<void> {
+    this.#port.close();
+    await this.#worker.terminate();
+  }
+
+  /** Hands waiting messages to `onMessage` until the answer to `id` comes (returned). */
+  private drain(id: number | undefined): (Reply & { kind: "result" | "failed" }) | undefined {
+    for (;;) {
+      const received = receiveMessageOnPort(this.#port);
+      if (received === undefined) return undefined;
+      const reply = received.message as Reply;
+      if ((reply.kind === "result" || reply.kind === "failed") && reply.id === id) return reply;
+      this.onMessage(reply);
+    }
+  }
+}
+
+/** Code that registers tsx's loader in the thread, then loads the TypeScript worker. */
+function tsxBootstrap(): string {
+  const require = createRequire(import.meta.url);
+  const tsxRoot = require.resolve("tsx/package.json").replace(/package\.json$/, "");
+  const api = pathToFileURL(`${tsxRoot}dist/esm/api/index.mjs`).href;
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+}
