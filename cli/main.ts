@@ -15,6 +15,7 @@ import { gui } from "./commands/gui.js";
 import { kernel } from "./commands/kernel.js";
 import { nodeCommand } from "./commands/node.js";
 import { processCommand } from "./commands/process.js";
+import { profileCommand } from "./commands/profile.js";
 import { runNotebook } from "./commands/run-notebook.js";
 import { daemonCommand } from "./commands/daemon.js";
 import { submitCommand } from "./commands/submit.js";
@@ -28,6 +29,7 @@ const commands: readonly Command[] = [
   daemonCommand,
   nodeCommand,
   archiveCommand,
+  profileCommand,
   kernel,
   runNotebook,
   gui,

@@ -1,4 +1,5 @@
 /** Every message the `workgraph` command shows a person about how it was called. */
+import { maskUrl } from "../engine/plumbing.js";
 
 /** An option the command does not take. */
 export const unknownOption = (raw: string): string => `unknown option "${raw}"`;
@@ -34,7 +35,7 @@ export const helpHint = (command: string): string =>
 export const noSuchProfile = (name: string, home: string, existing: readonly string[]): string =>
   `no profile "${name}" in ${home}; ` +
   (existing.length > 0 ? `existing profiles: ${existing.join(", ")}` : "there is no profile yet") +
-  " (a run or `archive import --profile NAME` creates one)";
+  " (a run, `profile create NAME` or `archive import --profile NAME` creates one)";
 
 /** An unexpected failure, reported without its stack unless asked. */
 export const failed = (command: string, message: string): string =>
@@ -50,3 +51,15 @@ export const missingFile = (what: string, file: string): string => `${what} ${fi
 /** A process command was given the pk of a data node. */
 export const notAProcess = (pk: number): string =>
   `Node ${pk} is a data node, not a run or a task (see \`workgraph node show ${pk}\`)`;
+
+/** `--storage` is neither sqlite nor a PostgreSQL URL. */
+export const badStorage = (text: string): string =>
+  `--storage must be sqlite or a postgresql:// URL, got ${JSON.stringify(maskUrl(text))}`;
+
+/** `--broker` is not a Redis or PostgreSQL URL. */
+export const badBroker = (text: string): string =>
+  `--broker must be a redis:// or postgresql:// URL, got ${JSON.stringify(maskUrl(text))}`;
+
+/** `profile create` of a name that exists. */
+export const profileExists = (name: string): string =>
+  `profile "${name}" exists already (see \`workgraph profile show ${name}\`)`;

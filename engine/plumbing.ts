@@ -22,7 +22,20 @@ export { isReader } from "./store/reader.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export { SqliteReader } from "./store/sqlite/sqlite-reader.js";
 export { openReadOnly, ReadOnlyStore } from "./store/sqlite/read-only.js";
-export { profilePath, workgraphHome } from "./store/open-profile.js";
+export {
+  createProfile,
+  profileConfig,
+  profileExists,
+  profileFolder,
+  profilePath,
+  workgraphHome,
+} from "./store/open-profile.js";
+export type { Profile, ProfileStore } from "./store/open-profile.js";
+export { listProfiles, shownProfileConfig } from "./store/profile-config.js";
+export type { ProfileConfig } from "./store/profile-config.js";
+export { PostgresStore } from "./store/postgres/postgres-store.js";
+export { maskUrl } from "./store/postgres/connection-url.js";
+export { StoreWriteError, StoreUnavailableError } from "./store/store-errors.js";
 export { ormLoad } from "./store/queries/orm-load.js";
 export { buildArchive } from "./store/archive/export-archive.js";
 export { readArchive } from "./store/archive/import-archive.js";

@@ -1,6 +1,6 @@
 /** `workgraph gui`: serves the live page over a profile's store until interrupted. */
 import { existsSync } from "node:fs";
-import { openReadOnly } from "../../engine/plumbing.js";
+import { openReadOnly, PostgresStore, profileConfig } from "../../engine/plumbing.js";
 import { defineCommand, UsageError } from "../command.js";
 import { existingProfilePath, profileOption } from "../store/store-args.js";
 
@@ -25,19 +25,21 @@ export const gui = defineCommand({
   async run({ values }) {
     const port = values.port !== undefined ? parsePort(values.port) : undefined;
     const file = values.store ?? existingProfilePath(values.profile ?? "default");
-    if (!existsSync(file)) {
+    const storage = values.store === undefined ? profileConfig(values.profile).storage : "sqlite";
+    if (storage === "sqlite" && !existsSync(file)) {
       console.error(`workgraph gui: no store at ${file}; runs made with that profile create it.`);
       return 1;
     }
     // Loaded here, not at the top: other commands need none of the page's dependencies.
     const { startGui, StoredRunSource } = await import("../../widgets/index.js");
     // Read-only: the page never writes, and another process may be writing this file.
-    const reader = openReadOnly(file);
+    const reader = storage === "sqlite" ? openReadOnly(file) : new PostgresStore(storage);
     const server = await startGui({
       source: new StoredRunSource(reader),
       ...(port !== undefined ? { port } : {}),
     });
-    console.log(`workgraph gui: ${server.url}\n(store ${file}; Ctrl-C stops)`);
+    const where = reader instanceof PostgresStore ? reader.file : file;
+    console.log(`workgraph gui: ${server.url}\n(store ${where}; Ctrl-C stops)`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);

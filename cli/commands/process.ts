@@ -10,7 +10,7 @@ import {
   WorkgraphError,
   type RunState,
 } from "../../engine/index.js";
-import type { SqliteStore } from "../../engine/plumbing.js";
+import type { ProvenanceReader } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
 import * as messages from "../messages.js";
 import { showProcess } from "../store/node-views.js";
@@ -79,7 +79,7 @@ function parseState(text: string): RunState {
 }
 
 /** The run or task with this pk, or an error naming what it is instead. */
-function loadProcess(store: SqliteStore, pk: number): ProcessNode {
+function loadProcess(store: ProvenanceReader, pk: number): ProcessNode {
   const row = store.node(pk);
   if (row === undefined) throw new NodeNotFoundError(pk);
   if (row.type === "data") throw new WorkgraphError(messages.notAProcess(pk));

@@ -1,8 +1,6 @@
 /** What the store commands share: the `--profile` option, opening a profile, and error output. */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { openProfile, WorkgraphError, type Profile } from "../../engine/index.js";
-import { profilePath, workgraphHome } from "../../engine/plumbing.js";
+import { listProfiles, profileExists, profilePath, workgraphHome } from "../../engine/plumbing.js";
 import { UsageError } from "../command.js";
 import * as messages from "../messages.js";
 
@@ -16,27 +14,25 @@ export const profileOption = {
   },
 } as const;
 
-/** The profiles under the workgraph home that have a store, by name. */
+/** The profiles under the workgraph home (with a configuration or a store), by name. */
 export function existingProfiles(): string[] {
-  const home = workgraphHome();
-  if (!existsSync(home)) return [];
-  return readdirSync(home, { withFileTypes: true })
-    .filter(
-      (entry) => entry.isDirectory() && existsSync(join(home, entry.name, "workgraph.sqlite")),
-    )
-    .map((entry) => entry.name)
-    .sort();
+  return listProfiles(workgraphHome());
 }
 
-/** The store file of a profile that must exist already; a usage error names it otherwise. */
+/**
+ * The SQLite store file of a profile that must exist already (for a PostgreSQL profile, the
+ * file it would have); a usage error names the profile otherwise.
+ */
 export function existingProfilePath(name: string): string {
   let path: string;
+  let exists: boolean;
   try {
     path = profilePath(name);
+    exists = profileExists(name);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  if (!existsSync(path)) {
+  if (!exists) {
     throw new UsageError(messages.noSuchProfile(name, workgraphHome(), existingProfiles()));
   }
   return path;

@@ -19,7 +19,7 @@ export const notAProcess = (pk: number) =>
   `Node ${pk} is a data node, not a run or a task (see \`workgraph node show ${pk}\`)`;
 
 export const notQueryable = (store: string) =>
-  `The store ${store} cannot be queried: use a SqliteStore (a profile) or a MemoryStore`;
+  `The store ${store} cannot be queried: use a profile's store (SqliteStore, PostgresStore) or a MemoryStore`;
 
 export const badProfileName = (name: string) =>
   `Profile names are letters, digits, ".", "_" and "-" (not "." or ".."); got ${JSON.stringify(name)}`;
@@ -64,7 +64,7 @@ export const archiveUnreadable = (file: string, detail: string) =>
   `Cannot read the archive ${file}: ${detail}`;
 
 export const importNeedsSqlite = () =>
-  "importArchive(): archives import into a SqliteStore (a profile), not into this store";
+  "importArchive(): archives import into a profile's store (SqliteStore or PostgresStore), not into this store";
 
 export const storeUnavailable = (file: string, waitedMs: number) =>
   `The workgraph store ${file} has been locked by another process for ${(waitedMs / 1000).toFixed(1)} s, so the run was ended. Its rows wait in this process and are written when the lock is released (set WORKGRAPH_STORE_WAIT_MS to wait longer).`;

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { rootCause, run, task, type RunOptions } from "../../engine/index.js";
-import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import type { ProfileStore } from "../../engine/store/open-profile.js";
+import { storeBackends } from "../support/store-backends.js";
 
-let store: SqliteStore;
+const backends = storeBackends();
+let store: ProfileStore;
 afterEach(() => store?.close?.());
 
 const calls: string[] = [];
@@ -14,9 +16,9 @@ function options(extra: Partial<RunOptions> = {}): RunOptions {
   return { log: false, store, ...extra };
 }
 
-describe("resume", () => {
+describe.each(backends.all)("resume over $name", (backend) => {
   it("after a task failure and a fix, reruns only the fixed task and what follows it", async () => {
-    store = new SqliteStore(":memory:");
+    store = backend.open();
     let broken = true;
     const seventh = task(function seventh(previous: number) {
       calls.push("seventh");
@@ -66,16 +68,16 @@ describe("resume", () => {
   });
 
   it("refuses a pk that is not a run", () => {
-    store = new SqliteStore(":memory:");
+    store = backend.open();
     expect(() => run(async () => undefined, {}, options({ resume: 999 }))).toThrow(
       "Cannot resume run 999: there is no run with that pk",
     );
   });
 });
 
-describe("caching", () => {
+describe.each(backends.all)("caching over $name", (backend) => {
   it("reuses a FINISHED call with the same code and inputs, and records it", async () => {
-    store = new SqliteStore(":memory:");
+    store = backend.open();
     const flow = async (x: number) => ({ y: step(x, 10).result });
     const miss = await run(flow, { x: 1 }, options({ cache: true }));
     expect(miss.y.value).toBe(11);
@@ -96,7 +98,7 @@ describe("caching", () => {
   });
 
   it("never reuses a failure", async () => {
-    store = new SqliteStore(":memory:");
+    store = backend.open();
     let attempts = 0;
     const flaky = task(function flaky(x: number) {
       attempts++;

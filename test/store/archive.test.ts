@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, task } from "../../engine/index.js";
 import { exportArchive } from "../../engine/store/archive/export-archive.js";
 import { importArchive } from "../../engine/store/archive/import-archive.js";
+import type { ProfileStore } from "../../engine/store/open-profile.js";
 import type { ProvenanceReader } from "../../engine/store/reader.js";
-import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { storeBackends } from "../support/store-backends.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
+const backends = storeBackends();
 
 const add = task(function add(x: number, y: number) {
   return x + y;
@@ -44,13 +46,13 @@ function snapshot(reader: ProvenanceReader) {
   };
 }
 
-describe("archives", () => {
-  let source: SqliteStore;
+describe.each(backends.all)("archives of a $name store", (backend) => {
+  let source: ProfileStore;
   let file: string;
   let runPk: number;
 
   beforeAll(async () => {
-    source = new SqliteStore(join(home.scratch(), "source.sqlite"));
+    source = backend.open();
     const first = run(add_multiply, { x: 3, y: 4 }, { store: source, log: false });
     await first;
     runPk = first.pk;
@@ -60,14 +62,14 @@ describe("archives", () => {
       { store: source, log: false },
     ).done;
     await run(add_multiply, { x: 1, y: new Date(0).getTime() }, { store: source, log: false });
-    file = join(home.path, "all.json");
+    file = join(home.path, `all-${backend.name}.json`);
   });
   afterAll(() => source.close());
 
   it("round-trip into an empty profile: every node, link and report line, uuids kept", () => {
     const written = exportArchive(file, { store: source });
     expect(written).toEqual(source.counts());
-    const target = new SqliteStore(join(home.scratch(), "target.sqlite"));
+    const target = backend.open();
     try {
       const added = importArchive(file, { store: target });
       expect(added).toEqual({ ...source.counts(), existing: 0 });
@@ -93,18 +95,18 @@ describe("archives", () => {
   });
 
   it("exports a run with what its provenance needs, and adds only what is missing", () => {
-    const one = join(home.path, "one-run.json");
+    const one = join(home.path, `one-run-${backend.name}.json`);
     const counts = exportArchive(one, { store: source, pks: [runPk] });
     expect(counts).toEqual({ nodes: 8, links: 12, reports: 5 });
     const sumPk = source.links({ from: runPk, type: "RETURN" })[0]?.to ?? 0;
-    const sumOnly = join(home.path, "sum.json");
+    const sumOnly = join(home.path, `sum-${backend.name}.json`);
     // A value brings the task that created it, and that task's inputs, not the run.
     expect(exportArchive(sumOnly, { store: source, pks: [sumPk] })).toEqual({
       nodes: 4,
       links: 3,
       reports: 0,
     });
-    const target = new SqliteStore(join(home.scratch(), "partial.sqlite"));
+    const target = backend.open();
     try {
       expect(importArchive(sumOnly, { store: target })).toMatchObject({ nodes: 4, existing: 0 });
       expect(importArchive(one, { store: target })).toEqual({
@@ -117,5 +119,40 @@ describe("archives", () => {
     } finally {
       target.close();
     }
+  });
+});
+
+describe("archives across backends", () => {
+  it("go from PostgreSQL to SQLite and back, twice, adding nothing the second time", async () => {
+    const postgres = backends.postgresql.open();
+    await run(add_multiply, { x: 5, y: 6 }, { store: postgres, log: false });
+    await run(
+      async (n: bigint) => ({ r: fail(Number(n)).result }),
+      { n: 3n },
+      { store: postgres, log: false },
+    ).done;
+    const sqlite = backends.sqlite.open();
+    const original = snapshot(postgres);
+    const counts = postgres.counts();
+    const none = { nodes: 0, links: 0, reports: 0, existing: counts.nodes };
+    for (const round of [1, 2]) {
+      const out = join(home.path, `pg-to-sqlite-${round}.json`);
+      exportArchive(out, { store: postgres });
+      const into = importArchive(out, { store: sqlite });
+      expect(into).toEqual(round === 1 ? { ...counts, existing: 0 } : none);
+      expect(snapshot(sqlite)).toEqual(original);
+      const back = join(home.path, `sqlite-to-pg-${round}.json`);
+      exportArchive(back, { store: sqlite });
+      expect(importArchive(back, { store: postgres })).toEqual(none);
+      expect(snapshot(postgres)).toEqual(original);
+      expect(sqlite.counts()).toEqual(counts);
+      expect(postgres.counts()).toEqual(counts);
+    }
+    // And into a PostgreSQL store that had none of it: the same rows, uuid for uuid.
+    const fresh = backends.postgresql.open();
+    const last = join(home.path, "sqlite-to-fresh-pg.json");
+    exportArchive(last, { store: sqlite });
+    expect(importArchive(last, { store: fresh })).toEqual({ ...counts, existing: 0 });
+    expect(snapshot(fresh)).toEqual(original);
   });
 });

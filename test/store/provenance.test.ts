@@ -2,12 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataNode, run, task } from "../../engine/index.js";
 import { loadProfile } from "../../engine/store/profile.js";
 import { parseCanonicalJson } from "../../engine/store/canonical-json.js";
-import type { Profile } from "../../engine/store/open-profile.js";
+import {
+  createProfile,
+  openProfile,
+  type Profile,
+  type ProfileStore,
+} from "../../engine/store/open-profile.js";
 import { orm } from "../../engine/store/queries/orm-load.js";
-import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { storeBackends } from "../support/store-backends.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
+const backends = storeBackends();
 
 const add = task(function add(x: number, y: number) {
   return x + y;
@@ -22,27 +28,32 @@ async function add_multiply(x: number, y: number) {
   return { sum: a.result, product: b.result };
 }
 
-let profile: Profile;
-let runPk: number;
-
-beforeAll(async () => {
-  profile = loadProfile();
-  const r = run(add_multiply, { x: 3, y: 4 }, { log: false });
-  await r;
-  runPk = r.pk;
-  profile.store.close();
-});
-
-describe("add_multiply in a file profile", () => {
-  let store: SqliteStore;
-  beforeAll(() => (store = new SqliteStore(home.profileFile())));
+describe.each(backends.all)("add_multiply in a $name profile", (backend) => {
+  // The default profile is SQLite; a PostgreSQL one is made with its storage URL.
+  const name = backend.name === "sqlite" ? "default" : "shared";
+  let storage = "";
+  let profile: Profile;
+  let runPk: number;
+  let store: ProfileStore;
+  beforeAll(async () => {
+    storage = backend.storage();
+    if (backend.name !== "sqlite") createProfile(name, { version: 1, storage });
+    profile = loadProfile(name);
+    const r = run(add_multiply, { x: 3, y: 4 }, { log: false });
+    await r;
+    runPk = r.pk;
+    profile.store.close();
+    // Read back through a store opened afresh, as another process would.
+    store = openProfile(name).store;
+  });
   afterAll(() => store.close());
 
   const value = (pk: number): unknown => parseCanonicalJson(store.node(pk)?.value ?? "");
   const nodeOf = (pk: number) => store.node(pk);
 
-  it("is stored in the default profile of WORKGRAPH_HOME", () => {
-    expect(profile.path).toBe(home.profileFile());
+  it("is stored in the profile's storage (the default one: a file in WORKGRAPH_HOME)", () => {
+    expect(profile.path).toBe(backend.name === "sqlite" ? home.profileFile() : storage);
+    expect(profile.storage).toBe(backend.name);
     expect(nodeOf(runPk)).toMatchObject({
       type: "run",
       name: "add_multiply",

@@ -5,9 +5,11 @@ import { orm } from "../../engine/store/queries/orm-load.js";
 import { queryRuns } from "../../engine/store/queries/query-runs.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { NodeNotFoundError } from "../../engine/store/store-errors.js";
+import { storeBackends } from "../support/store-backends.js";
 import { useTempHome } from "../support/temp-home.js";
 
 useTempHome();
+const { postgresql } = storeBackends();
 
 const add = task(function add(x: number, y: number) {
   return x + y;
@@ -28,6 +30,7 @@ async function failing(x: number) {
 
 describe.each([
   ["SqliteStore", () => new SqliteStore(":memory:")],
+  ["PostgresStore", () => postgresql.open()],
   ["MemoryStore", () => new MemoryStore()],
 ] as const)("queries over a %s", (_, makeStore) => {
   const store = makeStore();
@@ -45,7 +48,7 @@ describe.each([
     await c.done;
     [first, second, failed] = [a.pk, b.pk, c.pk];
   });
-  afterAll(() => (store instanceof SqliteStore ? store.close() : undefined));
+  afterAll(() => (store instanceof MemoryStore ? undefined : store.close()));
 
   it("orm.load gives data nodes with their value, uuid and pk", () => {
     const run = orm.load(first, { store }) as ProcessNode;

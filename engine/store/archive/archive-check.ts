@@ -3,10 +3,10 @@
  * states and kinds, links and report lines whose nodes exist, types that agree with the store)
  * before anything is written. An error names the record and the field.
  */
+import type { ImportTarget } from "./import-target.js";
 import { statSync } from "node:fs";
 import { z } from "zod";
 import * as messages from "../messages.js";
-import type { SqliteStore } from "../sqlite/sqlite-store.js";
 import { ArchiveError } from "../store-errors.js";
 import {
   ARCHIVE_VERSION,
@@ -20,7 +20,7 @@ import {
 } from "./archive-format.js";
 import { ArchiveSyntaxError, readArchiveStream, type ArchiveSection } from "./archive-stream.js";
 
-type Stored = ReturnType<SqliteStore["nodeOfUuid"]>;
+type Stored = ReturnType<ImportTarget["nodeOfUuid"]>;
 
 /** What the check found: which archived nodes the store has, and which it lacks. */
 export interface ArchivePlan {
@@ -35,7 +35,7 @@ export interface ArchivePlan {
 }
 
 /** Reads the whole archive once and checks it against the store; throws an ArchiveError. */
-export function checkArchive(file: string, store: SqliteStore): ArchivePlan {
+export function checkArchive(file: string, store: ImportTarget): ArchivePlan {
   const existing = new Map<string, number>();
   const fresh = new Map<string, number>();
   // Which of them are runs: report lines may only name runs.

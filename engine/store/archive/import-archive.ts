@@ -10,11 +10,13 @@ import { stringifySorted } from "../canonical-json.js";
 import { defaultStore } from "../default-store.js";
 import * as messages from "../messages.js";
 import { storedText } from "../sqlite/report-text.js";
+import { PostgresStore } from "../postgres/postgres-store.js";
 import { reportKey, SqliteStore } from "../sqlite/sqlite-store.js";
 import { ArchiveError } from "../store-errors.js";
 import type { LinkRecord, ProvenanceStore } from "../store.js";
 import { checkArchive, fileStamp, read, type ArchivePlan } from "./archive-check.js";
 import type { ArchiveSection } from "./archive-stream.js";
+import type { ImportTarget } from "./import-target.js";
 import {
   elementSchemas,
   headerSchema,
@@ -36,14 +38,14 @@ export interface ImportCounts extends ArchiveCounts {
 }
 
 /**
- * Imports the archive in `file` into a SQLite store.
+ * Imports the archive in `file` into a profile's store (SQLite or PostgreSQL).
  *
  * @example
  * importArchive("runs.json"); // { nodes: 8, links: 12, reports: 5, existing: 0 }
  */
 export function importArchive(file: string, options: ImportOptions = {}): ImportCounts {
   const store = options.store ?? defaultStore();
-  if (!(store instanceof SqliteStore)) {
+  if (!(store instanceof SqliteStore) && !(store instanceof PostgresStore)) {
     throw new TypeError(messages.importNeedsSqlite());
   }
   const plan = checkArchive(file, store);
@@ -85,7 +87,7 @@ export function readArchive(file: string): Archive {
 const LOOKUP_BATCH = 5_000;
 
 /** The second read: nodes, then links, then report lines, in chunks; undone on failure. */
-function writeArchive(file: string, store: SqliteStore, plan: ArchivePlan): ImportCounts {
+function writeArchive(file: string, store: ImportTarget, plan: ArchivePlan): ImportCounts {
   const { existing, fresh } = plan;
   const writer = store.chunkedWriter();
   const counts = { nodes: 0, links: 0, reports: 0, existing: 0 };

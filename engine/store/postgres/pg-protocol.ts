@@ -73,6 +73,13 @@ export interface ReadQueries {
   hasReport: [runPk: number, at: number, step: string, message: string];
 }
 
+/** Rows an import wrote, to take out again. */
+export interface UndoRows {
+  readonly nodes: readonly number[];
+  readonly links: readonly LinkRecord[];
+  readonly reports: readonly ReportInsertRow[];
+}
+
 /** What opening asks for. */
 export interface OpenRequest {
   readonly connectionString: string;
@@ -100,6 +107,7 @@ export type Request =
       readonly query: keyof ReadQueries;
       readonly args: readonly unknown[];
     }
+  | { readonly op: "undo"; readonly id: number; readonly rows: UndoRows }
   | { readonly op: "close"; readonly id: number };
 
 /** An error as it crosses threads. */

@@ -11,6 +11,7 @@ import { PgConnection, isConnectionError, wireError } from "./pg-connection.js";
 import { migrate } from "./pg-migrate.js";
 import { killOrphanedRuns } from "./pg-orphans.js";
 import type { OpenRequest, ReadQueries, Reply, Request, WriteBatch } from "./pg-protocol.js";
+import { undoRows } from "./pg-undo.js";
 import { reads } from "./pg-reads.js";
 import { applyBatch } from "./pg-writes.js";
 
@@ -95,6 +96,7 @@ async function serve(request: Request): Promise<void> {
     if (request.op === "open") value = await open(request.open);
     else if (request.op === "pks") value = await reserve(request.count);
     else if (request.op === "read") value = await read(request.query, request.args);
+    else if (request.op === "undo") await withRetry((client) => undoRows(client, request.rows));
     else if (request.op === "close") {
       await connection
         ?.client()

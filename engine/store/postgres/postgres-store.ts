@@ -22,7 +22,8 @@ import { flushOnExit, forgetOnExit } from "../sqlite/exit-flush.js";
 import { currentOwner } from "../sqlite/orphaned-runs.js";
 import { PendingNode } from "../sqlite/pending-writes.js";
 import { storedText } from "../sqlite/report-text.js";
-import type { NodeInsert } from "../sqlite/sqlite-store.js";
+import { reportKey } from "../sqlite/sqlite-store.js";
+import type { ChunkWriter } from "../archive/import-target.js";
 import {
   NodeNotFoundError,
   StoreOpenError,
@@ -31,6 +32,7 @@ import {
 } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
 import { parsePostgresUrl, type PostgresLocation } from "./connection-url.js";
+import { PgChunkedWriter } from "./pg-chunked-writer.js";
 import { PgPending } from "./pg-pending.js";
 import type { OpenResult, ReadQueries, Reply, WireError } from "./pg-protocol.js";
 import { PkBlocks } from "./pk-blocks.js";
@@ -239,29 +241,42 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
     return result;
   }
 
-  /** Inserts a node with every column as given (an archive import); returns its pk. */
-  insertNode(row: NodeInsert): number {
-    this.#enter();
-    const pk = this.#pks.next();
-    this.#types.set(pk, row.type);
-    const node = new PendingNode(
-      pk,
-      row.uuid,
-      row.type,
-      row.kind,
-      row.name,
-      row.state,
-      row.ctime,
-      row.value,
-      row.attributes,
-      row.cacheKey,
-    );
-    node.exitCode = row.exitCode;
-    node.mtime = row.mtime;
-    node.startedAt = row.startedAt;
-    node.endedAt = row.endedAt;
-    this.#pending.addNode(node);
-    return pk;
+  /** A writer of many rows in chunks (an archive import), each committed before the next. */
+  chunkedWriter(): ChunkWriter {
+    this.flush();
+    return new PgChunkedWriter({
+      nextPk: () => this.#pks.next(),
+      write: (rows) => {
+        this.#posted++;
+        this.#channel.post({ op: "write", batch: rows.take(this.#posted) });
+        if (!this.#waitWritten(READ_WAIT_MS)) {
+          throw new StoreUnavailableError(this.file, READ_WAIT_MS, false, "unreachable");
+        }
+        this.#throwIfFailed();
+      },
+      undo: (rows) => void this.#call({ op: "undo", id: this.#channel.id(), rows }, READ_WAIT_MS),
+    });
+  }
+
+  /** Runs `fn` (each read of the server sees what is committed when it runs). */
+  readSnapshot<T>(fn: () => T): T {
+    return fn();
+  }
+
+  /** The pk and type of the node with this uuid, if stored. */
+  nodeOfUuid(uuid: string): { readonly pk: number; readonly type: NodeRow["type"] } | undefined {
+    const row = this.node(uuid);
+    return row === undefined ? undefined : { pk: row.pk, type: row.type };
+  }
+
+  /** How many times each report line of a run is stored, by {@link reportKey}. */
+  reportCounts(runPk: number): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const line of this.reports(runPk)) {
+      const key = reportKey(line);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Whether this very link is stored. */
