@@ -7,9 +7,9 @@ import { appendFileSync, rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as packageEntry from "../index.js";
 import { createJobPool } from "../execute/job-pool.js";
-import { openProfile } from "../store/open-profile.js";
 import { Daemon } from "./daemon.js";
 import { daemonPaths } from "./daemon-paths.js";
+import { openQueueStore } from "./queue-store.js";
 import { serveDaemon } from "./daemon-server.js";
 import { releasePidfile, takePidfile } from "./pidfile.js";
 import { SqliteRunQueue } from "./sqlite-run-queue.js";
@@ -35,7 +35,7 @@ function main(): void {
     process.exit(ALREADY_RUNNING);
   }
   rmSync(paths.socket, { force: true });
-  const { store } = openProfile(profile);
+  const store = openQueueStore(profile);
   const jobs = createJobPool(workers !== undefined ? { size: workers } : {});
   const daemon = new Daemon({
     profile,

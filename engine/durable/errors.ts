@@ -42,3 +42,16 @@ export class UnsendableFlowError extends WorkgraphError {
     super(message);
   }
 }
+
+/** Submitted runs wait in the profile's SQLite store; this profile's store is elsewhere. */
+export class QueueNeedsSqliteError extends WorkgraphError {
+  override name = "QueueNeedsSqliteError";
+  constructor(
+    readonly profile: string,
+    readonly storage: string,
+  ) {
+    super(
+      `Profile ${profile} stores its runs in ${storage}: submitted runs and the daemon need a SQLite profile until a queue on the profile's broker takes them`,
+    );
+  }
+}

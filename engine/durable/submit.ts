@@ -15,11 +15,12 @@ import {
 } from "../author/engine-shape.js";
 import { bindFlowInputs } from "../author/flow-inputs.js";
 import { WorkgraphError } from "../model/errors.js";
-import { openProfile, profilePath } from "../store/open-profile.js";
+import { profilePath } from "../store/open-profile.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Flow } from "../schedule/run.js";
 import { connectDaemon } from "./daemon-control.js";
 import * as messages from "./messages.js";
+import { openQueueStore } from "./queue-store.js";
 import { SqliteRunQueue } from "./sqlite-run-queue.js";
 import type { FlowReference } from "./submission.js";
 import { SubmittedRun } from "./submitted-run.js";
@@ -143,7 +144,7 @@ const stores = new Map<string, SqliteStore>();
 export function profileStore(profile: string): SqliteStore {
   const path = profilePath(profile);
   let store = stores.get(path);
-  if (store === undefined) stores.set(path, (store = openProfile(profile).store));
+  if (store === undefined) stores.set(path, (store = openQueueStore(profile)));
   return store;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Runs whose process died stay unfinished unless someone notices: when a store opens, the
  * unfinished runs of this host whose owner process is gone are marked KILLED, with their
- * unfinished tasks (as the SQLite store does; other hosts' runs are left to their own hosts).
+ * unfinished tasks (as the SQLite store does; other hosts' runs are left to their own hosts, and
+ * submitted runs to the next daemon).
  */
 import type pg from "pg";
 import { RunCancelledError } from "../../model/errors.js";
@@ -74,7 +75,13 @@ export async function killOrphanedRuns(client: pg.Client, host: string): Promise
 function ownerPid(attributes: string | null, host: string): number | undefined {
   if (attributes === null) return undefined;
   try {
-    const owner = (JSON.parse(attributes) as { owner?: { pid?: unknown; host?: unknown } }).owner;
+    const parsed = JSON.parse(attributes) as {
+      owner?: { pid?: unknown; host?: unknown };
+      durable?: unknown;
+    };
+    // Submitted runs are left for the next daemon to continue.
+    if (parsed.durable === true) return undefined;
+    const owner = parsed.owner;
     return typeof owner?.pid === "number" && owner.host === host ? owner.pid : undefined;
   } catch {
     return undefined;
