@@ -1,6 +1,6 @@
 /**
  * Prints the project's figures on this machine. Run with `npm run bench`, or one part with
- * `node dist/bench/main.js kernel` (engine, store, archive, jobs, kernel, views).
+ * `node dist/bench/main.js kernel` (engine, store, archive, stores, jobs, kernel, views).
  */
 import os from "node:os";
 import { benchArchive } from "./archive.js";
@@ -8,6 +8,7 @@ import { benchEngineThroughput } from "./engine-throughput.js";
 import { benchJobRoundTrip } from "./job-round-trip.js";
 import { benchKernel, type KernelFigures } from "./kernel.js";
 import type { KernelKind } from "./kernel-processes.js";
+import { benchPostgresStore } from "./postgres-store.js";
 import { benchStore } from "./store.js";
 import { benchWidgets } from "./widgets.js";
 
@@ -77,6 +78,17 @@ async function main(): Promise<void> {
     line(
       "archive import, 10,000 tasks, then again (adds nothing)",
       `${fmt(archive.importS, 2)} s, ${fmt(archive.reimportS, 2)} s`,
+    );
+  }
+  if (wanted("stores")) {
+    const stores = await benchPostgresStore();
+    const postgresql =
+      stores.postgresql !== undefined
+        ? fmt(stores.postgresql)
+        : `- (${stores.postgresqlError ?? "not measured"})`;
+    line(
+      "fan-out/fan-in, 10,000 tasks, interleaved: memory | SQLite | PostgreSQL",
+      `${fmt(stores.memory)} | ${fmt(stores.sqlite)} | ${postgresql} tasks/s`,
     );
   }
   if (wanted("jobs")) {

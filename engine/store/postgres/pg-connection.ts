@@ -30,7 +30,8 @@ export class PgConnection {
       connectionString: this.connectionString,
       types,
       connectionTimeoutMillis: 5_000,
-      application_name: "workgraph",
+      // Names the schema, so an operator (or a test) can find this store's connections.
+      application_name: `workgraph ${this.schema}`.slice(0, 63),
     });
     // A server that goes away emits 'error' on an idle client; the next use reconnects.
     client.on("error", () => this.drop(client));

@@ -198,10 +198,18 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
     this.#pending.addReport({ runPk, at, level, step, message, text: storedText(runPk, line) });
   }
 
-  /** Makes every write so far durable: blocks until the server has committed them. */
+  /**
+   * Makes every write so far durable: blocks until the server has committed them. While the
+   * server is out of reach it does not wait: the rows stay queued and the thread retries.
+   */
   flush(): void {
     this.#post();
-    this.#waitWritten(FLUSH_WAIT_MS);
+    if (this.#written < this.#posted && this.#downSince === undefined) {
+      this.#channel.waitUntil(
+        () => this.#written >= this.#posted || this.#downSince !== undefined,
+        FLUSH_WAIT_MS,
+      );
+    }
     this.#throwIfFailed();
   }
 
