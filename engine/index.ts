@@ -78,19 +78,11 @@ export { StoreOpenError, NodeNotFoundError, ArchiveError } from "./store/store-e
 // Rich display: any object with this method displays as its MIME bundle.
 export { displaySymbol, inspectSymbol } from "./model/symbols.js";
 export type { MimeBundle } from "./model/symbols.js";
-export { submit, submitReference, setFlowCapture, followRun } from "./durable/submit.js";
-export type { SubmitOptions, FlowCapture } from "./durable/submit.js";
+// Submitted runs: they outlive this process (a daemon runs them).
+export { submit, submitReference, followRun } from "./durable/submit.js";
+export type { SubmitOptions } from "./durable/submit.js";
 export { SubmittedRun } from "./durable/submitted-run.js";
 export type { SubmittedOutcome } from "./durable/submitted-run.js";
-export {
-  startDaemon,
-  stopDaemon,
-  daemonStatus,
-  runningDaemon,
-  daemonLog,
-} from "./durable/daemon-control.js";
-export type { DaemonStartOptions } from "./durable/daemon-control.js";
-export type { DaemonStatus } from "./durable/protocol.js";
 export type { FlowReference } from "./durable/submission.js";
 export {
   DaemonNotRunningError,

@@ -40,3 +40,14 @@ export { ormLoad } from "./store/queries/orm-load.js";
 export { buildArchive } from "./store/archive/export-archive.js";
 export { readArchive } from "./store/archive/import-archive.js";
 export type { Archive } from "./store/archive/archive-format.js";
+export { setFlowCapture } from "./durable/submit.js";
+export type { FlowCapture } from "./durable/submit.js";
+export {
+  startDaemon,
+  stopDaemon,
+  daemonStatus,
+  runningDaemon,
+  daemonLog,
+} from "./durable/daemon-control.js";
+export type { DaemonStartOptions } from "./durable/daemon-control.js";
+export type { DaemonStatus } from "./durable/protocol.js";

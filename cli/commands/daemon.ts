@@ -1,11 +1,6 @@
 /** `workgraph daemon start | stop | status | restart | logs`: the daemon of a profile's submitted runs. */
-import {
-  daemonLog,
-  daemonStatus,
-  startDaemon,
-  stopDaemon,
-  WorkgraphError,
-} from "../../engine/index.js";
+import { WorkgraphError } from "../../engine/index.js";
+import { daemonLog, daemonStatus, startDaemon, stopDaemon } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup } from "../command.js";
 import { jsonOption } from "../store/process-json.js";
 import { parsePk, profileOption } from "../store/store-args.js";
