@@ -72,7 +72,7 @@ function commandLine(kind: KernelKind, connectionFile: string): string[] {
       const tslab = dirname(createRequire(import.meta.url).resolve("tslab/package.json"));
       return [
         process.execPath,
-        join(tslab, "dist", "main.js"),
+        join(tslab, "bin", "tslab"),
         "kernel",
         "--config-path",
         connectionFile,

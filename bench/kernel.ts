@@ -27,6 +27,8 @@ export interface KernelFigures {
 
 const KINDS: readonly KernelKind[] = ["workgraph", "tslab", "ipython"];
 const WARM_CELLS = 12;
+const CELL_MS = 120_000;
+const SHUTDOWN_MS = 2_000;
 
 const WORKGRAPH_CELLS = {
   importMs: 'import { task, run } from "workgraph";',
@@ -86,7 +88,9 @@ async function measureKernel(kind: KernelKind, cwd: string): Promise<KernelFigur
     const firstResultMs = startMs + firstCellMs;
     return { startMs, firstCellMs, firstResultMs, ...workgraph, warmCellMs: median(warm) };
   } finally {
-    await client.request("control", "shutdown_request", { restart: false }).catch(() => undefined);
+    // Not every kernel answers a shutdown on control (tslab's does not): wait a little only.
+    const shutdown = client.request("control", "shutdown_request", { restart: false });
+    await within(shutdown, SHUTDOWN_MS, "shutdown").catch(() => undefined);
     client.close();
     kernel.stop();
   }
@@ -96,12 +100,29 @@ async function measureKernel(kind: KernelKind, cwd: string): Promise<KernelFigur
 async function timed(client: KernelClient, code: string): Promise<number> {
   const content = { code, silent: false, store_history: true, user_expressions: {} };
   const before = performance.now();
-  const reply = await client.request("shell", "execute_request", content, () => undefined);
+  const reply = await within(
+    client.request("shell", "execute_request", content, () => undefined),
+    CELL_MS,
+    code,
+  );
   const ms = performance.now() - before;
   if (reply.content.status !== "ok") {
     throw new Error(`bench cell failed: ${code}\n${JSON.stringify(reply.content)}`);
   }
   return ms;
+}
+
+/** `promise`, or a rejection naming `what` once `ms` have passed. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function median(values: readonly number[]): number {
