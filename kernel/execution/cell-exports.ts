@@ -45,10 +45,14 @@ export function withoutExportsPreamble(output: string): {
   readonly code: string;
   readonly declared: readonly string[];
 } {
-  const preamble = /^exports\.[^\s=]+ = (?:exports\.[^\s=]+ = )*void 0;$/m.exec(output);
-  if (preamble === null) return { code: output, declared: [] };
-  const declared = [...preamble[0].matchAll(/exports\.([^\s=]+) = /g)].map((m) => m[1] ?? "");
-  // Kept as an empty line, so line numbers stay those of the compiled output.
-  const code = output.slice(0, preamble.index) + output.slice(preamble.index + preamble[0].length);
+  const declared: string[] = [];
+  // TypeScript writes the preamble in lines of at most 50 names.
+  const code = output.replace(PREAMBLE, (line) => {
+    for (const m of line.matchAll(/exports\.([^\s=]+) = /g)) declared.push(m[1] ?? "");
+    // Kept as an empty line, so line numbers stay those of the compiled output.
+    return "";
+  });
   return { code, declared };
 }
+
+const PREAMBLE = /^exports\.[^\s=]+ = (?:exports\.[^\s=]+ = )*void 0;$/gm;
