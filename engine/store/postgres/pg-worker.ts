@@ -13,7 +13,7 @@ import { killOrphanedRuns } from "./pg-orphans.js";
 import type { OpenRequest, ReadQueries, Reply, Request, WriteBatch } from "./pg-protocol.js";
 import { undoRows } from "./pg-undo.js";
 import { reads } from "./pg-reads.js";
-import { applyBatch } from "./pg-writes.js";
+import { applyBatch, mergeBatches } from "./pg-writes.js";
 
 const FIRST_RETRY_MS = 10;
 const LAST_RETRY_MS = 1_000;
@@ -22,7 +22,9 @@ const { port, signal } = workerData as { port: MessagePort; signal: Int32Array }
 
 let connection: PgConnection | undefined;
 let writer = "";
-let queue: Promise<void> = Promise.resolve();
+/** Requests not yet served, in order; one loop serves them. */
+const waiting: Request[] = [];
+let serving = false;
 
 function reply(message: Reply): void {
   port.postMessage(message);
@@ -65,12 +67,19 @@ async function withRetry<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
-async function write(batch: WriteBatch): Promise<void> {
+/**
+ * Applies writes that queued up behind each other as one transaction: when batches come faster
+ * than the server takes them, each transaction carries more rows instead of the queue growing.
+ */
+async function write(batches: readonly WriteBatch[]): Promise<void> {
+  const merged = mergeBatches(batches);
+  let attempt = 0;
   try {
-    await withRetry((client) => applyBatch(client, writer, batch));
-    reply({ kind: "written", seq: batch.seq });
+    // Only a batch sent again after a lost connection may have been applied already.
+    await withRetry((client) => applyBatch(client, writer, merged, attempt++ > 0));
+    reply({ kind: "written", seq: merged.seq });
   } catch (error) {
-    reply({ kind: "write-failed", seq: batch.seq, error: wireError(error) });
+    reply({ kind: "write-failed", seq: merged.seq, error: wireError(error) });
   }
 }
 
@@ -90,7 +99,7 @@ async function read(query: keyof ReadQueries, args: readonly unknown[]): Promise
 }
 
 async function serve(request: Request): Promise<void> {
-  if (request.op === "write") return write(request.batch);
+  if (request.op === "write") return write([request.batch]);
   try {
     let value: unknown;
     if (request.op === "open") value = await open(request.open);
@@ -117,6 +126,22 @@ async function serve(request: Request): Promise<void> {
   }
 }
 
+async function serveWaiting(): Promise<void> {
+  serving = true;
+  for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
+    if (next.op !== "write") {
+      await serve(next);
+      continue;
+    }
+    const batches = [next.batch];
+    while (waiting[0]?.op === "write")
+      batches.push((waiting.shift() as { batch: WriteBatch }).batch);
+    await write(batches);
+  }
+  serving = false;
+}
+
 port.on("message", (request: Request) => {
-  queue = queue.then(() => serve(request));
+  waiting.push(request);
+  if (!serving) void serveWaiting();
 });

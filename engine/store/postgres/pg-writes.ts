@@ -33,21 +33,39 @@ const UPDATE_NODES = `UPDATE nodes AS n SET mtime = u.mtime,
     AS u(pk, mtime, state, exit_code, started_at, ended_at, patched, attributes, sets_key, cache_key)
   WHERE n.pk = u.pk AND n.type != 'data'`;
 
-/** Applies `batch` unless this writer applied it already; whether it was applied now. */
+/** Batches that follow each other as one (rows in order; the last one's number). */
+export function mergeBatches(batches: readonly WriteBatch[]): WriteBatch {
+  if (batches.length === 1) return batches[0] as WriteBatch;
+  return {
+    seq: Math.max(...batches.map((b) => b.seq)),
+    nodes: batches.flatMap((b) => b.nodes),
+    links: batches.flatMap((b) => b.links),
+    reports: batches.flatMap((b) => b.reports),
+    updates: batches.flatMap((b) => b.updates),
+  };
+}
+
+/**
+ * Applies `batch`; when it is sent `again` (after a lost connection), first checks whether
+ * this writer applied it already. Whether it was applied now.
+ */
 export async function applyBatch(
   client: pg.Client,
   writer: string,
   batch: WriteBatch,
+  again = false,
 ): Promise<boolean> {
   await client.query("BEGIN");
   try {
-    const done = await client.query<{ seq: number }>(
-      "SELECT seq FROM write_batches WHERE writer = $1",
-      [writer],
-    );
-    if ((done.rows[0]?.seq ?? 0) >= batch.seq) {
-      await client.query("ROLLBACK");
-      return false;
+    if (again) {
+      const done = await client.query<{ seq: number }>(
+        "SELECT seq FROM write_batches WHERE writer = $1",
+        [writer],
+      );
+      if ((done.rows[0]?.seq ?? 0) >= batch.seq) {
+        await client.query("ROLLBACK");
+        return false;
+      }
     }
     await insertNodes(client, batch);
     await insertLinks(client, batch);
