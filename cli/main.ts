@@ -19,6 +19,7 @@ import { profileCommand } from "./commands/profile.js";
 import { runNotebook } from "./commands/run-notebook.js";
 import { daemonCommand } from "./commands/daemon.js";
 import { submitCommand } from "./commands/submit.js";
+import { workerCommand } from "./commands/worker.js";
 import * as messages from "./messages.js";
 
 /** Every command, in the order `workgraph --help` lists them. */
@@ -27,6 +28,7 @@ const commands: readonly Command[] = [
   processCommand,
   submitCommand,
   daemonCommand,
+  workerCommand,
   nodeCommand,
   archiveCommand,
   profileCommand,

@@ -63,3 +63,5 @@ export const badBroker = (text: string): string =>
 /** `profile create` of a name that exists. */
 export const profileExists = (name: string): string =>
   `profile "${name}" exists already (see \`workgraph profile show ${name}\`)`;
+export const workerNeedsBroker =
+  "workgraph worker needs a broker: --broker redis://host:port (or postgresql://…), or WORKGRAPH_BROKER";

@@ -51,3 +51,5 @@ export {
 } from "./durable/daemon-control.js";
 export type { DaemonStartOptions } from "./durable/daemon-control.js";
 export type { DaemonStatus } from "./durable/protocol.js";
+export { runWorker } from "./durable/broker/run-worker.js";
+export type { RunWorkerOptions } from "./durable/broker/run-worker.js";

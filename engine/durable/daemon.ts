@@ -8,8 +8,9 @@ import { hostname } from "node:os";
 import type { EngineEvent } from "../model/events.js";
 import { ExitCode, isTerminalRun, type RunState } from "../model/states.js";
 import { parseCanonicalJson } from "../store/canonical-json.js";
-import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
-import type { JobPool } from "../execute/job-pool.js";
+import type { ProvenanceReader } from "../store/reader.js";
+import type { ProvenanceStore } from "../store/store.js";
+import type { JobExecutor } from "../execute/executor.js";
 import type { Run } from "../schedule/run-handle.js";
 import type { Flow } from "../schedule/run.js";
 import { continueRun } from "./continue-run.js";
@@ -32,9 +33,9 @@ interface LiveRun {
 /** What a daemon needs: its store and queue, its job pool, and the package entry for flows. */
 export interface DaemonOptions {
   readonly profile: string;
-  readonly store: SqliteStore;
+  readonly store: ProvenanceStore & ProvenanceReader;
   readonly queue: RunQueue;
-  readonly jobs: JobPool;
+  readonly jobs: JobExecutor;
   readonly packageEntry: Readonly<Record<string, unknown>>;
   /** Where the daemon writes what it does (its log file). */
   readonly log: (text: string) => void;
@@ -106,6 +107,7 @@ export class Daemon {
       });
       this.options.store.flush();
       this.#endFollowers(pk, "KILLED");
+      this.options.queue.ended?.(pk, "KILLED");
       return undefined;
     }
     this.options.store.updateProcess(pk, { attributes: { paused: action === "pause" } });
@@ -129,6 +131,16 @@ export class Daemon {
     if (set === undefined) this.#followers.set(pk, (set = new Set()));
     set.add(follower);
     return () => set.delete(follower);
+  }
+
+  /** Whether this daemon runs (or is loading the flow of) run `pk`. */
+  holds(pk: number): boolean {
+    return this.#runs.has(pk) || this.#loading.has(pk);
+  }
+
+  /** The events of run `pk` kept since this daemon started it, if it runs it. */
+  kept(pk: number): readonly EngineEvent[] | undefined {
+    return this.#runs.get(pk)?.events;
   }
 
   /** Stops claiming; the runs stay in the store, and the next daemon continues them. */
@@ -177,6 +189,7 @@ export class Daemon {
           this.#runs.delete(claim.pk);
           this.options.log(`run ${claim.pk} ended ${run.state}`);
           this.#endFollowers(claim.pk, run.state);
+          this.options.queue.ended?.(claim.pk, run.state);
         },
       });
       if (paused || action === "pause") run.pause();

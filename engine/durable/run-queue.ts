@@ -34,4 +34,6 @@ export interface RunQueue {
   claim(claimant: Claimant): Claim | undefined;
   /** The unfinished submitted runs: waiting for a daemon, or run by one. */
   unfinished(): { readonly queued: readonly number[]; readonly running: readonly number[] };
+  /** Told when a claimed run has ended (a broker's queue then completes its job). */
+  ended?(pk: number, state: string): void;
 }

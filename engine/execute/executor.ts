@@ -8,6 +8,12 @@ export interface JobRequest {
   readonly source: string;
   /** Positional arguments: plain data, checked by `findUnserialisable`. */
   readonly args: readonly unknown[];
+  /**
+   * Names this attempt of this task node (`<task pk>-<attempt>`): a run continued elsewhere
+   * asks again under the same key, so an executor that sends jobs away may wait on the job
+   * already sent rather than run it a second time.
+   */
+  readonly key?: string;
   /** Stop the job (SIGKILL its process) after this many milliseconds. */
   readonly timeoutMs?: number;
   /** Aborting kills the process running the job and rejects with `signal.reason`. */

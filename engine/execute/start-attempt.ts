@@ -7,6 +7,8 @@ import { callInProcess } from "./in-process.js";
 /** What an attempt needs of its task. */
 export interface AttemptTask extends RunningTask {
   readonly definition: TaskDefinition;
+  readonly pk: number;
+  readonly attempt: number;
   pid: number | undefined;
   stop(reason: Error): void;
 }
@@ -32,6 +34,7 @@ export function startAttempt(
         taskName: task.name,
         source: definition.source ?? "",
         args,
+        key: `${task.pk}-${task.attempt}`,
         signal: task.signal,
         onStart: (pid) => (task.pid = pid),
         ...(output !== undefined ? { onOutput: output } : {}),

@@ -1,0 +1,61 @@
+/** `workgraph worker`: take submitted flows and job tasks from a profile's broker, on any machine. */
+import { availableParallelism } from "node:os";
+import { runWorker } from "../../engine/plumbing.js";
+import { UsageError, defineCommand } from "../command.js";
+import * as messages from "../messages.js";
+import { parsePk, profileOption } from "../store/store-args.js";
+
+/** The `worker` command. */
+export const workerCommand = defineCommand({
+  name: "worker",
+  summary: "take submitted flows and job tasks from the profile's broker (runs until stopped)",
+  options: {
+    ...profileOption,
+    concurrency: {
+      type: "string",
+      short: "c",
+      value: "N",
+      help: "job processes, so job tasks at once (default: the available cores)",
+    },
+    "jobs-only": { type: "boolean", help: "take job tasks only, no flows" },
+    broker: {
+      type: "string",
+      value: "URL",
+      help: "the broker: redis://host:port or postgresql://… (default: WORKGRAPH_BROKER)",
+    },
+    "broker-prefix": {
+      type: "string",
+      value: "NAME",
+      help: "the namespace of the profile's queues on the broker (default: workgraph)",
+    },
+    store: { type: "string", value: "FILE", help: "the shared store file to use" },
+  },
+  examples: [
+    "workgraph worker --broker redis://127.0.0.1:6379 --concurrency 4",
+    "workgraph worker --broker postgresql://db.lab/workgraph --jobs-only",
+  ],
+  async run({ values }) {
+    const broker = values.broker ?? process.env.WORKGRAPH_BROKER;
+    if (broker === undefined) throw new UsageError(messages.workerNeedsBroker);
+    const concurrency =
+      values.concurrency !== undefined
+        ? parsePk(values.concurrency, "--concurrency")
+        : availableParallelism();
+    try {
+      await runWorker({
+        profile: values.profile ?? "default",
+        broker,
+        concurrency,
+        jobsOnly: values["jobs-only"] === true,
+        ...(values["broker-prefix"] !== undefined ? { brokerPrefix: values["broker-prefix"] } : {}),
+        ...(values.store !== undefined ? { store: values.store } : {}),
+      });
+    } catch (error) {
+      if (error instanceof Error && error.name === "BrokerUrlError")
+        throw new UsageError(error.message);
+      throw error;
+    }
+    // the worker runs until SIGTERM/SIGINT
+    return new Promise<number>(() => undefined);
+  },
+});

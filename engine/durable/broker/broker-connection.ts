@@ -1,0 +1,93 @@
+/**
+ * A profile's broker: BullMQ on Redis (`redis://…`) or on PostgreSQL (`postgresql://…`, BullMQ's
+ * PostgreSQL backend, so a profile whose broker is its storage needs one service only). Gives
+ * the BullMQ classes bound to that backend, the connection options and the three queue names.
+ */
+import {
+  Queue,
+  QueueEvents,
+  QueueEventsProducer,
+  Worker,
+  createPostgresBackend,
+  withBackend,
+  type ConnectionOptions,
+  type KeyPrefixOptions,
+  type QueueBaseOptions,
+} from "bullmq";
+import { z } from "zod";
+import { BrokerUrlError } from "./broker-errors.js";
+
+/** Where a broker lives: its URL and the namespace of this profile's queues in it. */
+export interface BrokerOptions {
+  /** `redis://[user:password@]host:port[/db]` or `postgresql://…`. */
+  readonly url: string;
+  /** Keeps apart the queues of profiles (and tests) sharing one service; default `workgraph`. */
+  readonly prefix?: string;
+}
+
+/** The queues of one profile on its broker. */
+export const QUEUE_NAMES = { runs: "runs", jobs: "jobs", bus: "bus" } as const;
+
+const prefixSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/i, "letters, digits and _ only");
+
+type Classes = {
+  readonly Queue: typeof Queue;
+  readonly Worker: typeof Worker;
+  readonly QueueEvents: typeof QueueEvents;
+  readonly QueueEventsProducer: typeof QueueEventsProducer;
+};
+
+/** A broker's BullMQ classes and the options every queue object of the profile takes. */
+export interface Broker {
+  readonly kind: "redis" | "postgresql";
+  readonly url: string;
+  readonly prefix: string;
+  readonly classes: Classes;
+  /** `connection` (and `prefix` on Redis) for a Queue, Worker or QueueEvents. */
+  readonly options: QueueBaseOptions & KeyPrefixOptions;
+}
+
+/** Reads a broker URL; throws a {@link BrokerUrlError} naming what is wrong. */
+export function openBroker(options: BrokerOptions): Broker {
+  const prefix = options.prefix ?? "workgraph";
+  const parsedPrefix = prefixSchema.safeParse(prefix);
+  if (!parsedPrefix.success)
+    throw new BrokerUrlError(prefix, "a broker prefix has letters, digits and _ only");
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new BrokerUrlError(options.url, "not a URL");
+  }
+  if (url.protocol === "redis:" || url.protocol === "rediss:") {
+    const connection: ConnectionOptions = {
+      host: url.hostname || "127.0.0.1",
+      port: url.port === "" ? 6379 : Number(url.port),
+      ...(url.username !== "" ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password !== "" ? { password: decodeURIComponent(url.password) } : {}),
+      ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+      ...(url.protocol === "rediss:" ? { tls: {} } : {}),
+    };
+    return {
+      kind: "redis",
+      url: options.url,
+      prefix,
+      classes: { Queue, Worker, QueueEvents, QueueEventsProducer },
+      options: { connection, prefix },
+    };
+  }
+  if (url.protocol === "postgresql:" || url.protocol === "postgres:") {
+    // BullMQ's PostgreSQL backend keeps a profile's queues in a schema of their own
+    const bound = withBackend(createPostgresBackend);
+    return {
+      kind: "postgresql",
+      url: options.url,
+      prefix,
+      classes: bound as unknown as Classes,
+      options: {
+        connection: { connectionString: options.url, schema: prefix, migrate: true },
+      },
+    };
+  }
+  throw new BrokerUrlError(options.url, "a broker URL starts with redis:// or postgresql://");
+}

@@ -1,0 +1,141 @@
+/**
+ * A worker on a broker: `workgraph worker` on any machine. It takes job tasks from the `jobs`
+ * queue into a local pool of job processes and, unless jobs-only, submitted flows from the
+ * `runs` queue into a daemon of its own (the same `Daemon` as the local one), whose job tasks go
+ * back through the broker to whichever worker is free. It publishes the events of the runs it
+ * holds on the bus and carries out the pause/play/kill and job cancels it hears there.
+ */
+import type { EngineEvent } from "../../model/events.js";
+import { serialiseError } from "../../model/error-serialisation.js";
+import type { ProvenanceReader } from "../../store/reader.js";
+import type { ProvenanceStore } from "../../store/store.js";
+import { createJobPool } from "../../execute/job-pool.js";
+import { Daemon } from "../daemon.js";
+import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
+import { BrokerJobExecutor } from "./broker-job-executor.js";
+import { BrokerRunQueue, type RunJobData } from "./broker-run-queue.js";
+import { FLOWS_PER_WORKER, WORKER_TIMING } from "./broker-timing.js";
+import { Bus, type BusMessage } from "./bus.js";
+import { decodeValue, encodeValue, jobDataSchema, type JobResult } from "./job-wire.js";
+import { publishRunEvents } from "./run-publisher.js";
+
+/** What a worker needs. */
+export interface BrokerWorkerOptions {
+  readonly profile: string;
+  readonly broker: Broker;
+  readonly store: ProvenanceStore & ProvenanceReader;
+  /** Job processes (and job tasks at once) on this machine. */
+  readonly concurrency: number;
+  /** Take job tasks only, no flows. */
+  readonly jobsOnly?: boolean;
+  readonly packageEntry: Readonly<Record<string, unknown>>;
+  readonly log: (text: string) => void;
+}
+
+/** A running worker. */
+export interface BrokerWorker {
+  /** Pids of this worker's job processes. */
+  readonly jobPids: () => number[];
+  /** Stops taking work; runs it holds are continued by another worker once their locks lapse. */
+  close(): Promise<void>;
+}
+
+/** Starts taking job tasks (and flows) from the profile's broker. */
+export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<BrokerWorker> {
+  const { broker, store, log } = options;
+  const bus = new Bus(broker);
+  const pool = createJobPool({ size: options.concurrency });
+  const common = { ...broker.options, ...WORKER_TIMING };
+  let lastError = "";
+  // a broker that is down repeats the same error on every retry: say it once
+  const logError = (where: string, error: Error): void => {
+    const text = `${where}: ${error.message}`;
+    if (text !== lastError) log(text);
+    lastError = text;
+  };
+
+  const jobs = new broker.classes.Worker(
+    QUEUE_NAMES.jobs,
+    async (job, _token, signal): Promise<JobResult> => {
+      const data = jobDataSchema.parse(job.data);
+      const output: { method: "log" | "info" | "debug" | "warn" | "error"; text: string }[] = [];
+      try {
+        const value = await pool.run({
+          taskName: data.taskName,
+          source: data.source,
+          args: decodeValue(data.args) as unknown[],
+          ...(data.timeoutMs !== undefined ? { timeoutMs: data.timeoutMs } : {}),
+          ...(signal !== undefined ? { signal } : {}),
+          onOutput: (line) => output.push({ method: line.method, text: line.text }),
+        });
+        return { ok: true, value: encodeValue(value), output };
+      } catch (error) {
+        return { ok: false, error: serialiseError(error), output };
+      }
+    },
+    { ...common, concurrency: options.concurrency },
+  );
+  jobs.on("error", (error) => logError("jobs queue", error));
+
+  let daemon: Daemon | undefined;
+  let runs: InstanceType<Broker["classes"]["Worker"]> | undefined;
+  let runQueue: BrokerRunQueue | undefined;
+  let executor: BrokerJobExecutor | undefined;
+  if (options.jobsOnly !== true) {
+    runQueue = new BrokerRunQueue(store, broker);
+    executor = new BrokerJobExecutor(broker, bus);
+    const held = (daemon = new Daemon({
+      profile: options.profile,
+      store,
+      queue: runQueue,
+      jobs: executor,
+      packageEntry: options.packageEntry,
+      log,
+    }));
+    const queue = runQueue;
+    runs = new broker.classes.Worker(
+      QUEUE_NAMES.runs,
+      async (job) => {
+        const { pk } = job.data as RunJobData;
+        const ended = queue.take(pk, () => held.wake());
+        if (held.holds(pk)) publishRunEvents(held, bus, pk);
+        return { state: await ended };
+      },
+      { ...common, concurrency: FLOWS_PER_WORKER },
+    );
+    runs.on("error", (error) => logError("runs queue", error));
+  }
+
+  await bus.subscribe((message: BusMessage) => {
+    if (message.kind === "cancel-job") jobs.cancelJob(message.jobId, "cancelled by its run");
+    else if (message.kind === "control" && daemon?.holds(message.pk) === true) {
+      daemon.control(message.pk, message.action);
+    } else if (message.kind === "replay" && daemon?.holds(message.pk) === true) {
+      const kept: readonly EngineEvent[] = daemon.kept(message.pk) ?? [];
+      void bus.publish({
+        kind: "events",
+        pk: message.pk,
+        holding: bus.id,
+        from: message.from,
+        events: kept.slice(message.from),
+        to: message.follower,
+      });
+    }
+  });
+  await Promise.all([jobs.waitUntilReady(), runs?.waitUntilReady()]);
+  log(
+    `worker on ${broker.kind} broker: ${options.concurrency} job processes` +
+      (options.jobsOnly === true
+        ? ", job tasks only"
+        : `, flows too (${FLOWS_PER_WORKER} at once)`),
+  );
+  return {
+    jobPids: () => pool.pids(),
+    async close() {
+      daemon?.stop();
+      await Promise.all([runs?.close(true), jobs.close(true)]);
+      await Promise.all([executor?.close(), runQueue?.close(), bus.close(), pool.close()]);
+      store.flush();
+    },
+  };
+}

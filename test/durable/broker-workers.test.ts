@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { openBroker } from "../../engine/durable/broker/broker-connection.js";
+import { BrokerRunQueue } from "../../engine/durable/broker/broker-run-queue.js";
+import { toDataNode, type DataNode } from "../../engine/model/data-node.js";
+import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { root } from "../support/built.js";
+import { startWorker, testBroker, type TestBroker, type WorkerProcess } from "../support/broker.js";
+
+const FAN_OUT = `
+import { task } from "WG";
+export const unit = task.job(async function unit(dir, i) {
+  const fs = require("node:fs");
+  fs.appendFileSync(dir + "/effects.log", i + "\\n");
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  return i * 2;
+});
+export const total = task(function total(values) {
+  return values.reduce((a, b) => a + b, 0);
+});
+export async function fanOut(dir, n) {
+  const outputs = [];
+  for (let i = 0; i < n; i++) outputs.push(unit(dir, i).result);
+  return { total: total(outputs).result };
+}
+`;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 240_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function effects(dir: string): Map<number, number> {
+  const seen = new Map<number, number>();
+  let text = "";
+  try {
+    text = readFileSync(join(dir, "effects.log"), "utf8");
+  } catch {
+    return seen;
+  }
+  for (const line of text.trim().split("\n").filter(Boolean)) {
+    seen.set(Number(line), (seen.get(Number(line)) ?? 0) + 1);
+  }
+  return seen;
+}
+
+async function setUp(kind: "redis" | "postgresql") {
+  const broker: TestBroker = await testBroker(kind);
+  cleanups.push(() => broker.dispose());
+  const dir = mkdtempSync(join(tmpdir(), "workgraph-broker-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const module = join(dir, "fan-out.mjs");
+  writeFileSync(
+    module,
+    FAN_OUT.replaceAll("WG", pathToFileURL(join(root, "dist", "index.js")).href),
+  );
+  const storeFile = join(dir, "shared.sqlite");
+  const store = new SqliteStore(storeFile);
+  cleanups.push(() => store.close());
+  const queue = new BrokerRunQueue(store, openBroker({ url: broker.url, prefix: broker.prefix }));
+  cleanups.push(() => queue.close());
+  return { broker, dir, module, storeFile, store, queue };
+}
+
+describe.each(["redis", "postgresql"] as const)("workers on a %s broker", (kind) => {
+  it("three workers run a flow of 300 job tasks; SIGKILL of the flow's worker mid-run loses nothing", async () => {
+    const { broker, dir, module, storeFile, store, queue } = await setUp(kind);
+    const workers: WorkerProcess[] = [];
+    for (let i = 0; i < 3; i++) {
+      const worker = await startWorker(broker, storeFile, ["--concurrency", "2"]);
+      cleanups.push(() => worker.dispose());
+      workers.push(worker);
+    }
+    const { pk } = queue.enqueue({
+      name: "fanOut",
+      flow: { kind: "module", module, export: "fanOut" },
+      inputs: new Map<string, DataNode>([
+        ["dir", toDataNode(dir)],
+        ["n", toDataNode(300)],
+      ]),
+    });
+    await queue.queued();
+    // the worker that holds the flow, once a fifth of the tasks have had their side effect
+    const holder = await until("a worker to start the run", () =>
+      workers.find((w) => w.lines.some((line) => line.includes(`starting run ${pk}`))),
+    );
+    await until("60 side effects", () => (effects(dir).size >= 60 ? true : undefined));
+    holder.kill();
+    const survivors = workers.filter((w) => w !== holder);
+    await until("the run to end", () => {
+      const state = store.node(pk)?.state;
+      return state === "FINISHED" || state === "EXCEPTED" || state === "KILLED" ? state : undefined;
+    });
+    const run = store.node(pk)!;
+    expect(run.state).toBe("FINISHED");
+    const [ret] = store.links({ from: pk, type: "RETURN" });
+    expect(JSON.parse(store.node(ret!.to)!.value!)).toBe(300 * 299);
+    // one run, each call stored once, all FINISHED
+    const tasks = store.tasks(pk);
+    expect(tasks.filter((t) => /^unit\d*$/.test(t.name ?? ""))).toHaveLength(300);
+    expect(tasks.every((t) => t.state === "FINISHED")).toBe(true);
+    const seen = effects(dir);
+    expect(seen.size).toBe(300);
+    const twice = [...seen.values()].filter((count) => count === 2).length;
+    expect(Math.max(...seen.values())).toBeLessThanOrEqual(2);
+    // only the calls running on the killed machine run twice: at most its two job slots
+    expect(twice).toBeLessThanOrEqual(2);
+    // another worker took the stalled run and continued it by replay
+    expect(
+      survivors.some((w) => w.lines.some((line) => line.includes(`continuing run ${pk}`))),
+    ).toBe(true);
+  }, 600_000);
+});

@@ -1,0 +1,139 @@
+/**
+ * Helpers for tests on a broker: a key prefix (Redis) or schema (PostgreSQL) of the test's own,
+ * removed afterwards; `workgraph worker` processes, each in a home of its own as on separate
+ * machines (in its own process group, so SIGKILL takes its job processes too, as a machine
+ * going down would); and runs submitted through the broker's run queue.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { built, root } from "./built.js";
+
+/** The services on this machine. */
+export const REDIS_URL = "redis://127.0.0.1:6379";
+export const POSTGRES_URL =
+  process.env.WORKGRAPH_TEST_PG ?? "postgresql://postgres@127.0.0.1:5432/test";
+
+/** A broker namespace of one test: its URL and prefix, and the removal of what it left. */
+export interface TestBroker {
+  readonly url: string;
+  readonly prefix: string;
+  dispose(): Promise<void>;
+}
+
+/** A fresh namespace on Redis or PostgreSQL; fails (never skips) when the service is down. */
+export async function testBroker(kind: "redis" | "postgresql"): Promise<TestBroker> {
+  const prefix = `wgt_${randomBytes(6).toString("hex")}`;
+  if (kind === "redis") {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    await redis.ping();
+    return {
+      url: REDIS_URL,
+      prefix,
+      async dispose() {
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+          cursor = next;
+          if (keys.length > 0) await redis.del(...keys);
+        } while (cursor !== "0");
+        redis.disconnect();
+      },
+    };
+  }
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  await client.query("select 1");
+  return {
+    url: POSTGRES_URL,
+    prefix,
+    async dispose() {
+      await client.query(`drop schema if exists ${prefix} cascade`);
+      await client.end();
+    },
+  };
+}
+
+/** A `workgraph worker` process and what it printed. */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly home: string;
+  readonly lines: string[];
+  waitForLine(match: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** SIGKILL the worker and its job processes. */
+  kill(): void;
+  dispose(): void;
+}
+
+/** Starts `workgraph worker` in a home of its own on `broker`, using the shared store file. */
+export async function startWorker(
+  broker: TestBroker,
+  store: string,
+  args: readonly string[] = [],
+): Promise<WorkerProcess> {
+  const home = mkdtempSync(join(tmpdir(), "workgraph-worker-"));
+  const child = spawn(
+    process.execPath,
+    [
+      built("cli/main.js"),
+      "worker",
+      "--broker",
+      broker.url,
+      "--broker-prefix",
+      broker.prefix,
+      "--store",
+      store,
+      ...args,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, WORKGRAPH_HOME: home },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  const lines: string[] = [];
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout }).on("line", (line) => lines.push(line));
+  const waitForLine = async (match: RegExp, ms = 60_000): Promise<RegExpMatchArray> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      for (const line of lines) {
+        const found = line.match(match);
+        if (found !== null) return found;
+      }
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(
+          `worker printed no ${match}; stdout: ${lines.join("\n")}; stderr: ${stderr}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const kill = (): void => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  };
+  await waitForLine(/worker on/);
+  return {
+    child,
+    home,
+    lines,
+    waitForLine,
+    kill,
+    dispose() {
+      kill();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
