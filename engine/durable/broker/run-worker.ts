@@ -4,8 +4,7 @@
  */
 import * as packageEntry from "../../index.js";
 import { openProfile } from "../../store/open-profile.js";
-import { openBroker } from "./broker-connection.js";
-import { startBrokerWorker, type BrokerWorker } from "./broker-worker.js";
+import type { BrokerWorker } from "./broker-worker.js";
 
 /** Where a worker takes its work from, and how much at once. */
 export interface RunWorkerOptions {
@@ -26,6 +25,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<BrokerWorker
   const log =
     options.log ??
     ((text: string) => console.log(`${new Date().toISOString()} [${process.pid}] ${text}`));
+  // BullMQ loads here, not with every command that imports the plumbing
+  const { openBroker } = await import("./broker-connection.js");
+  const { startBrokerWorker } = await import("./broker-worker.js");
   const broker = openBroker({
     url: options.broker,
     ...(options.brokerPrefix !== undefined ? { prefix: options.brokerPrefix } : {}),
