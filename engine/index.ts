@@ -32,12 +32,16 @@ export type { WorkGraphData } from "./author/engine-shape.js";
 
 // Running: runs, their handles, graphs and events.
 export { run } from "./schedule/run.js";
+export { WorkGraph } from "./schedule/work-graph.js";
+export { WorkGraphTask, GraphSocket, GraphInput } from "./author/graph-task.js";
+export type { AddTaskOptions } from "./author/graph-builder.js";
+export type { GraphLink } from "./author/graph-order.js";
 export type { Flow, RunOptions } from "./schedule/run.js";
 export { Run } from "./schedule/run-handle.js";
 export type { RunResults, ResultNode } from "./schedule/run-handle.js";
 export type { RunOutcome } from "./schedule/run-outcome.js";
 export { runStarted$ } from "./schedule/run-registry.js";
-export type { RunGraph, GraphTask, GraphEdge } from "./model/run-graph.js";
+export type { RunGraph, GraphTask, GraphEdge, StaticGraph } from "./model/run-graph.js";
 export { ofType, reportLines, taskStates } from "./model/event-operators.js";
 export type * from "./model/events.js";
 export {

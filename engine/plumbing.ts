@@ -53,3 +53,4 @@ export type { DaemonStartOptions } from "./durable/daemon-control.js";
 export type { DaemonStatus } from "./durable/protocol.js";
 export { runWorker } from "./durable/broker/run-worker.js";
 export type { RunWorkerOptions } from "./durable/broker/run-worker.js";
+export { setGraphDrawer } from "./author/graph-builder.js";

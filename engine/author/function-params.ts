@@ -18,6 +18,11 @@ export interface ParameterList {
 
 const cache = new WeakMap<object, ParameterList>();
 
+/** Declares the parameter list of a generated function, whose source says nothing useful. */
+export function declareParameters(fn: (...args: never[]) => unknown, list: ParameterList): void {
+  cache.set(fn, list);
+}
+
 /** Reads the parameter list of a function from its source; falls back to `arg0…` names. */
 export function parameterList(fn: (...args: never[]) => unknown): ParameterList {
   let list = cache.get(fn);

@@ -102,26 +102,32 @@ function define(kind: TaskKind, fn: unknown, options: TaskOptions | undefined): 
   };
 }
 
+/** Schedules a call of a task in the running flow; refused outside a flow or inside a task. */
+export function callTask<R, O extends Record<string, unknown>>(
+  definition: TaskDefinition,
+  args: readonly unknown[],
+): TaskHandle<R, O> {
+  const context = flowStorage.getStore();
+  if (context === undefined) {
+    throw new FlowContextError(definition.name, messages.calledOutsideFlow(definition.name));
+  }
+  if (context.task !== undefined) {
+    throw new FlowContextError(
+      definition.name,
+      messages.calledInsideTask(definition.name, context.task.name),
+    );
+  }
+  return new TaskHandle<R, O>(
+    context.scope.schedule(definition, args),
+    definition.outputs,
+    definition.dynamicOutputs === true,
+  );
+}
+
 function callable<A extends unknown[], R, O extends Record<string, unknown>>(
   definition: TaskDefinition,
 ): TaskFunction<A, R, O> {
-  const call = (...args: unknown[]): TaskHandle<R, O> => {
-    const context = flowStorage.getStore();
-    if (context === undefined) {
-      throw new FlowContextError(definition.name, messages.calledOutsideFlow(definition.name));
-    }
-    if (context.task !== undefined) {
-      throw new FlowContextError(
-        definition.name,
-        messages.calledInsideTask(definition.name, context.task.name),
-      );
-    }
-    return new TaskHandle<R, O>(
-      context.scope.schedule(definition, args),
-      definition.outputs,
-      definition.dynamicOutputs === true,
-    );
-  };
+  const call = (...args: unknown[]): TaskHandle<R, O> => callTask<R, O>(definition, args);
   Object.defineProperty(call, "name", { value: definition.name });
   return Object.assign(call, { definition });
 }

@@ -1,0 +1,128 @@
+/** The parts of a declarative graph: its tasks, their inputs and outputs, what links join. */
+import { WorkgraphError } from "../model/errors.js";
+import * as messages from "../model/messages.js";
+import type { TaskDefinition } from "./task-definition.js";
+
+/** An output of a graph's task, or an input of the graph itself: where a link starts. */
+export class GraphSocket {
+  constructor(
+    /** The graph it belongs to. */
+    readonly graph: string,
+    /** The task whose output it is; undefined for an input of the graph. */
+    readonly task: WorkGraphTask | undefined,
+    readonly name: string,
+  ) {}
+
+  /** `add.result`, or `inputs.x` for an input of the graph. */
+  get label(): string {
+    return `${this.task?.name ?? "inputs"}.${this.name}`;
+  }
+}
+
+/** An input of a graph's task: where a link ends. */
+export class GraphInput {
+  constructor(
+    readonly task: WorkGraphTask,
+    readonly name: string,
+  ) {}
+
+  /** `mul.x`. */
+  get label(): string {
+    return `${this.task.name}.${this.name}`;
+  }
+}
+
+// Names that libraries probe on any object: answered as by a plain object, never an error.
+const PROBED = new Set([
+  "toJSON",
+  "then",
+  "constructor",
+  "asymmetricMatch",
+  "nodeType",
+  "$$typeof",
+]);
+
+/** Sockets by name; a name the task does not have throws, naming the ones it has. */
+function named<S>(
+  task: string,
+  known: () => readonly string[],
+  make: (name: string) => S | undefined,
+  unknown: (task: string, name: string, known: readonly string[]) => string,
+): Readonly<Record<string, S>> {
+  const made: Record<string, S> = {};
+  return new Proxy(made, {
+    get(target, key, receiver) {
+      if (typeof key === "symbol" || PROBED.has(key)) {
+        return Reflect.get(target, key, receiver) as unknown;
+      }
+      const found = (target[key] ??= make(key) as S);
+      if (found === undefined) {
+        throw new WorkgraphError(unknown(task, key, known()));
+      }
+      return found;
+    },
+    ownKeys: () => [...known()],
+    getOwnPropertyDescriptor: (_, key) =>
+      typeof key === "string" && known().includes(key)
+        ? { enumerable: true, configurable: true, value: make(key) }
+        : undefined,
+  });
+}
+
+/** One task of a declarative graph: a task function with its given and linked inputs. */
+export class WorkGraphTask<O extends Record<string, unknown> = Record<string, unknown>> {
+  /** Each input by parameter name: the end of a link (`wg.addLink(a.outputs.result, b.inputs.x)`). */
+  readonly inputs: Readonly<Record<string, GraphInput>>;
+  /** Each output by name (`result`, declared ones; any name for dynamic outputs). */
+  readonly outputs: { readonly result: GraphSocket } & { readonly [K in keyof O]: GraphSocket };
+  /** What each input gets: a value, a socket, or arrays and objects of them. */
+  readonly given = new Map<string, unknown>();
+
+  constructor(
+    readonly graph: string,
+    readonly id: number,
+    readonly name: string,
+    /** The task function's own name, shared by its calls. */
+    readonly group: string,
+    readonly definition: TaskDefinition,
+  ) {
+    const inputNames = this.inputNames;
+    this.inputs = named(
+      name,
+      () => inputNames,
+      (key) =>
+        this.openInputs || inputNames.includes(key) ? new GraphInput(this, key) : undefined,
+      messages.unknownTaskInput,
+    );
+    const outputNames = ["result", ...(definition.outputs ?? [])];
+    const dynamic = definition.dynamicOutputs === true;
+    this.outputs = named<GraphSocket>(
+      name,
+      () => outputNames,
+      (key) =>
+        dynamic || outputNames.includes(key) ? new GraphSocket(graph, this, key) : undefined,
+      messages.unknownTaskOutput,
+    ) as WorkGraphTask<O>["outputs"];
+  }
+
+  /** The names its inputs are given by: the parameters (a destructured object's keys are free). */
+  get inputNames(): readonly string[] {
+    const parameters = this.definition.parameters;
+    return parameters.rest ? parameters.names.slice(0, -1) : parameters.names;
+  }
+
+  /** Whether any name is accepted as an input (a flow or task taking one destructured object). */
+  get openInputs(): boolean {
+    return this.definition.parameters.objectParameter;
+  }
+
+  /** The input named `name`, checked. */
+  input(name: string): GraphInput {
+    if (this.openInputs) return new GraphInput(this, name);
+    const input = this.inputs[name];
+    if (input === undefined) {
+      throw new WorkgraphError(messages.unknownTaskInput(this.name, name, this.inputNames));
+    }
+    return input;
+  }
+}
