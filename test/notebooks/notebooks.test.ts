@@ -18,7 +18,12 @@ import {
   type CodeCellOutputs,
 } from "./notebook-outputs.js";
 
-const NOTEBOOKS = ["imperative-workflow", "provenance", "failures-and-control"] as const;
+const NOTEBOOKS = [
+  "imperative-workflow",
+  "provenance",
+  "failures-and-control",
+  "declarative-and-nested",
+] as const;
 type Name = (typeof NOTEBOOKS)[number];
 const VEGA_LITE = "application/vnd.vegalite.v5+json";
 
@@ -157,6 +162,33 @@ const checks: Record<Name, (cells: CodeCellOutputs[]) => void> = {
     );
     expect(streamText(cellWith(cells, "long.cancel"))).toContain("run: KILLED, exit code 130");
     expect(result(cellWith(cells, "long.cancel"))).toBe("[ 'nap: KILLED', 'nap1: KILLED' ]");
+  },
+  "declarative-and-nested": (cells) => {
+    const built = cellWith(cells, 'new WorkGraph("add_multiply")');
+    expect(streamText(built)).toContain(
+      "add, mul\ninputs.x -> add.x\ninputs.y -> add.y\nadd.result -> mul.x",
+    );
+    const drawn = built.outputs.find((o) => o.output_type === "execute_result")?.data ?? {};
+    expect(joined(drawn["text/plain"])).toBe("WorkGraph add_multiply: 2 tasks, 3 links");
+    const planned = drawn[VEGA_LITE] as { datasets: { nodes: { state: string }[] } };
+    expect(planned.datasets.nodes.map((n) => n.state)).toEqual(["PLANNED", "PLANNED"]);
+    const ran = cellWith(cells, "await wg.run({ x: 3, y: 4 })");
+    expect(result(ran)).toMatch(/sum: <Int: [^>]+ value: 7>,\s+product: <Int: [^>]+ value: 7>/);
+    expect(joined(runDisplay(ran)["text/plain"])).toBe("add_multiply: 2 tasks, 2 FINISHED");
+    const branch = cellWith(cells, 'new WorkGraph("add_then_branch")');
+    expect(result(branch)).toMatch(
+      /sum: <Int: [^>]+ value: 7>,\s+multiply: <Int: [^>]+ value: -7>/,
+    );
+    const nested = cellWith(cells, "async function outer");
+    expect(streamText(nested)).toContain(
+      "total: 114\naddThenDouble: flow, FINISHED\nadd: job, FINISHED",
+    );
+    expect(joined(runDisplay(nested)["text/plain"])).toBe("outer: 2 tasks, 2 FINISHED");
+    const mixed = cellWith(cells, 'new WorkGraph("mixed")');
+    expect(streamText(mixed)).toContain(
+      "sum: 7\naddThenDouble: flow, FINISHED\nadd_multiply: flow, FINISHED",
+    );
+    expect(streamText(cellWith(cells, "minMax"))).toMatch(/max: 9\n[\s\S]*low: 2/);
   },
 };
 
