@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import { benchArchive } from "./archive.js";
+import { benchBrokerJobs, daskInstalled } from "./broker-jobs.js";
 import { benchEngineThroughput } from "./engine-throughput.js";
 import { benchJobRoundTrip } from "./job-round-trip.js";
 import { benchKernel, type KernelFigures } from "./kernel.js";
@@ -98,6 +99,32 @@ async function main(): Promise<void> {
       "jobs in flight on a warm pool (2,000 pipelined)",
       `${fmt(jobs.pipelinedPerSecond)} jobs/s`,
     );
+  }
+  if (wanted("broker")) {
+    if (!daskInstalled()) {
+      console.log(
+        "Dask distributed is not installed (.ci/install-system installs it): broker figures without the peer",
+      );
+    }
+    for (const { workers, workgraph, dask } of await benchBrokerJobs()) {
+      // the ratio says how many times better ours is: faster rate, or shorter time
+      const peer = (ours: number, theirs: number | undefined, unit: string, digits = 0) =>
+        theirs === undefined
+          ? `${fmt(ours, digits)} ${unit}`
+          : `${fmt(ours, digits)} ${unit} vs Dask ${fmt(theirs, digits)} (${fmt(unit === "ms" ? theirs / ours : ours / theirs, 1)}×)`;
+      line(
+        `BullMQ/Redis, ${workers} worker process(es): 2,000 trivial jobs`,
+        peer(workgraph.jobsPerSecond, dask?.jobsPerSecond, "jobs/s"),
+      );
+      line(
+        `BullMQ/Redis, ${workers} worker process(es): 200 jobs sleeping 20 ms`,
+        peer(workgraph.sleepingPerSecond, dask?.sleepingPerSecond, "jobs/s"),
+      );
+      line(
+        `BullMQ/Redis, ${workers} worker process(es): one job's round trip`,
+        peer(workgraph.roundTripMs, dask?.roundTripMs, "ms", 2),
+      );
+    }
   }
   if (wanted("kernel")) {
     printKernels(await benchKernel(Number(process.env.BENCH_KERNEL_ROUNDS ?? 3)));

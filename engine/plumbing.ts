@@ -54,3 +54,5 @@ export type { DaemonStatus } from "./durable/protocol.js";
 export { runWorker } from "./durable/broker/run-worker.js";
 export type { RunWorkerOptions } from "./durable/broker/run-worker.js";
 export { setGraphDrawer } from "./author/graph-builder.js";
+export { createBrokerJobs } from "./durable/broker/broker-jobs.js";
+export type { BrokerJobsOptions } from "./durable/broker/broker-jobs.js";
