@@ -24,26 +24,33 @@ export interface ArchiveFigures {
   readonly vacuumIntoS: number;
 }
 
-function seconds(fn: () => void): number {
+function timed(phase: string, progress: (phase: string, s: number) => void, fn: () => void) {
   const started = performance.now();
   fn();
-  return (performance.now() - started) / 1000;
+  const s = (performance.now() - started) / 1000;
+  progress(phase, s);
+  return s;
 }
 
 /** Export, import and import-again times of a profile of `tasks` tasks. */
-export function benchArchive(tasks: number): ArchiveFigures {
+export function benchArchive(
+  tasks: number,
+  progress: (phase: string, s: number) => void = () => {},
+): ArchiveFigures {
   const folder = mkdtempSync(join(tmpdir(), "workgraph-bench-archive-"));
   try {
     const source = new SqliteStore(join(folder, "source.sqlite"));
-    fillStore(source, tasks);
+    timed("fill", progress, () => fillStore(source, tasks));
     source.checkpoint();
     const file = join(folder, "archive.json");
-    const vacuumIntoS = seconds(() => source.copyTo(join(folder, "copy.sqlite")));
-    const exportS = seconds(() => exportArchive(file, { store: source }));
+    const vacuumIntoS = timed("VACUUM INTO", progress, () =>
+      source.copyTo(join(folder, "copy.sqlite")),
+    );
+    const exportS = timed("export", progress, () => exportArchive(file, { store: source }));
     source.close();
     const target = new SqliteStore(join(folder, "target.sqlite"));
-    const importS = seconds(() => importArchive(file, { store: target }));
-    const reimportS = seconds(() => importArchive(file, { store: target }));
+    const importS = timed("import", progress, () => importArchive(file, { store: target }));
+    const reimportS = timed("import again", progress, () => importArchive(file, { store: target }));
     target.close();
     const archiveMb = statSync(file).size / 1e6;
     return { tasks, archiveMb, exportS, importS, reimportS, vacuumIntoS };
@@ -55,7 +62,10 @@ export function benchArchive(tasks: number): ArchiveFigures {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const sizes = process.argv.slice(2).map(Number);
   for (const tasks of sizes.length > 0 ? sizes : [10_000, 50_000, 100_000]) {
-    const f = benchArchive(tasks);
+    const progress = (phase: string, s: number) =>
+      tasks >= 500_000 &&
+      console.log(`  ${tasks.toLocaleString("en")} tasks: ${phase} ${s.toFixed(1)} s`);
+    const f = benchArchive(tasks, progress);
     const fmt = (n: number) => n.toFixed(2).padStart(8);
     console.log(
       `archive ${tasks.toLocaleString("en").padStart(9)} tasks (${f.archiveMb.toFixed(0)} MB): export ${fmt(f.exportS)} s  import ${fmt(f.importS)} s  again ${fmt(f.reimportS)} s  | peer VACUUM INTO ${fmt(f.vacuumIntoS)} s`,
