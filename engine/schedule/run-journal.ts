@@ -10,7 +10,7 @@ import type { EngineEvent, EngineEventOf, ReportLine } from "../model/events.js"
 import { isTerminalRun, type RunState, type TaskState } from "../model/states.js";
 import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { TaskDefinition } from "../author/task-definition.js";
-import { parameterName } from "./task-inputs.js";
+import { literalParts, parameterName } from "./task-inputs.js";
 import type { TaskRun } from "./task-run.js";
 import { nameList, reportLine, taskOutputLine } from "../model/report-line.js";
 import type { JobOutput } from "../execute/executor.js";
@@ -302,7 +302,14 @@ export class RunJournal {
       const fromFutures = task.sources.some(
         (s) => s.path === label || s.path.startsWith(`${label}.`) || s.path.startsWith(`${label}[`),
       );
-      if (fromFutures) continue;
+      if (fromFutures) {
+        // the literal values beside the futures are inputs too: `sum([a.result, 1000, 5])`
+        literalParts(task.args[i], label, (value, path) => {
+          const from = this.save(toDataNode(value));
+          this.store.addLink({ from, to: task.pk, type: "INPUT", label: path });
+        });
+        continue;
+      }
       this.store.addLink({
         from: this.save(toDataNode(args[i])),
         to: task.pk,

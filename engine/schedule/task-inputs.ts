@@ -79,3 +79,26 @@ export function resolveValue(value: unknown, depth = 0): unknown {
   }
   return value;
 }
+
+/** Calls `visit` for each plain value inside an argument that also holds futures, by path. */
+export function literalParts(
+  value: unknown,
+  path: string,
+  visit: (value: unknown, path: string) => void,
+  depth = 0,
+): void {
+  if (value instanceof TaskSocket || value instanceof TaskHandle || value instanceof DataNode) {
+    return;
+  }
+  if (depth < 64 && typeof value === "object" && value !== null) {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => literalParts(v, `${path}[${i}]`, visit, depth + 1));
+      return;
+    }
+    if (isPlainObject(value)) {
+      for (const [k, v] of Object.entries(value)) literalParts(v, `${path}.${k}`, visit, depth + 1);
+      return;
+    }
+  }
+  visit(value, path);
+}
