@@ -37,6 +37,7 @@ export { WorkGraphTask, GraphSocket, GraphInput } from "./author/graph-task.js";
 export type { AddTaskOptions } from "./author/graph-builder.js";
 export type { GraphLink } from "./author/graph-order.js";
 export type { Flow, RunOptions } from "./schedule/run.js";
+export type { LogLevel, LogOption } from "./schedule/run-log.js";
 export { Run } from "./schedule/run-handle.js";
 export type { RunResults, ResultNode } from "./schedule/run-handle.js";
 export type { RunOutcome } from "./schedule/run-outcome.js";
@@ -81,6 +82,8 @@ export { StoreOpenError, NodeNotFoundError, ArchiveError } from "./store/store-e
 
 // Rich display: any object with this method displays as its MIME bundle.
 export { displaySymbol, inspectSymbol } from "./model/symbols.js";
+export { GraphDrawing } from "./model/graph-drawing.js";
+export type { GraphView } from "./model/graph-drawing.js";
 export type { MimeBundle } from "./model/symbols.js";
 // Submitted runs: they outlive this process (a daemon runs them).
 export { submit, submitReference, followRun } from "./durable/submit.js";

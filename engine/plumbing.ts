@@ -4,7 +4,7 @@
  * process-wide defaults, and the live-view rate. Flow authors need only `workgraph`.
  */
 export { defaultStore, setDefaultStore } from "./store/default-store.js";
-export { setDefaultLog } from "./schedule/run.js";
+export { setDefaultLog } from "./schedule/run-log.js";
 export { defaultJobPool } from "./execute/job-pool.js";
 export { watchParent } from "./execute/parent-watchdog.js";
 export { checkJobSource } from "./author/job-source.js";
@@ -13,9 +13,13 @@ export { toDataNode, kindOf } from "./model/data-node.js";
 export { throttleLatest } from "./model/throttle-latest.js";
 export { liveThrottle, LIVE_INTERVAL } from "./model/live-rate.js";
 export { GraphModel } from "./model/graph-model.js";
+export { setRunDrawer, drawGraph } from "./model/graph-drawing.js";
+export type { RunDrawer } from "./model/graph-drawing.js";
 export type { GraphChanges } from "./model/graph-model.js";
 export { reportLine, reportText } from "./model/report-line.js";
 export { formatDuration } from "./model/format-duration.js";
+export { runProgress, progressText } from "./model/progress.js";
+export type { RunProgress } from "./model/progress.js";
 export type * from "./store/store.js";
 export type * from "./store/reader.js";
 export { isReader } from "./store/reader.js";

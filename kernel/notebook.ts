@@ -6,8 +6,9 @@
 import { createRequire } from "node:module";
 import type * as Widgets from "../widgets/index.js";
 import { runStarted$, type MimeBundle, type StaticGraph } from "../engine/index.js";
-import { setDefaultLog, setGraphDrawer } from "../engine/plumbing.js";
+import { setDefaultLog, setGraphDrawer, setRunDrawer } from "../engine/plumbing.js";
 import { currentCell } from "./runtime/cell-storage.js";
+import { drawWithViews } from "./runtime/view-bundles.js";
 
 export * from "../index.js";
 
@@ -29,3 +30,5 @@ setGraphDrawer((graph: StaticGraph): MimeBundle | undefined => {
   }
   return { [views.VEGA_LITE_MIME]: views.dagSpec(graph) };
 });
+// A run, a stored run (orm.load) and run.timeline() display as pictures drawn by the views.
+setRunDrawer(drawWithViews);

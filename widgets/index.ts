@@ -30,7 +30,16 @@ export { timelineSpec } from "./timeline/timeline-spec.js";
 export type { TimelineSpecOptions } from "./timeline/timeline-spec.js";
 export { renderSvg } from "./render/render-svg.js";
 export { textWidth } from "./render/glyph-widths.js";
-export { dagBundle, timelineBundle, specBundle, graphSummary, VEGA_LITE_MIME } from "./mime.js";
+export {
+  dagBundle,
+  timelineBundle,
+  specBundle,
+  graphSummary,
+  withPng,
+  finalBundle,
+  VEGA_LITE_MIME,
+} from "./mime.js";
+export { renderPng } from "./render/render-png.js";
 export { runBundles$ } from "./live/run-bundles.js";
 export type { FollowedRun, RunBundlesOptions } from "./live/run-bundles.js";
 export { exhaustLatest } from "./live/exhaust-latest.js";

@@ -1,12 +1,14 @@
 /**
  * MIME bundles of a run's views: the Vega-Lite spec for front ends that render it (JupyterLab,
  * Notebook 7, VS Code), an SVG rendered here for those that do not (classic notebook,
- * nbconvert), and a one-line text. No `text/html`: JupyterLab would pick it over the chart.
+ * nbconvert), and a one-line text; final pictures add a PNG (untrusted notebooks, GitHub's
+ * viewer, doc tools). No `text/html`: JupyterLab would pick it over the chart.
  */
 import type { MimeBundle, TaskState } from "../engine/index.js";
 import type { TopLevelSpec } from "vega-lite";
 import { dagSpec, type DagSpecOptions } from "./dag/dag-spec.js";
 import { stateOf, type DrawableGraph } from "./graph/drawable-graph.js";
+import { renderPng } from "./render/render-png.js";
 import { renderSvg } from "./render/render-svg.js";
 import { timelineSpec, type TimelineSpecOptions } from "./timeline/timeline-spec.js";
 
@@ -32,6 +34,24 @@ export async function timelineBundle(
 /** A bundle of any spec: the spec itself, its SVG, and the given text. */
 export async function specBundle(spec: TopLevelSpec, text: string): Promise<MimeBundle> {
   return { [VEGA_LITE_MIME]: spec, "image/svg+xml": await renderSvg(spec), "text/plain": text };
+}
+
+/**
+ * A final bundle: the given one plus a PNG of its SVG. Only final pictures carry one (a live
+ * display's intermediate bundles stay small).
+ */
+export async function withPng(bundle: MimeBundle): Promise<MimeBundle> {
+  const svg = bundle["image/svg+xml"];
+  if (typeof svg !== "string") return bundle;
+  return { ...bundle, "image/png": await renderPng(svg) };
+}
+
+/** The final picture of a run's graph: its DAG or timeline bundle, with a PNG. */
+export async function finalBundle(
+  graph: DrawableGraph,
+  view: "dag" | "timeline" = "dag",
+): Promise<MimeBundle> {
+  return withPng(await (view === "timeline" ? timelineBundle(graph) : dagBundle(graph)));
 }
 
 /** `add_multiply: 2 tasks, 2 FINISHED`: how many tasks, and how many in each state. */

@@ -51,7 +51,8 @@ export function continueRun(pk: number, flow: Flow, options: ContinueOptions): R
     replay: new ReplaySource(store, pk, false),
     jobs: jobs !== undefined ? () => jobs : defaultJobPool,
     maxConcurrency: options.maxConcurrency ?? Number.POSITIVE_INFINITY,
-    log: options.log,
+    // what tasks print is stored with them; here it goes where the report lines go
+    log: { report: options.log, print: options.log ?? (() => undefined) },
     adopt: { pk, uuid: row.uuid, tasks },
     attributes: options.attributes,
   });

@@ -1,9 +1,9 @@
 /** What a run controller is given. */
-import type { ReportLine } from "../model/events.js";
 import type { ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
 import type { ReplaySource } from "../replay/replay-source.js";
 import type { AdoptedRun } from "./run-journal.js";
+import type { RunLog } from "./run-log.js";
 
 /** What a controller needs besides the flow. */
 export interface ControllerOptions {
@@ -11,7 +11,8 @@ export interface ControllerOptions {
   readonly store: ProvenanceStore;
   readonly jobs: () => JobExecutor;
   readonly maxConcurrency: number;
-  readonly log: ((line: ReportLine) => void) | undefined;
+  /** Where report lines and what tasks print go. */
+  readonly log: RunLog;
   /** Whether to key each call by code and input hashes (when the store can be searched). */
   readonly keyCalls: boolean;
   /** Where to find results to reuse (resume, cache). */

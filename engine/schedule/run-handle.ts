@@ -18,6 +18,7 @@ import {
 import type { RunController } from "./run-controller.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { runGraph, taskDetails } from "./run-graph.js";
+import { drawGraph, GraphDrawing } from "../model/graph-drawing.js";
 
 /** The data node a returned entry becomes. */
 export type ResultNode<V> =
@@ -185,7 +186,18 @@ export class Run<R = unknown> implements Promise<RunResults<R>> {
     return `<Run ${this.summary()}>`;
   }
 
-  [displaySymbol](): MimeBundle {
-    return { "text/plain": this.summary() };
+  /** Its DAG as a picture to display; the run itself displays as its DAG too. */
+  dag(): GraphDrawing {
+    return new GraphDrawing(() => this.graph(), "dag", this.summary());
+  }
+
+  /** Its timeline as a picture to display: `display(run.timeline())`. */
+  timeline(): GraphDrawing {
+    return new GraphDrawing(() => this.graph(), "timeline", this.summary());
+  }
+
+  /** Its DAG (Vega-Lite, SVG, PNG and text) where a kernel draws graphs; else its summary. */
+  [displaySymbol](): MimeBundle | Promise<MimeBundle> {
+    return drawGraph(this.graph(), "dag", this.summary());
   }
 }

@@ -15,6 +15,7 @@ import type { TaskRun } from "./task-run.js";
 import { nameList, reportLine, taskOutputLine } from "../model/report-line.js";
 import type { JobOutput } from "../execute/executor.js";
 import * as messages from "../model/messages.js";
+import type { RunLog } from "./run-log.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -42,7 +43,7 @@ export class RunJournal {
   constructor(
     readonly name: string,
     private readonly store: ProvenanceStore,
-    private readonly log: ((line: ReportLine) => void) | undefined,
+    private readonly log: RunLog,
     attributes: Readonly<Record<string, unknown>>,
     inputs: ReadonlyMap<string, DataNode>,
     ctime: number,
@@ -267,7 +268,7 @@ export class RunJournal {
     const line = reportLine(this.pk, step, message, level);
     this.reports.push(line);
     this.store.addReport(this.pk, line);
-    this.log?.(line);
+    this.log.report?.(line);
     this.#events.next({ type: "report", run: this.uuid, at: line.at, line });
   }
 
@@ -282,7 +283,7 @@ export class RunJournal {
       const line = taskOutputLine(this.pk, task, output.method, message, at);
       this.reports.push(line);
       this.store.addReport(task.pk, line);
-      this.log?.(line);
+      this.log.print(line);
       this.#events.next({ type: "report", run: this.uuid, at, line });
     }
   }

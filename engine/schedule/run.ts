@@ -3,7 +3,6 @@
  * `run(WorkGraphImperativeEngine, { inputs: { workgraph_data: { name, flow, function_inputs } } })`.
  */
 import { z } from "zod";
-import type { ReportLine } from "../model/events.js";
 import { checkKnownKeys } from "../model/known-keys.js";
 import { FlowContextError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
@@ -24,6 +23,7 @@ import { ReplaySource } from "../replay/replay-source.js";
 import { RunController } from "./run-controller.js";
 import { Run } from "./run-handle.js";
 import { announceRun } from "./run-registry.js";
+import { logOptionSchema, runLog, type LogOption } from "./run-log.js";
 
 /** A flow: an ordinary (usually async) function that calls tasks. */
 export type Flow = (...args: never[]) => unknown;
@@ -32,8 +32,12 @@ export type Flow = (...args: never[]) => unknown;
 export interface RunOptions {
   /** The run's name; defaults to the flow function's name. */
   readonly name?: string;
-  /** Print report lines (the default), keep them quiet, or hand them to a function. */
-  readonly log?: boolean | ((line: ReportLine) => void);
+  /**
+   * Report lines: every line (`"tasks"`, `true`, the default), the run's own lines without
+   * those of single tasks (`"summary"`), none (`false`), or every line to a function. What
+   * tasks print shows whatever the level.
+   */
+  readonly log?: LogOption;
   /** At most this many tasks of the run run at once. */
   readonly maxConcurrency?: number;
   /** Where the run is stored; defaults to the process's store. */
@@ -48,9 +52,7 @@ export interface RunOptions {
 
 const optionsSchema = z.object({
   name: z.string().min(1).optional(),
-  log: z
-    .union([z.boolean(), z.custom<(line: ReportLine) => void>((v) => typeof v === "function")])
-    .optional(),
+  log: logOptionSchema.optional(),
   maxConcurrency: z.number().int().positive().optional(),
   store: z
     .custom<ProvenanceStore>((v) => typeof v === "object" && v !== null && "addNode" in v)
@@ -124,7 +126,7 @@ export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
     replay,
     jobs: jobs !== undefined ? () => jobs : defaultJobPool,
     maxConcurrency: options.maxConcurrency ?? Number.POSITIVE_INFINITY,
-    log: logger(options.log),
+    log: runLog(options.log),
   });
   const handle = new Run(controller);
   announceRun(handle);
@@ -157,29 +159,4 @@ function parseInputs(value: unknown): Readonly<Record<string, unknown>> {
     );
   }
   return value as Record<string, unknown>;
-}
-
-/** Where report lines go when `run()` is given no `log`: printed, unless a resolver says. */
-type LogResolver = () => ((line: ReportLine) => void) | undefined;
-
-const printLine = (line: ReportLine): void => {
-  // what a task printed to stderr stays on stderr
-  if (line.task !== undefined && line.level !== "REPORT") console.error(line.text);
-  else console.log(line.text);
-};
-let resolveDefaultLog: LogResolver = () => undefined;
-
-/**
- * Sets where the report lines of runs started without a `log` option go. The resolver is
- * asked at each `run()` call, in the caller's async context, so a kernel can send each run's
- * lines to the cell that started it; when it answers undefined, lines are printed.
- */
-export function setDefaultLog(resolver: LogResolver): void {
-  resolveDefaultLog = resolver;
-}
-
-function logger(log: RunOptions["log"]): ((line: ReportLine) => void) | undefined {
-  if (log === false) return undefined;
-  if (typeof log === "function") return log;
-  return resolveDefaultLog() ?? printLine;
 }

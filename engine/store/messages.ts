@@ -18,6 +18,10 @@ export const noNode = (key: number | string) =>
 export const notAProcess = (pk: number) =>
   `Node ${pk} is a data node, not a run or a task (see \`workgraph node show ${pk}\`)`;
 
+/** A task was asked for a picture only a run has. */
+export const notARun = (pk: number, name: string) =>
+  `Node ${pk} (${name}) is a task, not a run: only runs have a DAG and a timeline`;
+
 export const notQueryable = (store: string) =>
   `The store ${store} cannot be queried: use a profile's store (SqliteStore, PostgresStore) or a MemoryStore`;
 

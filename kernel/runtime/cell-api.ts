@@ -10,7 +10,8 @@
 import type { Comm, CommData, CommTarget } from "./cell-scope.js";
 import { currentCell } from "./cell-storage.js";
 import * as messages from "../messages.js";
-import { displayContent } from "./mime.js";
+import { randomUUID } from "node:crypto";
+import { displayContent, drawnDisplayContent } from "./mime.js";
 
 /** Options of {@link display}. */
 export interface DisplayOptions {
@@ -37,10 +38,21 @@ export interface ClearOutputOptions {
  * its text.
  */
 export function display(value: unknown, options: DisplayOptions = {}): void {
-  const content = displayContent(value, options.metadata);
+  const { now, drawn } = drawnDisplayContent(value, options.metadata);
   const cell = currentCell();
-  if (cell === undefined) console.log(content.data["text/plain"] ?? "");
-  else cell.output.display(content, options.id);
+  if (cell === undefined) {
+    console.log(now.data["text/plain"] ?? "");
+    return;
+  }
+  if (drawn === undefined) {
+    cell.output.display(now, options.id);
+    return;
+  }
+  // A value that draws itself (a run's DAG) shows its text at once, in its place among the
+  // cell's outputs, and its picture replaces it when drawn; the cell's reply waits for it.
+  const id = options.id ?? `workgraph-display-${randomUUID()}`;
+  cell.output.display(now, id);
+  cell.track(drawn.then((content) => cell.output.updateDisplay(id, content)));
 }
 
 /** Replaces every output shown with display id `id` (in any cell) by `value`. */

@@ -49,4 +49,6 @@ export interface CellScope {
   readonly reportLog: (line: ReportLine) => void;
   /** Follows a run this cell started: live display, cancel on interrupt. */
   watchRun(run: Run): void;
+  /** Output still being made (a drawing): the cell's reply waits for it. */
+  track(work: Promise<unknown>): void;
 }

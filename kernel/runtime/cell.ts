@@ -11,6 +11,7 @@ export class Cell implements CellScope {
   #stopWaiting: () => void = () => {};
   /** Resolves once the cell is interrupted: then nothing more is waited for. */
   readonly #interrupted = new Promise<void>((resolve) => (this.#stopWaiting = resolve));
+  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(
     readonly parent: MessageHeader,
@@ -30,6 +31,14 @@ export class Cell implements CellScope {
     this.#runs.push(showLiveRun(run, this.output, this.live));
   }
 
+  track(work: Promise<unknown>): void {
+    const settled: Promise<void> = work.then(
+      () => void this.#pending.delete(settled),
+      () => void this.#pending.delete(settled),
+    );
+    this.#pending.add(settled);
+  }
+
   /** Cancels this cell's runs that are still going: their tasks end KILLED. */
   cancelRuns(reason: string): void {
     this.#stopWaiting();
@@ -44,10 +53,12 @@ export class Cell implements CellScope {
    */
   async settle(timeoutMs?: number): Promise<void> {
     const done = this.#runs.filter(({ run }) => ended(run));
-    if (done.length === 0) return;
+    // what display() still draws is waited for as the final pictures of runs are
+    const work = [...this.#pending, ...done.map((live) => live.settled)];
+    if (work.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(done.map((live) => live.settled)),
+      Promise.all(work),
       this.#interrupted,
       ...(timeoutMs === undefined
         ? []

@@ -15,10 +15,12 @@ export function plainText(value: unknown): string {
 
 /** The bundle of an execute_result: `text/plain` plus the value's own bundle, if any. */
 export function resultContent(value: unknown): DisplayContent {
-  return {
-    data: { "text/plain": inspect(value, { depth: 4 }), ...ownBundle(value) },
-    metadata: {},
-  };
+  return resultFrom(value, now(callDisplay(value)));
+}
+
+/** As {@link resultContent}, waiting for a bundle the value draws (a run's DAG). */
+export async function drawnResultContent(value: unknown): Promise<DisplayContent> {
+  return resultFrom(value, await later(callDisplay(value)));
 }
 
 /**
@@ -29,7 +31,32 @@ export function displayContent(
   value: unknown,
   metadata: Readonly<Record<string, unknown>> = {},
 ): DisplayContent {
-  const own = ownBundle(value);
+  return displayFrom(value, now(callDisplay(value)), metadata);
+}
+
+/**
+ * What `display(x)` shows now, and, when `x` draws its bundle (a run's DAG), what replaces it
+ * once drawn.
+ */
+export function drawnDisplayContent(
+  value: unknown,
+  metadata: Readonly<Record<string, unknown>> = {},
+): { readonly now: DisplayContent; readonly drawn?: Promise<DisplayContent> } {
+  const own = callDisplay(value);
+  const first = displayFrom(value, now(own), metadata);
+  if (!isPromise(own)) return { now: first };
+  return { now: first, drawn: later(own).then((bundle) => displayFrom(value, bundle, metadata)) };
+}
+
+function resultFrom(value: unknown, own: MimeBundle | undefined): DisplayContent {
+  return { data: { "text/plain": inspect(value, { depth: 4 }), ...own }, metadata: {} };
+}
+
+function displayFrom(
+  value: unknown,
+  own: MimeBundle | undefined,
+  metadata: Readonly<Record<string, unknown>>,
+): DisplayContent {
   if (own !== undefined) return { data: { "text/plain": plainText(value), ...own }, metadata };
   if (isMimeBundle(value)) return { data: value, metadata };
   return { data: { "text/plain": plainText(value) }, metadata };
@@ -42,14 +69,38 @@ export function isMimeBundle(value: unknown): value is MimeBundle {
   return keys.length > 0 && keys.every((key) => mimeType.test(key));
 }
 
-/** The bundle an object gives through the display symbol. */
-function ownBundle(value: unknown): MimeBundle | undefined {
+/** What an object's display method answers: a bundle, or a promise of one (Deno awaits it). */
+function callDisplay(value: unknown): unknown {
   if (typeof value !== "object" && typeof value !== "function") return undefined;
   if (value === null) return undefined;
   const method = (value as { [displaySymbol]?: unknown })[displaySymbol];
   if (typeof method !== "function") return undefined;
-  const bundle: unknown = method.call(value);
-  return isMimeBundle(bundle) ? bundle : undefined;
+  const answer: unknown = method.call(value);
+  // a drawing that fails leaves the text: nothing must go unhandled
+  if (isPromise(answer)) answer.then(undefined, () => undefined);
+  return answer;
+}
+
+/** The bundle if it is there already. */
+function now(answer: unknown): MimeBundle | undefined {
+  return isMimeBundle(answer) ? answer : undefined;
+}
+
+/** The bundle once drawn; a drawing that fails gives none. */
+async function later(answer: unknown): Promise<MimeBundle | undefined> {
+  try {
+    return now(await answer);
+  } catch {
+    return undefined;
+  }
+}
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /** Splits a bundle into what can travel as JSON and the MIME types that cannot. */

@@ -4,6 +4,7 @@
  * load or render, the display goes on as a text summary.
  */
 import { catchError, defer, from, switchMap } from "rxjs";
+import type { RunDrawer } from "../../engine/plumbing.js";
 import { summaryBundles, type RunBundles } from "./run-summary.js";
 
 /** Draws each run with the widgets' live DAG bundles. */
@@ -15,3 +16,9 @@ export function viewBundles(): RunBundles {
       catchError(() => fallback(run)),
     );
 }
+
+/** Draws a run's graph, stored or live, as its final picture with the widgets' views. */
+export const drawWithViews: RunDrawer = async (graph, view) => {
+  const widgets = await import("../../widgets/index.js");
+  return widgets.finalBundle(graph, view);
+};

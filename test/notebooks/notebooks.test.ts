@@ -87,11 +87,23 @@ function runDisplay(cell: CodeCellOutputs): Record<string, unknown> {
   const displays = cell.outputs.filter((o) => o.output_type === "display_data");
   expect(displays, cell.source).toHaveLength(1);
   const data = displays[0]?.data ?? {};
-  expect(Object.keys(data).sort()).toEqual([VEGA_LITE, "image/svg+xml", "text/plain"]);
+  expect(Object.keys(data).sort()).toEqual([VEGA_LITE, "image/png", "image/svg+xml", "text/plain"]);
+  expectPng(data["image/png"]);
   expect(joined(data["text/plain"])).not.toMatch(/RUNNING|PLANNED/);
   expect(JSON.stringify(data[VEGA_LITE])).toContain("vega-lite/v5");
   expect(joined(data["image/svg+xml"])).toMatch(/^<svg/);
   return data;
+}
+
+/** A base64 PNG of a sensible size: at least a few pixels, at most 1600 wide. */
+function expectPng(value: unknown): void {
+  const png = Buffer.from(joined(value), "base64");
+  expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  expect(width).toBeGreaterThan(50);
+  expect(width).toBeLessThanOrEqual(1600);
+  expect(height).toBeGreaterThan(20);
 }
 
 function result(cell: CodeCellOutputs): string {

@@ -18,6 +18,8 @@ import { chartSize, VEGA_LITE_SCHEMA, type SizeOptions } from "../spec/chart-siz
 export interface DagSpecOptions extends SizeOptions {
   /** How to lay the graph out; defaults to append-only for a live run, Sugiyama otherwise. */
   readonly layout?: LayoutChoice;
+  /** A line under the title: a live run's progress. */
+  readonly subtitle?: string;
 }
 
 /** The name of the selection of the clicked task; its value is `{ id: [taskId] }`. */
@@ -79,7 +81,7 @@ export function dagSpecFromLayout(
 ): TopLevelSpec {
   const nodes = nodeData(graph, layout);
   const edges = edgeData(layout);
-  return dagSpecOf(graph.name, nodes, edges, chartSize(nodes, options));
+  return dagSpecOf(graph.name, nodes, edges, chartSize(nodes, options), options.subtitle);
 }
 
 /** The spec around given rows: what a live page starts from before changing rows. */
@@ -88,6 +90,7 @@ export function dagSpecOf(
   nodes: readonly NodeDatum[],
   edges: readonly EdgeDatum[],
   size: { readonly width: number; readonly height: number },
+  subtitle?: string,
 ): TopLevelSpec {
   const x = {
     field: "x",
@@ -103,7 +106,12 @@ export function dagSpecOf(
   } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: title, anchor: "start", fontSize: 13 },
+    title: {
+      text: title,
+      anchor: "start",
+      fontSize: 13,
+      ...(subtitle !== undefined ? { subtitle, subtitleFontSize: 11, subtitleColor: "#555" } : {}),
+    },
     width: size.width,
     height: size.height,
     datasets: { [DAG_DATASETS.nodes]: [...nodes], [DAG_DATASETS.edges]: [...edges] },

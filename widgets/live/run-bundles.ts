@@ -4,14 +4,15 @@
  * ```
  *   run.graph() once ─▶ GraphModel ◀─ run.events$ (folded in as they come)
  *                     ─▶ liveThrottle (≤ 4/s, last one on completion)
- *                     ─▶ exhaustLatest(render model.graph()) ─▶ bundles
+ *                     ─▶ exhaustLatest(render model.graph()) ─▶ bundles (the last with a PNG)
  * ```
  */
 import { defer, filter, startWith, type Observable, type SchedulerLike } from "rxjs";
 import type { EngineEvent, MimeBundle, RunGraph } from "../../engine/index.js";
-import { GraphModel, liveThrottle } from "../../engine/plumbing.js";
+import { GraphModel, liveThrottle, progressText, runProgress } from "../../engine/plumbing.js";
 import { AppendOnlyLayout } from "../layout/append-only-layout.js";
-import { dagBundle, timelineBundle } from "../mime.js";
+import { isLive } from "../graph/drawable-graph.js";
+import { dagBundle, timelineBundle, withPng } from "../mime.js";
 import { exhaustLatest } from "./exhaust-latest.js";
 
 /** What a live view needs of a run (a `Run` has it): its graph now and its events from now. */
@@ -45,8 +46,19 @@ export function runBundles$(
     // One layout per subscription: a node placed in this view never moves.
     const layout = new AppendOnlyLayout();
     const model = new GraphModel(run.graph());
-    const render = (graph: RunGraph): Promise<MimeBundle> =>
-      options.view === "timeline" ? timelineBundle(graph) : dagBundle(graph, { layout });
+    const since = Date.now();
+    // while it runs, the DAG says how far it has got under its title, and so does the text
+    const draw = async (graph: RunGraph): Promise<MimeBundle> => {
+      if (options.view === "timeline") return timelineBundle(graph);
+      if (!isLive(graph)) return dagBundle(graph, { layout });
+      const started = Math.min(since, ...graph.tasks.map((t) => t.createdAt));
+      const progress = progressText(runProgress(graph.tasks, started));
+      const bundle = await dagBundle(graph, { layout, subtitle: progress });
+      return { ...bundle, "text/plain": `${String(bundle["text/plain"])}\n${progress}` };
+    };
+    // the run's last picture, which stays in the notebook, also carries a PNG
+    const render = async (graph: RunGraph): Promise<MimeBundle> =>
+      isLive(graph) ? draw(graph) : withPng(await draw(graph));
     return run.events$.pipe(
       filter((event) => model.apply(event)),
       startWith(undefined),

@@ -12,6 +12,10 @@ import * as messages from "../messages.js";
 import type { NodeRow, ProvenanceReader } from "../reader.js";
 import type { LinkRecord, LinkType } from "../store.js";
 import { storedDataNode } from "./stored-data-node.js";
+import { storedRunGraph } from "./stored-run-graph.js";
+import { drawGraph, GraphDrawing, type GraphView } from "../../model/graph-drawing.js";
+import type { RunGraph } from "../../model/run-graph.js";
+import { displaySymbol, type MimeBundle } from "../../model/symbols.js";
 
 /** A node linked to another, with the link's label and type. */
 export interface LinkedNode {
@@ -141,8 +145,32 @@ export class ProcessNode {
     return this.describe();
   }
 
-  [Symbol.for("Jupyter.display")](): Record<string, unknown> {
-    return { "text/plain": this.describe() };
+  /** A run's graph as stored (tasks, edges, states, times, values); undefined for a task. */
+  graph(): RunGraph | undefined {
+    return this.type === "run" ? storedRunGraph(this.#reader, this.pk) : undefined;
+  }
+
+  /** A run's DAG as a picture to display; a stored run displays as its DAG too. */
+  dag(): GraphDrawing {
+    return this.#drawing("dag");
+  }
+
+  /** A run's timeline as a picture to display: `display(orm.load(pk).timeline())`. */
+  timeline(): GraphDrawing {
+    return this.#drawing("timeline");
+  }
+
+  /** A run's DAG where a kernel draws graphs; otherwise (and for a task) its one line. */
+  [displaySymbol](): MimeBundle | Promise<MimeBundle> {
+    const graph = this.graph();
+    return graph === undefined
+      ? { "text/plain": this.describe() }
+      : drawGraph(graph, "dag", this.describe());
+  }
+
+  #drawing(view: GraphView): GraphDrawing {
+    if (this.type !== "run") throw new TypeError(messages.notARun(this.pk, this.name));
+    return new GraphDrawing(() => this.graph() as RunGraph, view, this.describe());
   }
 
   #linked(links: readonly LinkRecord[], end: "from" | "to"): LinkedNode[] {

@@ -14,7 +14,7 @@ import {
 } from "../error-content.js";
 import { reply, type Handler } from "../kernel-context.js";
 import type { DisplayContent } from "../cell-scope.js";
-import { resultContent } from "../mime.js";
+import { drawnResultContent } from "../mime.js";
 
 /** Handles execute_request. */
 export const execute: Handler<"execute_request"> = async (request, kernel) => {
@@ -40,7 +40,7 @@ export const execute: Handler<"execute_request"> = async (request, kernel) => {
           const { value } = outcome.result;
           // A display method is the user's code: it runs, and prints, as part of the cell.
           try {
-            result = runInCell(cell, () => resultContent(value));
+            result = await runInCell(cell, () => drawnResultContent(value));
           } catch (thrown) {
             error = thrownError(thrown);
           }
