@@ -40,6 +40,7 @@ export {
   VEGA_LITE_MIME,
 } from "./mime.js";
 export { renderPng } from "./render/render-png.js";
+export { compileToVega } from "./render/compile-spec.js";
 export { runBundles$ } from "./live/run-bundles.js";
 export type { FollowedRun, RunBundlesOptions } from "./live/run-bundles.js";
 export { exhaustLatest } from "./live/exhaust-latest.js";

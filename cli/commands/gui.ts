@@ -1,8 +1,9 @@
 /** `workgraph gui`: serves the live page over a profile's store until interrupted. */
 import { existsSync } from "node:fs";
+import { openProfile } from "../../engine/index.js";
 import { openReadOnly, PostgresStore, profileConfig } from "../../engine/plumbing.js";
 import { defineCommand, UsageError } from "../command.js";
-import { existingProfilePath, profileOption } from "../store/store-args.js";
+import { existingProfilePath, existingProfiles, profileOption } from "../store/store-args.js";
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -10,6 +11,27 @@ function parsePort(text: string): number {
     throw new UsageError(`--port must be a port number, not "${text}"`);
   }
   return port;
+}
+
+/**
+ * The store file of the profile to show. The default profile, or any profile in a home that
+ * has none yet, is made empty when missing (the page then says there are no runs yet); another
+ * missing name is an error naming the existing ones, as a typo should be.
+ */
+function pageProfile(name: string | undefined): string {
+  if (name === undefined || existingProfiles().length === 0) {
+    let profile;
+    try {
+      profile = openProfile(name ?? "default");
+    } catch (error) {
+      // a name that cannot be a profile's (a path, say)
+      if (error instanceof TypeError) throw new UsageError(error.message);
+      throw error;
+    }
+    profile.store.close();
+    return profile.path;
+  }
+  return existingProfilePath(name);
 }
 
 /** `workgraph gui`: the live page of a profile's runs. */
@@ -24,7 +46,7 @@ export const gui = defineCommand({
   examples: ["workgraph gui", "workgraph gui --port 8765 --profile lab"],
   async run({ values }) {
     const port = values.port !== undefined ? parsePort(values.port) : undefined;
-    const file = values.store ?? existingProfilePath(values.profile ?? "default");
+    const file = values.store ?? pageProfile(values.profile);
     const storage = values.store === undefined ? profileConfig(values.profile).storage : "sqlite";
     if (storage === "sqlite" && !existsSync(file)) {
       console.error(`workgraph gui: no store at ${file}; runs made with that profile create it.`);

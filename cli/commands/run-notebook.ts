@@ -83,7 +83,7 @@ export const runNotebook = defineCommand({
       }),
     );
     // What ran is written whatever stopped the run.
-    writeOutputs(file, outcome, values.out ?? file, values.html, values.sanitize === true);
+    await writeOutputs(file, outcome, values.out ?? file, values.html, values.sanitize === true);
     for (const line of outcome.allowedErrors) console.error(line);
     const { failure } = outcome;
     if (failure === undefined) return 0;
@@ -95,19 +95,20 @@ export const runNotebook = defineCommand({
   },
 });
 
-function writeOutputs(
+async function writeOutputs(
   file: string,
   outcome: ExecutionOutcome,
   out: string,
   html: string | undefined,
   sanitize: boolean,
-): void {
+): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, formatNotebook(outcome.notebook));
   console.log(`\nwrote ${out}`);
   if (html !== undefined) {
     mkdirSync(dirname(html), { recursive: true });
-    writeFileSync(html, notebookHtml(outcome.notebook, basename(file, ".ipynb"), { sanitize }));
+    const page = await notebookHtml(outcome.notebook, basename(file, ".ipynb"), { sanitize });
+    writeFileSync(html, page);
     console.log(`wrote ${html}`);
   }
 }

@@ -71,7 +71,7 @@ afterAll(async () => {
 /** Loads the page and returns what the notebook's scripts recorded, and the page's text. */
 async function load(sanitize: boolean): Promise<{ ran: string[]; text: string; links: string[] }> {
   const file = join(dir, `page-${sanitize}.html`);
-  writeFileSync(file, notebookHtml(hostile, "hostile", { sanitize }));
+  writeFileSync(file, await notebookHtml(hostile, "hostile", { sanitize }));
   const page = await browser.newPage();
   try {
     await page.goto(pathToFileURL(file).href);

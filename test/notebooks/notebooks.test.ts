@@ -23,6 +23,7 @@ const NOTEBOOKS = [
   "provenance",
   "failures-and-control",
   "declarative-and-nested",
+  "first-hour",
 ] as const;
 type Name = (typeof NOTEBOOKS)[number];
 const VEGA_LITE = "application/vnd.vegalite.v5+json";
@@ -159,6 +160,25 @@ const checks: Record<Name, (cells: CodeCellOutputs[]) => void> = {
     );
     const cache = cellWith(cells, "cache: true");
     expect(streamText(cache)).toContain("slowSquare ran 7 times for 12 calls");
+  },
+  "first-hour": (cells) => {
+    const shrink = cellWith(cells, "async function shrink");
+    expect(streamText(shrink)).toMatch(/\[\d+\|square\|console\.log\]: squaring 7\n/);
+    expect(streamText(shrink)).toContain("6 is even after 5 tasks");
+    expect(streamText(shrink)).not.toContain("update_task_state");
+    expect(joined(runDisplay(shrink)["text/plain"])).toBe("shrink: 5 tasks, 5 FINISHED");
+    const careful = cellWith(cells, "async function careful");
+    expect(streamText(careful)).toContain("caught: mustBePositive failed");
+    expect(streamText(careful)).toContain("value 9; run FINISHED, exit code 2");
+    expect(result(careful)).toBe("[ 'mustBePositive: FAILED', 'square: FINISHED' ]");
+    const stored = cellWith(cells, "orm.load(first.pk) as ProcessNode");
+    expect(streamText(stored)).toContain('label (FINISHED): in {"x":6,"kind":"even"}');
+    expect(streamText(stored)).toContain("[ 'squaring 7' ]");
+    const drawn = runDisplay(cellWith(cells, "display(orm.load(first.pk))"));
+    expect(joined(drawn["text/plain"])).toMatch(
+      /^<Run shrink: uuid: \S+ \(pk: \d+\) FINISHED \[0\]>$/,
+    );
+    expect(joined(drawn["image/svg+xml"])).toContain("halve2");
   },
   "failures-and-control": (cells) => {
     const failing = cellWith(cells, "parseAndDouble");

@@ -81,7 +81,15 @@ export function dagSpecFromLayout(
 ): TopLevelSpec {
   const nodes = nodeData(graph, layout);
   const edges = edgeData(layout);
-  return dagSpecOf(graph.name, nodes, edges, chartSize(nodes, options), options.subtitle);
+  const spec = dagSpecOf(graph.name, nodes, edges, chartSize(nodes, options), options.subtitle);
+  if (edges.length > 0) return spec;
+  // Layers over no rows leave their scales an empty extent, which vega warns about; a live
+  // page keeps them (dagSpecOf), as its edges come later.
+  const layer = (spec as { layer: readonly { data?: { name?: string } }[] }).layer;
+  return {
+    ...spec,
+    layer: layer.filter((l) => l.data?.name !== DAG_DATASETS.edges),
+  } as TopLevelSpec;
 }
 
 /** The spec around given rows: what a live page starts from before changing rows. */

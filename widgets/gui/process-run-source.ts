@@ -95,5 +95,13 @@ function summary(entry: Entry): RunSummary {
     createdAt: entry.run.createdAt,
     endedAt: entry.run.endedAt ?? null,
     tasks: entry.run.tasks.length,
+    error: errorText(entry.run.error),
   };
+}
+
+/** `Name: message` of what a run ended with, if anything. */
+function errorText(error: unknown): string | null {
+  if (error === undefined || error === null) return null;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return typeof error === "string" ? error : (JSON.stringify(error) ?? "unknown error");
 }

@@ -15,6 +15,8 @@ export interface RunSummary {
   readonly createdAt: number;
   readonly endedAt: number | null;
   readonly tasks: number;
+  /** Why it did not finish (`Name: message`), once EXCEPTED or KILLED. */
+  readonly error: string | null;
 }
 
 /** One state a task was in, and since when (ms since the epoch). */

@@ -60,6 +60,7 @@ export class StoredRunSource implements RunSource {
       createdAt: row.ctime,
       endedAt: row.endedAt,
       tasks: this.reader.taskCount(row.pk),
+      error: storedError(row.attributes),
     }));
   }
 
@@ -118,4 +119,12 @@ export class StoredRunSource implements RunSource {
       map(() => followed),
     );
   }
+}
+
+/** `Name: message` of the error stored on a run, if any. */
+function storedError(attributes: string | null): string | null {
+  const error = (
+    parseJson(attributes) as { error?: { name?: string; message?: string } } | undefined
+  )?.error;
+  return error === undefined ? null : `${error.name ?? "Error"}: ${error.message ?? ""}`;
 }

@@ -26,7 +26,15 @@ export function timelineSpec(
   graph: DrawableGraph,
   options: TimelineSpecOptions = {},
 ): TopLevelSpec {
-  return timelineSpecOf(graph.name, timelineData(graph, options.now ?? Date.now()), options);
+  const rows = timelineData(graph, options.now ?? Date.now());
+  const spec = timelineSpecOf(graph.name, rows, options);
+  // A layer over no rows leaves its scale an empty extent, which vega warns about; the live
+  // page keeps both (timelineSpecOf), as rows come later.
+  const started = rows.some((row) => row.started);
+  const unstarted = rows.some((row) => !row.started);
+  if (rows.length === 0 || (started && unstarted)) return spec;
+  const layer = (spec as { layer: readonly unknown[] }).layer;
+  return { ...spec, layer: [layer[started ? 0 : 1]] } as TopLevelSpec;
 }
 
 /** The spec around given rows. */

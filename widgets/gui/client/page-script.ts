@@ -93,12 +93,26 @@ export function pageScript(env: PageEnv): void {
   }
 
   function showRuns(): void {
+    if (runs.length === 0) {
+      const empty = make("tr");
+      empty.append(
+        make("td", "No runs yet: runs stored in this profile show here as they start.", "muted"),
+      );
+      byId("runs").replaceChildren(empty);
+      return;
+    }
     const rows = runs.map((run) => {
       const row = make("tr", undefined, run.id === openRun ? "open" : "");
       row.setAttribute("data-run", String(run.id));
       const state = make("td");
       state.append(make("span", run.state, `state ${run.state}`));
-      row.append(state, make("td", run.name), make("td", `${run.tasks}`, "muted"));
+      row.append(
+        state,
+        make("td", `${run.pk}`, "muted pk"),
+        make("td", run.name),
+        make("td", time(run.createdAt), "muted started"),
+        make("td", `${run.tasks}`, "muted"),
+      );
       row.title = `pk ${run.pk} · started ${time(run.createdAt)} · ended ${time(run.endedAt) || "—"}`;
       row.addEventListener("click", () => open(run.id));
       return row;
@@ -124,6 +138,11 @@ export function pageScript(env: PageEnv): void {
     title.className = "";
     title.replaceChildren(`${run?.name ?? "run"} (pk ${run?.pk ?? "?"}) `);
     if (state !== "") title.append(make("span", state, `state ${state}`));
+    // a run that ended on an error says which, above its (maybe empty) graph
+    const error = run?.error ?? null;
+    byId("run-error").replaceChildren(
+      ...(error !== null && state !== "" ? [make("pre", error)] : []),
+    );
   }
 
   // The DAG keeps its aspect (labels have a fixed size): scaled down to fit, never up.

@@ -1,0 +1,116 @@
+/**
+ * The page `workgraph run-notebook --html` writes, opened in headless Chromium: code is
+ * highlighted, every chart has a row of its own, and the browser console stays silent (no
+ * Vega-Lite version warning, no empty-extent warning), with nothing loaded from elsewhere.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { root } from "../support/built.js";
+import { launchChromium } from "../widgets/support/chromium.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "workgraph-page-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const CELLS = [
+  `import { run, task, display } from "workgraph";
+const add = task(function add(x: number, y: number) { return x + y; });
+async function chain(x: number) {
+  const a = add(x, 1);
+  return { b: add(a.result, 1).result };
+}
+// two tasks with no edge between them: a chart whose edge layers would have no rows
+async function apart(x: number) {
+  return { a: add(x, 1).result, b: add(x, 2).result };
+}
+const first = run(chain, { x: 1 }, { log: false });
+await first;`,
+  `await run(apart, { x: 1 }, { log: "summary" });`,
+  `display(first.timeline());`,
+];
+
+function notebook(cells: readonly string[]): string {
+  return JSON.stringify({
+    cells: cells.map((source, i) => ({
+      cell_type: "code",
+      execution_count: null,
+      metadata: {},
+      outputs: [],
+      source,
+      id: `cell-${i}`,
+    })),
+    metadata: {
+      kernelspec: {
+        display_name: "TypeScript (workgraph)",
+        language: "typescript",
+        name: "workgraph",
+      },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+describe("the HTML page of a notebook", () => {
+  it("highlights code, gives each chart its own row and keeps the console silent", async () => {
+    const file = join(scratch, "page.ipynb");
+    const page = join(scratch, "page.html");
+    writeFileSync(file, notebook(CELLS));
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(root, "dist", "cli", "main.js"),
+        "run-notebook",
+        file,
+        "--out",
+        join(scratch, "out.ipynb"),
+        "--html",
+        page,
+        "--quiet",
+      ],
+      { env: { ...process.env, WORKGRAPH_HOME: join(scratch, "home") }, encoding: "utf8" },
+    );
+    expect(result.status, result.stderr + result.stdout).toBe(0);
+    const html = readFileSync(page, "utf8");
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/);
+    expect(html).toContain('<span class="hljs-keyword">const</span>');
+    expect(html).toContain(".hljs-keyword");
+
+    const browser = await launchChromium();
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const messages: string[] = [];
+      const requests: string[] = [];
+      tab.on("console", (m) => messages.push(`${m.type()}: ${m.text()}`));
+      tab.on("pageerror", (e) => messages.push(`pageerror: ${e.message}`));
+      tab.on("request", (r) => requests.push(r.url()));
+      await tab.goto(pathToFileURL(page).href);
+      // vega-embed replaces each chart's SVG fallback with a view of its own
+      await tab.waitForFunction(
+        () =>
+          document.querySelectorAll(".chart.vega-embed").length ===
+          document.querySelectorAll("script[data-chart]").length,
+      );
+      const boxes = await tab.$$eval(".chart", (charts) =>
+        charts.map((chart) => {
+          const box = chart.getBoundingClientRect();
+          return { top: box.top, bottom: box.bottom, left: box.left };
+        }),
+      );
+      expect(boxes.length).toBe(3);
+      for (let i = 1; i < boxes.length; i++) {
+        expect(boxes[i]?.top).toBeGreaterThanOrEqual(boxes[i - 1]?.bottom ?? Infinity);
+        expect(boxes[i]?.left).toBe(boxes[0]?.left);
+      }
+      expect(messages).toEqual([]);
+      expect(
+        requests.filter((url) => !url.startsWith("file:") && !url.startsWith("data:")),
+      ).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
+});
