@@ -8,7 +8,10 @@ import type { ReportLine } from "../model/events.js";
 /** How much of its report a run prints: every line, the run's own lines, or none. */
 export type LogLevel = "tasks" | "summary" | false;
 
-/** The `log` option of `run()`: a level, `true` (every line), or a function given every line. */
+/**
+ * The `log` option of `run()`: a level, `true` (every line), or a function given every line,
+ * what tasks print included.
+ */
 export type LogOption = LogLevel | true | ((line: ReportLine) => void);
 
 /** The `log` option as `run()` checks it. */
@@ -54,7 +57,8 @@ export function setDefaultLog(resolver: LogResolver): void {
 export function runLog(log: LogOption | undefined): RunLog {
   const out = resolveDefaultLog() ?? printLine;
   if (log === false) return { report: undefined, print: out };
-  if (typeof log === "function") return { report: log, print: out };
+  // a function asked for every line: what tasks print too
+  if (typeof log === "function") return { report: log, print: log };
   if (log === "summary") {
     return {
       report: (line) => {
