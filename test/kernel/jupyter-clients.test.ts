@@ -90,6 +90,7 @@ describe("the kernel under Jupyter's clients", () => {
     expect(text(bundle["text/plain"])).toBe("add_multiply: 2 tasks, 2 FINISHED");
     expect(Object.keys(bundle).sort()).toEqual([
       "application/vnd.vegalite.v5+json",
+      "image/png",
       "image/svg+xml",
       "text/plain",
     ]);
