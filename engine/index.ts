@@ -86,7 +86,7 @@ export { GraphDrawing } from "./model/graph-drawing.js";
 export type { GraphView } from "./model/graph-drawing.js";
 export type { MimeBundle } from "./model/symbols.js";
 // Submitted runs: they outlive this process (a daemon runs them).
-export { submit, submitReference, followRun } from "./durable/submit.js";
+export { submit, submitReference, followRun, runSubmitted$ } from "./durable/submit.js";
 export type { SubmitOptions } from "./durable/submit.js";
 export { SubmittedRun } from "./durable/submitted-run.js";
 export type { SubmittedOutcome } from "./durable/submitted-run.js";
@@ -97,3 +97,4 @@ export {
   DaemonStartError,
   UnsendableFlowError,
 } from "./durable/errors.js";
+export { FollowedRunNode } from "./durable/followed-run-node.js";

@@ -60,3 +60,5 @@ export type { RunWorkerOptions } from "./durable/broker/run-worker.js";
 export { setGraphDrawer } from "./author/graph-builder.js";
 export { createBrokerJobs } from "./durable/broker/broker-jobs.js";
 export type { BrokerJobsOptions } from "./durable/broker/broker-jobs.js";
+export { captureFlowSource } from "./durable/flow-source.js";
+export type { ScopeLookup, PackageMember } from "./durable/flow-source.js";

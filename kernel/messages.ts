@@ -53,3 +53,6 @@ export const startFailed = (problem: string): string => `workgraph kernel: ${pro
 export const npxCacheWarning = (main: string): string =>
   `warning: ${main} is in npx's cache, which npm may clean; install the package ` +
   "(npm install workgraph, or npm install --global workgraph) and run this command again";
+
+/** The first text of a submitted run's live display, until its view comes. */
+export const submittedRun = (run: string): string => `${run}: submitted to the daemon`;

@@ -5,8 +5,23 @@
  */
 import { createRequire } from "node:module";
 import type * as Widgets from "../widgets/index.js";
-import { runStarted$, type MimeBundle, type StaticGraph } from "../engine/index.js";
-import { setDefaultLog, setGraphDrawer, setRunDrawer } from "../engine/plumbing.js";
+import * as entry from "../index.js";
+import {
+  run,
+  runStarted$,
+  runSubmitted$,
+  submit,
+  type MimeBundle,
+  type StaticGraph,
+} from "../engine/index.js";
+import {
+  captureFlowSource,
+  setDefaultLog,
+  setFlowCapture,
+  setGraphDrawer,
+  setRunDrawer,
+} from "../engine/plumbing.js";
+import { cellLocal } from "./runtime/cell-locals.js";
 import { currentCell } from "./runtime/cell-storage.js";
 import { drawWithViews } from "./runtime/view-bundles.js";
 
@@ -14,6 +29,8 @@ export * from "../index.js";
 
 // runStarted$ emits in the caller's async context, so the cell that started the run is known.
 runStarted$.subscribe((run) => currentCell()?.watchRun(run));
+// A submitted run shows under its cell too, fed from the daemon, and goes on after the cell.
+runSubmitted$.subscribe((handle) => currentCell()?.watchRun(handle));
 // Bound to the cell when the run starts, so lines written later from elsewhere (an interrupt
 // handler cancelling the run) still land under the cell that started it.
 setDefaultLog(() => currentCell()?.reportLog);
@@ -32,3 +49,16 @@ setGraphDrawer((graph: StaticGraph): MimeBundle | undefined => {
 });
 // A run, a stored run (orm.load) and run.timeline() display as pictures drawn by the views.
 setRunDrawer(drawWithViews);
+
+// A flow defined in a cell goes to the daemon as source, with what it uses from the cells.
+setFlowCapture((flow) => captureFlowSource(flow, cellLocal, packageMember));
+
+/** `""` for this package's module (`import * as wg from "workgraph"`), or the export's name. */
+function packageMember(value: unknown): string | undefined {
+  if (typeof value === "object" && value !== null) {
+    const module = value as { run?: unknown; submit?: unknown };
+    if (module.run === run && module.submit === submit) return "";
+  }
+  if (typeof value !== "function") return undefined;
+  return Object.entries(entry).find(([, exported]) => exported === value)?.[0];
+}

@@ -55,9 +55,11 @@ function compileFlow(
       case "value":
         return JSON.parse(definition.source) as unknown;
       case "module":
-        return definition.source === "workgraph"
-          ? packageEntry
-          : (requireHere(definition.source) as unknown);
+        if (definition.source === "workgraph") return packageEntry;
+        if (definition.source.startsWith("workgraph:")) {
+          return packageEntry[definition.source.slice("workgraph:".length)];
+        }
+        return requireHere(definition.source) as unknown;
       default:
         return undefined;
     }

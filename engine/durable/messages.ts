@@ -30,3 +30,17 @@ export const noFlowReference = (flow: string) =>
 
 export const notExported = (flow: string, module: string) =>
   `submit(): ${module} does not export the flow ${flow}`;
+
+export const unknownIdentifier = (flow: string, name: string) =>
+  `submit(): flow ${flow} uses ${name}, which is not defined in the notebook, so it cannot be sent to the daemon`;
+
+export const unsendableValue = (flow: string, name: string, what: string) =>
+  `submit(): flow ${flow} captures ${name} (${what}), which cannot be sent to the daemon: ` +
+  `only tasks, functions, plain data and the workgraph module travel; create it inside a task instead`;
+
+export const taskWithSchemas = (flow: string, name: string) =>
+  `submit(): flow ${flow} uses task ${name}, whose zod schemas cannot be sent to the daemon; ` +
+  `export the flow from a module and pass { module: import.meta.url }`;
+
+export const unparsableSource = (name: string, detail: string) =>
+  `submit(): cannot read the source of ${name}: ${detail}`;

@@ -19,7 +19,8 @@ export const sourceDefinitionSchema = z.object({
   name: z.string().min(1),
   /**
    * `task`/`job`: a task over the function `source`; `flow`: a helper flow (or the flow);
-   * `value`: JSON data; `module`: the module named by `source` (`workgraph`, `node:…`).
+   * `value`: JSON data; `module`: the module named by `source` (`workgraph`, `node:…`), or
+   * one export of the package (`workgraph:waitFor`).
    */
   kind: z.enum(["task", "job", "flow", "value", "module"]),
   source: z.string(),

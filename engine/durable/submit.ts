@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Subject, type Observable } from "rxjs";
 import { z } from "zod";
 import {
   WorkGraphImperativeEngine,
@@ -121,7 +122,9 @@ export function submitReference(
   });
   const log = options.log ?? ((text: string) => console.log(text));
   const queued = wakeDaemon(profile, log);
-  return new SubmittedRun(pk, uuid, name, store, profile, queued);
+  const handle = new SubmittedRun(pk, uuid, name, store, profile, queued);
+  submitted.next(handle);
+  return handle;
 }
 
 /** Tells the daemon a run waits, starting a daemon first if none runs. */
@@ -137,6 +140,11 @@ async function wakeDaemon(profile: string, log: (text: string) => void): Promise
     );
   }
 }
+
+const submitted = new Subject<SubmittedRun>();
+
+/** Emits each run as `submit()` queues it, in the caller's async context (a kernel's cell). */
+export const runSubmitted$: Observable<SubmittedRun> = submitted.asObservable();
 
 const stores = new Map<string, SqliteStore>();
 

@@ -12,8 +12,9 @@ import { isTerminalRun, type RunState } from "../model/states.js";
 import { inspectSymbol, displaySymbol, type MimeBundle } from "../model/symbols.js";
 import { storedDataNode } from "../store/queries/stored-data-node.js";
 import { parseCanonicalJson } from "../store/canonical-json.js";
-import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import type { ProvenanceReader } from "../store/reader.js";
 import type { RunResults } from "../schedule/run-handle.js";
+import type { RunGraph } from "../model/run-graph.js";
 import { connectDaemon } from "./daemon-control.js";
 import { DaemonConnection } from "./daemon-client.js";
 import { daemonPaths } from "./daemon-paths.js";
@@ -33,6 +34,8 @@ export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
   /** Every event of the run (replayed to late subscribers); completes when the run ends. */
   readonly events$: Observable<EngineEvent> = defer(() => this.follow().#events);
   readonly #done: Promise<SubmittedOutcome>;
+  /** When the run was stored (ms since the epoch). */
+  readonly createdAt: number;
   #state: RunState;
   #resolveDone!: (outcome: SubmittedOutcome) => void;
   #following = false;
@@ -42,12 +45,14 @@ export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
     readonly pk: number,
     readonly uuid: string,
     readonly name: string,
-    private readonly store: SqliteStore,
+    private readonly store: ProvenanceReader,
     private readonly profile: string,
     /** Resolves once the daemon has been told of the run (started first if none ran). */
     readonly queued: Promise<void> = Promise.resolve(),
   ) {
-    this.#state = (store.node(pk)?.state ?? "CREATED") as RunState;
+    const row = store.node(pk);
+    this.#state = (row?.state ?? "CREATED") as RunState;
+    this.createdAt = row?.ctime ?? Date.now();
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
   }
 
@@ -67,6 +72,14 @@ export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
     this.#following = true;
     void this.#followLoop();
     return this;
+  }
+
+  /**
+   * The graph as this handle starts from: the run with no tasks yet, since `events$` replays
+   * every event of the run from its start (what live views fold into their model).
+   */
+  graph(): RunGraph {
+    return { name: this.name, pk: this.pk, state: "CREATED", tasks: [], edges: [] };
   }
 
   /** The results as data nodes, once the run has FINISHED; rejects if it ended otherwise. */

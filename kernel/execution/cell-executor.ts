@@ -38,6 +38,8 @@ export interface CellExecutor {
   run(code: string, name: string): Promise<CellRun>;
   /** What earlier cells declared, as a declaration file (for completion and inspection). */
   declarations(): string;
+  /** The values the cells have declared, by name (what compiled cells read as `exports`). */
+  readonly locals: Readonly<Record<string, unknown>>;
   interrupt(): void;
 }
 
@@ -99,6 +101,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
   }
 
   return {
+    locals: exports.object,
     async run(code, name) {
       const meta = getCodeMetadata(code);
       if (meta.module !== undefined) {

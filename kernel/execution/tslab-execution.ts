@@ -16,6 +16,7 @@ import { toCellDiagnostics } from "./diagnostics.js";
 import { notebookOverlay } from "./notebook-overlay.js";
 import { packageTypesResolver } from "./package-types.js";
 import { installOverlay } from "./ts-overlay.js";
+import { setCellLocals } from "../runtime/cell-locals.js";
 
 /** A module a notebook can import: its exports, and the path of its types. */
 export interface ProvidedModule {
@@ -60,6 +61,7 @@ export function createTsExecution(options: TsExecutionOptions): CodeExecution {
     stacks,
     provided: (name) => (name === "tslab" ? { exports: tslabModule() } : options.modules.get(name)),
   });
+  setCellLocals(executor.locals);
   let running = false;
   let cells = 0;
   const names = new Set<string>();

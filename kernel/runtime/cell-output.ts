@@ -17,11 +17,17 @@ export interface CellOutputSink extends CellOutput {
   flush(): void;
 }
 
-/** Output for the request `parent`; a silent request sends nothing. */
+/**
+ * Output for the request `parent`; a silent request sends nothing. An update of a display
+ * goes out under the request running now (`running()`), if any: a display may outlive its
+ * cell (a submitted run), and front ends such as nbclient read only the running request's
+ * messages, updating any output by its display id.
+ */
 export function createCellOutput(
   outbox: Outbox,
   parent: MessageHeader,
   silent: boolean,
+  running: () => MessageHeader | undefined = () => undefined,
 ): CellOutputSink {
   let pending: { name: "stdout" | "stderr"; text: string } | undefined;
   let scheduled = false;
@@ -62,7 +68,12 @@ export function createCellOutput(
       });
     },
     updateDisplay(displayId, content) {
-      publish("update_display_data", { ...bundle(content), transient: { display_id: displayId } });
+      if (silent) return;
+      flush();
+      outbox.publish(running() ?? parent, "update_display_data", {
+        ...bundle(content),
+        transient: { display_id: displayId },
+      });
     },
     clear(wait) {
       publish("clear_output", { wait });

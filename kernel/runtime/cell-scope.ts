@@ -1,6 +1,7 @@
 /** What code running in a cell can reach: its output, the comm targets, the runs it starts. */
-import type { ReportLine, Run } from "../../engine/index.js";
+import type { ReportLine } from "../../engine/index.js";
 import type { MimeBundle } from "../../engine/index.js";
+import type { ShownRun } from "./live-run.js";
 
 /** Data and metadata of one display. */
 export interface DisplayContent {
@@ -47,8 +48,8 @@ export interface CellScope {
   readonly comms: CommTargets;
   /** Writes a run's report line under this cell. */
   readonly reportLog: (line: ReportLine) => void;
-  /** Follows a run this cell started: live display, cancel on interrupt. */
-  watchRun(run: Run): void;
+  /** Follows a run this cell started: live display, cancel on interrupt (runs of this process). */
+  watchRun(run: ShownRun): void;
   /** Output still being made (a drawing): the cell's reply waits for it. */
   track(work: Promise<unknown>): void;
 }

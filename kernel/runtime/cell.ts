@@ -1,9 +1,12 @@
 /** One request's context: its output, the runs it started, and the kernel's comm targets. */
-import type { ReportLine, Run } from "../../engine/index.js";
+import { isTerminalRun, type ReportLine } from "../../engine/index.js";
 import type { MessageHeader } from "../protocol/message.js";
 import type { CellScope, CommTargets } from "./cell-scope.js";
 import type { CellOutputSink } from "./cell-output.js";
-import { showLiveRun, type RunDisplay, type RunDisplayOptions } from "./live-run.js";
+import { showLiveRun, type RunDisplay, type RunDisplayOptions, type ShownRun } from "./live-run.js";
+
+/** Displays of submitted runs, whatever cell shows them: they go on after their cell. */
+const followed = new Set<RunDisplay>();
 
 /** The context of one request (an execute_request, or a comm message). */
 export class Cell implements CellScope {
@@ -27,8 +30,13 @@ export class Cell implements CellScope {
       `${line.text}\n`,
     );
 
-  watchRun(run: Run): void {
-    this.#runs.push(showLiveRun(run, this.output, this.live));
+  watchRun(run: ShownRun): void {
+    const display = showLiveRun(run, this.output, this.live);
+    this.#runs.push(display);
+    if (run.cancel === undefined) {
+      followed.add(display);
+      void display.settled.then(() => followed.delete(display));
+    }
   }
 
   track(work: Promise<unknown>): void {
@@ -42,17 +50,18 @@ export class Cell implements CellScope {
   /** Cancels this cell's runs that are still going: their tasks end KILLED. */
   cancelRuns(reason: string): void {
     this.#stopWaiting();
-    for (const { run } of this.#runs) if (!ended(run)) run.cancel(reason);
+    for (const { run } of this.#runs) if (!ended(run)) run.cancel?.(reason);
   }
 
   /**
    * Waits until the displays of the runs that have ended show their final state: front ends
    * such as nbclient drop output that arrives after the cell's reply. No clock decides it
    * (the first display of a kernel loads the views, which takes seconds on a busy machine);
-   * an interrupt ends the wait, and `timeoutMs`, when given, caps it.
+   * an interrupt ends the wait, and `timeoutMs`, when given, caps it. That includes submitted
+   * runs shown under earlier cells, whose updates go out with this one.
    */
   async settle(timeoutMs?: number): Promise<void> {
-    const done = this.#runs.filter(({ run }) => ended(run));
+    const done = [...new Set([...this.#runs, ...followed])].filter(({ run }) => ended(run));
     // what display() still draws is waited for as the final pictures of runs are
     const work = [...this.#pending, ...done.map((live) => live.settled)];
     if (work.length === 0) return;
@@ -68,7 +77,7 @@ export class Cell implements CellScope {
   }
 }
 
-/** A run has an exit code once it has ended, whichever way. */
-function ended(run: Run): boolean {
-  return run.exitCode !== undefined;
+/** Whether a run has ended, whichever way. */
+function ended(run: ShownRun): boolean {
+  return isTerminalRun(run.state);
 }

@@ -64,7 +64,12 @@ export function createKernel(options: KernelOptions): Kernel {
     executionCount: 0,
     running: undefined,
     newCell: (parent, silent) =>
-      new Cell(parent, createCellOutput(outbox, parent, silent), context.comms, options.live),
+      new Cell(
+        parent,
+        createCellOutput(outbox, parent, silent, () => context.running?.parent),
+        context.comms,
+        options.live,
+      ),
     interrupt() {
       options.execution.current()?.interrupt();
       context.running?.cancelRuns(messages.interruptReason);

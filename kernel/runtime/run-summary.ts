@@ -3,12 +3,13 @@
  * redrawn as its events arrive: the live display when the Vega-Lite views cannot be had.
  */
 import { defer, filter, map, startWith, type Observable } from "rxjs";
-import { isTerminalRun, type Run, type RunGraph } from "../../engine/index.js";
+import { isTerminalRun, type RunGraph } from "../../engine/index.js";
+import type { ShownRun } from "./live-run.js";
 import { GraphModel, liveThrottle, progressText, runProgress } from "../../engine/plumbing.js";
 import type { MimeBundle } from "../../engine/index.js";
 
 /** How a run is drawn: a stream of bundles that completes when the run ends. */
-export type RunBundles = (run: Run) => Observable<MimeBundle>;
+export type RunBundles = (run: ShownRun) => Observable<MimeBundle>;
 
 /** At most this many task lines; the rest are counted. */
 const MAX_TASK_LINES = 20;

@@ -2,8 +2,19 @@
 import { orm as dataOrm, type DataNode } from "../../model/data-node.js";
 import { NodeNotFoundError } from "../store-errors.js";
 import type { ProvenanceStore } from "../store.js";
+import type { NodeRow, ProvenanceReader } from "../reader.js";
 import { nodeFromRow, type ProcessNode } from "./process-node.js";
 import { readerOf } from "./reader-of.js";
+
+/** Makes a live view of a stored run (a submitted one), or undefined for the plain view. */
+export type RunLoader = (row: NodeRow, reader: ProvenanceReader) => ProcessNode | undefined;
+
+let loadRun: RunLoader = () => undefined;
+
+/** Sets how `orm.load` shows runs: submitted runs come back as handles that follow them. */
+export function setRunLoader(loader: RunLoader): void {
+  loadRun = loader;
+}
 
 /** Where to look; the default store unless told. */
 export interface LoadOptions {
@@ -22,7 +33,7 @@ export function ormLoad(key: number | string, options: LoadOptions = {}): DataNo
   const lookup = typeof key === "string" && /^\d+$/.test(key) ? Number(key) : key;
   const row = reader.node(lookup);
   if (row === undefined) throw new NodeNotFoundError(lookup);
-  return nodeFromRow(row, reader);
+  return (row.type === "run" ? loadRun(row, reader) : undefined) ?? nodeFromRow(row, reader);
 }
 
 /** The data node constructors of `orm`, plus `orm.load`. */

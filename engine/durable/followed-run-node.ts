@@ -1,0 +1,75 @@
+/**
+ * What `orm.load(pk)` gives for a submitted run: the stored run (a `ProcessNode`: inputs,
+ * tasks, outputs, reports) that also follows it live, from any process, like the handle
+ * `submit()` returned: `events$`, `state`, `result()`, `pause()`, `play()`, `kill()`.
+ */
+import { basename, dirname } from "node:path";
+import type { Observable } from "rxjs";
+import type { EngineEvent } from "../model/events.js";
+import type { RunResults } from "../schedule/run-handle.js";
+import { ProcessNode } from "../store/queries/process-node.js";
+import { setRunLoader } from "../store/queries/orm-load.js";
+import type { NodeRow, ProvenanceReader } from "../store/reader.js";
+import { daemonPaths } from "./daemon-paths.js";
+import { SubmittedRun, type SubmittedOutcome } from "./submitted-run.js";
+
+/** A stored submitted run that follows the run live. */
+export class FollowedRunNode extends ProcessNode {
+  readonly #handle: SubmittedRun;
+
+  constructor(row: NodeRow, reader: ProvenanceReader, profile: string) {
+    super(row, reader);
+    this.#handle = new SubmittedRun(row.pk, row.uuid, row.name ?? "flow", reader, profile);
+    // the stored state is a snapshot; this node's state is the run's, as last heard
+    Object.defineProperty(this, "state", { get: () => this.#handle.state, enumerable: true });
+  }
+
+  /** Every event of the run (replayed from its start); completes when it ends. */
+  get events$(): Observable<EngineEvent> {
+    return this.#handle.events$;
+  }
+
+  /** Resolves when the run has ended, with how it ended. */
+  get done(): Promise<SubmittedOutcome> {
+    return this.#handle.done;
+  }
+
+  /** The results once FINISHED; rejects if it ended otherwise. */
+  result(): Promise<RunResults<unknown>> {
+    return this.#handle.result();
+  }
+
+  /** No new task starts. */
+  pause(): Promise<void> {
+    return this.#handle.pause();
+  }
+
+  /** Paused runs go on. */
+  play(): Promise<void> {
+    return this.#handle.play();
+  }
+
+  /** Ends the run KILLED. */
+  kill(): Promise<void> {
+    return this.#handle.kill();
+  }
+}
+
+/** The profile whose folder holds the reader's file, if it is a profile of the home. */
+function profileOf(reader: ProvenanceReader): string | undefined {
+  const file = (reader as { readonly file?: unknown }).file;
+  if (typeof file !== "string" || file === ":memory:") return undefined;
+  const folder = dirname(file);
+  const profile = basename(folder);
+  try {
+    return daemonPaths(profile).folder === folder ? profile : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+setRunLoader((row, reader) => {
+  if (row.attributes === null || !row.attributes.includes('"durable":true')) return undefined;
+  const profile = profileOf(reader);
+  return profile !== undefined ? new FollowedRunNode(row, reader, profile) : undefined;
+});

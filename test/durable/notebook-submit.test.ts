@@ -1,0 +1,172 @@
+/**
+ * A flow submitted from a notebook cell outlives the kernel: it runs in the daemon, its cell's
+ * display goes on updating after the cell returned (under nbclient and `run-notebook`), and a
+ * new kernel loads the finished run with `orm.load(pk)`.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installKernel } from "../../kernel/install.js";
+import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { root } from "../support/built.js";
+import { waitForGroupGone } from "../support/daemon.js";
+import { codeCells, joined, type CodeCellOutputs } from "../notebooks/notebook-outputs.js";
+import { isAlive } from "../support/processes.js";
+import { readFileSync } from "node:fs";
+
+const scratch = mkdtempSync(join(tmpdir(), "workgraph-submit-nb-"));
+const prefix = join(scratch, "prefix");
+const home = join(scratch, "home");
+const env = {
+  ...process.env,
+  JUPYTER_PATH: join(prefix, "share", "jupyter"),
+  WORKGRAPH_HOME: home,
+};
+
+beforeAll(async () => {
+  await installKernel({ scope: { kind: "prefix", prefix } });
+});
+
+afterAll(async () => {
+  try {
+    const pid = Number(readFileSync(join(home, "default", "daemon.pid"), "utf8").trim());
+    if (isAlive(pid)) {
+      process.kill(-pid, "SIGKILL");
+      await waitForGroupGone(pid);
+    }
+  } catch {
+    // no daemon was left
+  }
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function notebook(cells: readonly string[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: {
+        name: "workgraph",
+        display_name: "TypeScript (workgraph)",
+        language: "typescript",
+      },
+    },
+    cells: cells.map((source, i) => ({
+      cell_type: "code",
+      id: `cell-${i}`,
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source,
+    })),
+  });
+}
+
+const SUBMIT_CELLS = [
+  `import { task, submit } from "workgraph";`,
+  `const step = task.job(async function step(i: number, acc: number, ms: number) {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return acc + i;
+});
+const base = { start: 0 };
+async function chain(n: number, ms: number) {
+  let acc: unknown = base.start;
+  for (let i = 1; i <= n; i++) acc = step(i, acc as number, ms).result;
+  return { total: acc };
+}`,
+  `const watched = submit(chain, { n: 4, ms: 400 });
+watched.pk`,
+  `const outlives = submit(chain, { n: 6, ms: 1500 });
+outlives.pk`,
+  `const done = await watched;
+done.total.value`,
+];
+
+function execute(tool: "nbclient" | "run-notebook", file: string): CodeCellOutputs[] {
+  const out = file.replace(/\.ipynb$/, `.${tool}.ipynb`);
+  const result =
+    tool === "nbclient"
+      ? spawnSync(
+          "/usr/bin/jupyter",
+          [
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--ExecutePreprocessor.kernel_name=workgraph",
+            "--ExecutePreprocessor.timeout=120",
+            "--output-dir",
+            scratch,
+            "--output",
+            out.split("/").at(-1) as string,
+            file,
+          ],
+          { env, encoding: "utf8", cwd: scratch },
+        )
+      : spawnSync(
+          process.execPath,
+          [join(root, "dist", "cli", "main.js"), "run-notebook", file, "--out", out],
+          {
+            env,
+            encoding: "utf8",
+            cwd: scratch,
+          },
+        );
+  expect(result.status, result.stderr + result.stdout).toBe(0);
+  const cells = codeCells(out);
+  for (const cell of cells) {
+    expect(
+      cell.outputs.filter((o) => o.output_type === "error"),
+      cell.source,
+    ).toEqual([]);
+  }
+  return cells;
+}
+
+function result(cell: CodeCellOutputs | undefined): string {
+  return joined(
+    cell?.outputs.find((o) => o.output_type === "execute_result")?.data?.["text/plain"],
+  );
+}
+
+function finalDisplay(cell: CodeCellOutputs | undefined): string {
+  const displays = (cell?.outputs ?? []).filter((o) => o.output_type === "display_data");
+  expect(displays).toHaveLength(1);
+  return joined(displays[0]?.data?.["text/plain"]);
+}
+
+describe.each(["nbclient", "run-notebook"] as const)("submit() from a notebook (%s)", (tool) => {
+  it("runs in the daemon, keeps its display live after the cell, and outlives the kernel", async () => {
+    const file = join(scratch, `submit-${tool}.ipynb`);
+    writeFileSync(file, notebook(SUBMIT_CELLS));
+    const cells = execute(tool, file);
+    const watchedPk = Number(result(cells[2]));
+    const outlivesPk = Number(result(cells[3]));
+    expect(watchedPk).toBeGreaterThan(0);
+    expect(result(cells[4])).toBe("10");
+    // the cell returned at once; its display went on to the final state
+    expect(finalDisplay(cells[2])).toBe("chain: 4 tasks, 4 FINISHED");
+    const store = new SqliteStore(join(home, "default", "workgraph.sqlite"));
+    try {
+      // the kernel is gone, the run goes on in the daemon
+      expect(store.node(outlivesPk)?.state).toMatch(/RUNNING|WAITING/);
+      const load = join(scratch, `load-${tool}.ipynb`);
+      writeFileSync(
+        load,
+        notebook([
+          `import { orm, type FollowedRunNode } from "workgraph";`,
+          `const node = orm.load(${outlivesPk}) as FollowedRunNode;
+const results = (await node.result()) as unknown as Record<string, { value: number }>;
+[node.state, results.total?.value]`,
+        ]),
+      );
+      const loaded = execute(tool, load);
+      expect(result(loaded[1])).toBe("[ 'FINISHED', 21 ]");
+      expect(store.node(outlivesPk)?.state).toBe("FINISHED");
+    } finally {
+      store.close();
+    }
+  }, 180_000);
+});
