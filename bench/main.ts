@@ -1,6 +1,7 @@
 /**
  * Prints the project's figures on this machine. Run with `npm run bench`, or one part with
- * `node dist/bench/main.js kernel` (engine, store, archive, stores, jobs, kernel, views).
+ * `node dist/bench/main.js kernel` (engine, store, archive, stores, jobs, kernel, views,
+ * durable).
  */
 import os from "node:os";
 import { benchArchive } from "./archive.js";
@@ -12,6 +13,7 @@ import type { KernelKind } from "./kernel-processes.js";
 import { benchPostgresStore } from "./postgres-store.js";
 import { benchStore } from "./store.js";
 import { benchWidgets } from "./widgets.js";
+import { benchDurable } from "./durable.js";
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -133,6 +135,25 @@ async function main(): Promise<void> {
     const widgets = await benchWidgets();
     for (const [name, ms] of Object.entries(widgets)) line(`views: ${name}`, `${fmt(ms, 1)} ms`);
   }
+  if (wanted("durable")) printDurable(await benchDurable());
+}
+
+/** Submitted runs against run(), and recovery after SIGKILL. */
+function printDurable(durable: Awaited<ReturnType<typeof benchDurable>>): void {
+  for (const flow of durable.flows) {
+    line(
+      `submitted ${flow.name}: run() | submit() wall time (median)`,
+      `${fmt(flow.runMs, 1)} | ${fmt(flow.submitMs, 1)} ms`,
+    );
+    line(`submitted ${flow.name}: submit() to first task start`, `${fmt(flow.firstTaskMs)} ms`);
+  }
+  const recovery = durable.recovery;
+  line("recovery, 10,000-task run with 9,000 finished: daemon up", `${fmt(recovery.daemonMs)} ms`);
+  line(
+    "recovery: 9,000 finished calls replayed (next task starts)",
+    `${fmt(recovery.replayMs)} ms`,
+  );
+  line("recovery: run FINISHED (1,000 more tasks)", `${fmt(recovery.endMs)} ms`);
 }
 
 await main();

@@ -19,6 +19,9 @@ import type { ControlAction, DaemonStatus } from "./protocol.js";
 import type { Claim, Claimant, RunQueue } from "./run-queue.js";
 import { submittedSchema } from "./submission.js";
 
+/** How long the events of an ended run stay for late followers. */
+const KEEP_ENDED_MS = 60_000;
+
 /** Someone following a run: told each event, then the end. */
 export interface Follower {
   event(event: EngineEvent): void;
@@ -45,6 +48,8 @@ export interface DaemonOptions {
 export class Daemon {
   readonly #runs = new Map<number, LiveRun>();
   readonly #followers = new Map<number, Set<Follower>>();
+  /** The events of runs that ended lately, for followers that come just after the end. */
+  readonly #ended = new Map<number, { readonly events: EngineEvent[]; readonly state: string }>();
   /** Claimed runs whose flow is still loading, with the last command given meanwhile. */
   readonly #loading = new Map<number, ControlAction | undefined>();
   readonly #me: Claimant = { pid: process.pid, host: hostname() };
@@ -118,6 +123,12 @@ export class Daemon {
   /** Follows run `pk`: its events so far, then live ones; ended runs end the follow at once. */
   follow(pk: number, follower: Follower): () => void {
     const live = this.#runs.get(pk);
+    const ended = this.#ended.get(pk);
+    if (ended !== undefined) {
+      for (const event of ended.events) follower.event(event);
+      follower.end(ended.state);
+      return () => undefined;
+    }
     if (live === undefined) {
       const row = this.options.store.node(pk);
       if (row?.type !== "run" || isTerminalRun(row.state as RunState)) {
@@ -187,6 +198,8 @@ export class Daemon {
         },
         complete: () => {
           this.#runs.delete(claim.pk);
+          this.#ended.set(claim.pk, { events: live.events, state: run.state });
+          setTimeout(() => this.#ended.delete(claim.pk), KEEP_ENDED_MS).unref();
           this.options.log(`run ${claim.pk} ended ${run.state}`);
           this.#endFollowers(claim.pk, run.state);
           this.options.queue.ended?.(claim.pk, run.state);

@@ -68,8 +68,13 @@ function profileOf(reader: ProvenanceReader): string | undefined {
   }
 }
 
-setRunLoader((row, reader) => {
+/** Submitted run `pk` of the store `reader` reads, followed live; undefined if it is not one. */
+export function followStoredRun(pk: number, reader: ProvenanceReader): FollowedRunNode | undefined {
+  const row = reader.node(pk);
+  if (row?.type !== "run") return undefined;
   if (row.attributes === null || !row.attributes.includes('"durable":true')) return undefined;
   const profile = profileOf(reader);
   return profile !== undefined ? new FollowedRunNode(row, reader, profile) : undefined;
-});
+}
+
+setRunLoader((row, reader) => followStoredRun(row.pk, reader));

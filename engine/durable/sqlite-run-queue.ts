@@ -31,43 +31,47 @@ export class SqliteRunQueue implements RunQueue {
         ? { maxConcurrency: submission.maxConcurrency }
         : {}),
     };
-    const pk = store.transaction(() => {
-      const run = store.addNode({
-        type: "run",
-        uuid,
-        name: submission.name,
-        state: "CREATED",
-        ctime: Date.now(),
-        attributes: { durable: true, submitted },
-      });
-      for (const [label, node] of submission.inputs) {
-        node.pk ??= store.addNode({
-          type: "data",
-          uuid: node.uuid,
-          kind: node.kind,
-          value: node.value,
+    const pk = whenUnlocked(() =>
+      store.transaction(() => {
+        const run = store.addNode({
+          type: "run",
+          uuid,
+          name: submission.name,
+          state: "CREATED",
           ctime: Date.now(),
+          attributes: { durable: true, submitted },
         });
-        store.addLink({ from: node.pk, to: run, type: "INPUT", label });
-      }
-      return run;
-    });
+        for (const [label, node] of submission.inputs) {
+          node.pk ??= store.addNode({
+            type: "data",
+            uuid: node.uuid,
+            kind: node.kind,
+            value: node.value,
+            ctime: Date.now(),
+          });
+          store.addLink({ from: node.pk, to: run, type: "INPUT", label });
+        }
+        return run;
+      }),
+    );
     return { pk, uuid };
   }
 
   claim(claimant: Claimant): Claim | undefined {
     const { store } = this;
-    return store.transaction(() => {
-      for (const row of this.#open()) {
-        const { daemon } = attributesOf(row);
-        if (daemon !== undefined && (daemon.pid === claimant.pid || runsElsewhere(daemon))) {
-          continue;
+    return whenUnlocked(() =>
+      store.transaction(() => {
+        for (const row of this.#open()) {
+          const { daemon } = attributesOf(row);
+          if (daemon !== undefined && (daemon.pid === claimant.pid || runsElsewhere(daemon))) {
+            continue;
+          }
+          store.updateProcess(row.pk, { attributes: { daemon: claimant, owner: claimant } });
+          return { pk: row.pk, recovered: daemon !== undefined };
         }
-        store.updateProcess(row.pk, { attributes: { daemon: claimant, owner: claimant } });
-        return { pk: row.pk, recovered: daemon !== undefined };
-      }
-      return undefined;
-    });
+        return undefined;
+      }),
+    );
   }
 
   unfinished(): { readonly queued: readonly number[]; readonly running: readonly number[] } {
@@ -86,6 +90,26 @@ export class SqliteRunQueue implements RunQueue {
       .runs({ states: OPEN_STATES })
       .filter((row) => attributesOf(row).durable === true)
       .reverse();
+  }
+}
+
+/** How long a queue write waits for another process's write lock before giving up. */
+const LOCK_WAIT_MS = 30_000;
+
+/**
+ * Runs a write, retrying while another process holds the file's write lock (a long run's
+ * commit): a claim or a submission waits its turn rather than failing.
+ */
+function whenUnlocked<T>(write: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return write();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }
 

@@ -42,6 +42,12 @@ export function createConnection(
           .task(message.run, message.task)
           .then((detail) => send({ type: "task", run: message.run, detail: detail ?? null }), fail);
         return;
+      case "control":
+        source.control(message.run, message.action).then(() => {
+          send({ type: "controlled", run: message.run, action: message.action });
+          sendRuns();
+        }, fail);
+        return;
     }
   };
 

@@ -31,6 +31,7 @@ export function pageHtml(token: string): string {
   .state.RUNNING, .state.WAITING { background: #8cc4ec; } .state.FINISHED { background: #93d18b; }
   .state.FAILED, .state.EXCEPTED { background: #f2938c; } .state.SKIPPED { background: #f4d166; }
   .state.KILLED { background: #c9a7d9; }
+  button.control { font-size: 11px; margin-left: 4px; cursor: pointer; }
   .muted { color: #777; }
   #run-error pre { background: #fdecea; color: #8a1c1c; border-color: #f2c4c0; margin-bottom: 8px; }
 </style>

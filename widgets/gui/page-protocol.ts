@@ -6,8 +6,9 @@ import { z } from "zod";
 import type { TopLevelSpec } from "vega-lite";
 import type { EdgeDatum, NodeDatum } from "../dag/dag-data.js";
 import type { TimelineDatum } from "../timeline/timeline-data.js";
-import type { RunSummary, TaskDetail } from "./run-source.js";
+import type { RunAction, RunSummary, TaskDetail } from "./run-source.js";
 import { NOT_JSON } from "./texts.js";
+import { RUN_ACTIONS } from "./run-source.js";
 
 /** A chart's width and height in pixels. */
 export interface ChartSize {
@@ -25,6 +26,8 @@ export const clientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("open"), run: id }),
   /** Send the details of one task. */
   z.object({ type: z.literal("task"), run: id, task: id }),
+  /** Pause, play or kill a run. */
+  z.object({ type: z.literal("control"), run: id, action: z.enum(RUN_ACTIONS) }),
 ]);
 
 /** A message from the page, once checked. */
@@ -56,6 +59,7 @@ export type ServerMessage =
       readonly size: ChartSize;
     }
   | { readonly type: "task"; readonly run: number; readonly detail: TaskDetail | null }
+  | { readonly type: "controlled"; readonly run: number; readonly action: RunAction }
   | { readonly type: "error"; readonly message: string };
 
 /** Reads a message from the page: the message, or what is wrong with it. */

@@ -4,7 +4,8 @@ import { runStarted$, type Run } from "../../engine/index.js";
 import { GraphModel } from "../../engine/plumbing.js";
 import type { DrawableGraph } from "../graph/drawable-graph.js";
 import { liveTaskDetail } from "./live-task-detail.js";
-import type { RunSource, RunSummary, TaskDetail } from "./run-source.js";
+import type { RunAction, RunSource, RunSummary, TaskDetail } from "./run-source.js";
+import { KILLED_FROM_PAGE, noSuchRun } from "./texts.js";
 import { TaskHistory } from "./task-history.js";
 
 interface Entry {
@@ -42,6 +43,16 @@ export class ProcessRunSource implements RunSource {
     this.#forgetOldRuns();
     this.#changes.next();
     return id;
+  }
+
+  /** Pauses, plays or kills a run of this process. */
+  control(id: number, action: RunAction): Promise<void> {
+    const run = this.#entries.get(id)?.run;
+    if (run === undefined) return Promise.reject(new Error(noSuchRun(id)));
+    if (action === "pause") run.pause();
+    else if (action === "play") run.play();
+    else run.cancel(KILLED_FROM_PAGE);
+    return Promise.resolve();
   }
 
   /** Registers every run this process starts from now on, until the subscription ends. */

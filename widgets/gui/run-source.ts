@@ -64,7 +64,15 @@ export interface RunSource {
   follow(id: number): Observable<FollowedGraph> | undefined;
   /** Emits when runs start or end, so the page can refresh its list. */
   readonly changes$: Observable<unknown>;
+  /** Pauses, plays or kills a run; rejects saying why when it cannot. */
+  control(id: number, action: RunAction): Promise<void>;
 }
+
+/** What the page's buttons do to a run. */
+export const RUN_ACTIONS = ["pause", "play", "kill"] as const;
+
+/** One of {@link RUN_ACTIONS}. */
+export type RunAction = (typeof RUN_ACTIONS)[number];
 
 /** What changed in a followed graph since it was last asked. */
 export interface DrawableChanges {

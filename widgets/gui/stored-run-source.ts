@@ -16,7 +16,9 @@ import {
 } from "rxjs";
 import type { DrawableGraph } from "../graph/drawable-graph.js";
 import { previewValue } from "../graph/preview.js";
-import type { FollowedGraph, RunSource, RunSummary, TaskDetail } from "./run-source.js";
+import { followStoredRun } from "../../engine/index.js";
+import type { FollowedGraph, RunAction, RunSource, RunSummary, TaskDetail } from "./run-source.js";
+import { notSubmitted } from "./texts.js";
 import { parseJson, readStoredGraph, type StoreReader } from "./stored-graph.js";
 import { StoredGraphFollower } from "./stored-graph-follower.js";
 import { historyFromTimes } from "./task-history.js";
@@ -49,6 +51,13 @@ export class StoredRunSource implements RunSource {
       distinctUntilChanged(),
       skip(1),
     );
+  }
+
+  /** Pauses, plays or kills a run submitted to the profile's daemon. */
+  async control(id: number, action: RunAction): Promise<void> {
+    const node = followStoredRun(id, this.reader);
+    if (node === undefined) throw new Error(notSubmitted(id));
+    await node[action]();
   }
 
   async runs(): Promise<readonly RunSummary[]> {

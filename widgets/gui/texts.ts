@@ -16,3 +16,10 @@ export const NOT_JSON = "not JSON";
 /** A message from the page over the size limit (the socket closes after it). */
 export const messageTooLarge = (bytes: number, limit: number) =>
   `Message too large: ${bytes.toLocaleString("en-US")} bytes; the limit is ${limit.toLocaleString("en-US")} bytes. The connection closes.`;
+
+/** Why a run killed with the page's button ended. */
+export const KILLED_FROM_PAGE = "killed from the live page";
+
+/** A stored run that no daemon runs cannot be paused, played or killed from the page. */
+export const notSubmitted = (pk: number) =>
+  `Run ${pk} was not submitted to a daemon: only submitted runs (and runs of this process) can be paused, played or killed here.`;

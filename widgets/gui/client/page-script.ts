@@ -86,6 +86,9 @@ export function pageScript(env: PageEnv): void {
       case "task":
         if (message.run === openRun && message.detail !== null) showTask(message.detail);
         return;
+      case "controlled":
+        status.textContent = `${message.action}: run ${message.run}`;
+        return;
       case "error":
         status.textContent = message.message;
         return;
@@ -143,6 +146,14 @@ export function pageScript(env: PageEnv): void {
     byId("run-error").replaceChildren(
       ...(error !== null && state !== "" ? [make("pre", error)] : []),
     );
+    if (openRun === undefined || ["FINISHED", "EXCEPTED", "KILLED"].includes(state)) return;
+    const id = openRun;
+    for (const action of ["pause", "play", "kill"] as const) {
+      const button = make("button", action, "control");
+      button.setAttribute("data-action", action);
+      button.addEventListener("click", () => send({ type: "control", run: id, action }));
+      title.append(" ", button);
+    }
   }
 
   // The DAG keeps its aspect (labels have a fixed size): scaled down to fit, never up.
