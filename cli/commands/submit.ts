@@ -1,4 +1,5 @@
 /** `workgraph submit MODULE#EXPORT [--input name=value …]`: queues a flow for the daemon. */
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { submitReference } from "../../engine/index.js";
@@ -47,7 +48,9 @@ async function submitRun(
   const specifier = target.slice(0, hash);
   const exportName = target.slice(hash + 1);
   const module =
-    isAbsolute(specifier) || specifier.startsWith(".") ? resolve(specifier) : specifier;
+    isAbsolute(specifier) || specifier.startsWith(".") || existsSync(specifier)
+      ? resolve(specifier)
+      : specifier;
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(isAbsolute(module) ? pathToFileURL(module).href : module)) as Record<

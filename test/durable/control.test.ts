@@ -80,7 +80,7 @@ describe("process pause, play and kill from the command line", () => {
     const pk = await submitChain(h, h.path, 8, 300);
     await waitFor(() => lines(h.path).some((l) => l.what === "start" && l.step === 2), "step 2");
     const paused = await h.cli("process", "pause", String(pk));
-    expect(paused.stdout).toContain(`pause: run ${pk}`);
+    expect(paused.stdout, `${paused.code} ${paused.stderr}`).toContain(`pause: run ${pk}`);
     const pausedAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const startsWhilePaused = lines(h.path).filter((l) => l.what === "start" && l.at > pausedAt);
