@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { firstValueFrom, filter } from "rxjs";
-import { openProfile, run, startDaemon, submit, type Flow } from "../engine/index.js";
+import { openProfile, run, submit, type Flow } from "../engine/index.js";
+import { startDaemon } from "../engine/plumbing.js";
 
 const ROUNDS = 3;
 
