@@ -78,7 +78,16 @@ async function chain(n: number, ms: number) {
 }`,
   `const watched = submit(chain, { n: 4, ms: 400 });
 watched.pk`,
-  `const outlives = submit(chain, { n: 6, ms: 1500 });
+  `const held = task.job(async function held(flag: string, acc: number) {
+  const fs = require("node:fs");
+  while (!fs.existsSync(flag)) await new Promise((resolve) => setTimeout(resolve, 50));
+  return acc + 11;
+});
+async function outlive(flag: string) {
+  const first = step(1, 0, 10);
+  return { total: held(flag, first.result).result };
+}
+const outlives = submit(outlive, { flag: FLAG });
 outlives.pk`,
   `const done = await watched;
 done.total.value`,
@@ -140,7 +149,9 @@ function finalDisplay(cell: CodeCellOutputs | undefined): string {
 describe.each(["nbclient", "run-notebook"] as const)("submit() from a notebook (%s)", (tool) => {
   it("runs in the daemon, keeps its display live after the cell, and outlives the kernel", async () => {
     const file = join(scratch, `submit-${tool}.ipynb`);
-    writeFileSync(file, notebook(SUBMIT_CELLS));
+    // the second run waits for this file: it is still going when the kernel has shut down
+    const flag = join(scratch, `release-${tool}`);
+    writeFileSync(file, notebook(SUBMIT_CELLS.map((c) => c.replace("FLAG", JSON.stringify(flag)))));
     const cells = execute(tool, file);
     const watchedPk = Number(result(cells[2]));
     const outlivesPk = Number(result(cells[3]));
@@ -152,6 +163,7 @@ describe.each(["nbclient", "run-notebook"] as const)("submit() from a notebook (
     try {
       // the kernel is gone, the run goes on in the daemon
       expect(store.node(outlivesPk)?.state).toMatch(/RUNNING|WAITING/);
+      writeFileSync(flag, "go");
       const load = join(scratch, `load-${tool}.ipynb`);
       writeFileSync(
         load,
@@ -163,7 +175,7 @@ const results = (await node.result()) as unknown as Record<string, { value: numb
         ]),
       );
       const loaded = execute(tool, load);
-      expect(result(loaded[1])).toBe("[ 'FINISHED', 21 ]");
+      expect(result(loaded[1])).toBe("[ 'FINISHED', 12 ]");
       expect(store.node(outlivesPk)?.state).toBe("FINISHED");
     } finally {
       store.close();
