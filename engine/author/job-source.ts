@@ -76,7 +76,47 @@ function read(text: string): Reading {
     .filter(([name]) => !KNOWN_GLOBALS.has(name) && !classNames.has(name) && name !== "new")
     .sort(([, a], [, b]) => startOf(a) - startOf(b))
     .map(([name]) => name);
+  captured.push(...globalReads(fn));
   return captured.length > 0 ? { captured } : { source };
+}
+
+const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(["globalThis", "global"]);
+
+/**
+ * `globalThis.x` (or `global["x"]`) where `x` is no global a worker has: in the caller's
+ * process the function may have set it, in the worker it is undefined. Named like a capture.
+ */
+function globalReads(fn: object): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const n = node as Record<string, unknown> & { type?: unknown };
+    if (n.type === "MemberExpression") {
+      const object = n.object as { type?: string; name?: string } | undefined;
+      const property = n.property as { type?: string; name?: string; value?: unknown } | undefined;
+      const name =
+        n.computed === true
+          ? typeof property?.value === "string"
+            ? property.value
+            : undefined
+          : property?.name;
+      if (
+        object?.type === "Identifier" &&
+        GLOBAL_OBJECTS.has(object.name ?? "") &&
+        name !== undefined &&
+        !KNOWN_GLOBALS.has(name)
+      ) {
+        found.add(`${object.name}.${name}`);
+      }
+    }
+    for (const key in n) if (key !== "type") visit(n[key]);
+  };
+  visit(fn);
+  return [...found];
 }
 
 interface FunctionNode {

@@ -122,6 +122,20 @@ describe("checkJobSource", () => {
     expect(sourceError(() => checkJobSource(capture, "sum")).captured).toEqual(["a", "b"]);
   });
 
+  it("names a global the worker does not have, read through globalThis", () => {
+    const viaGlobal = function viaGlobal() {
+      return (
+        (globalThis as unknown as { x: number }).x * 2 + Number(global["process"] !== undefined)
+      );
+    };
+    const error = sourceError(() => checkJobSource(viaGlobal, "viaGlobal"));
+    expect(error.captured).toEqual(["globalThis.x"]);
+    expect(error.message).toContain('"globalThis.x"');
+    // globals every worker has pass
+    const fine = () => globalThis.Math.max(1, Number(globalThis.process.pid > 0));
+    expect(revive(checkJobSource(fine, "fine"))()).toBe(1);
+  });
+
   it("refuses native and bound functions, and classes", () => {
     expect(sourceError(() => checkJobSource(Math.max, "max")).message).toMatch(/native or bound/);
     const bound = function f(this: unknown) {
