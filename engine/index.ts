@@ -97,4 +97,4 @@ export {
   DaemonStartError,
   UnsendableFlowError,
 } from "./durable/errors.js";
-export { FollowedRunNode, followStoredRun } from "./durable/followed-run-node.js";
+export { FollowedRunNode } from "./durable/followed-run-node.js";

@@ -16,7 +16,7 @@ import {
 } from "rxjs";
 import type { DrawableGraph } from "../graph/drawable-graph.js";
 import { previewValue } from "../graph/preview.js";
-import { followStoredRun } from "../../engine/index.js";
+import { followStoredRun } from "../../engine/plumbing.js";
 import type { FollowedGraph, RunAction, RunSource, RunSummary, TaskDetail } from "./run-source.js";
 import { notSubmitted } from "./texts.js";
 import { parseJson, readStoredGraph, type StoreReader } from "./stored-graph.js";
