@@ -49,3 +49,40 @@ export function parseEngineCall(spec: unknown): WorkGraphData<(...args: never[])
     ...(data.function_inputs !== undefined ? { function_inputs: data.function_inputs } : {}),
   };
 }
+
+/** A flow and its inputs, from either call shape of `run()` and `submit()`. */
+export interface FlowCall {
+  readonly flow: (...args: never[]) => unknown;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** The name the tutorial's shape gives the run, if any. */
+  readonly name: string | undefined;
+}
+
+/**
+ * Reads `(flow, inputs?)` or `(WorkGraphImperativeEngine, { inputs: { workgraph_data } })`;
+ * `caller` (`run`, `submit`) names the function in errors.
+ */
+export function parseFlowCall(caller: string, first: unknown, second: unknown): FlowCall {
+  if (first === WorkGraphImperativeEngine) {
+    const data = parseEngineCall(second);
+    return { flow: data.flow, inputs: data.function_inputs ?? {}, name: data.name };
+  }
+  if (typeof first !== "function") {
+    throw new TypeError(
+      `${caller}() needs a flow function (or WorkGraphImperativeEngine) as its first argument`,
+    );
+  }
+  if (
+    second !== undefined &&
+    (typeof second !== "object" || second === null || Array.isArray(second))
+  ) {
+    throw new TypeError(
+      `${caller}(flow, inputs): inputs must be an object mapping parameter names to values`,
+    );
+  }
+  return {
+    flow: first as (...args: never[]) => unknown,
+    inputs: (second ?? {}) as Readonly<Record<string, unknown>>,
+    name: undefined,
+  };
+}

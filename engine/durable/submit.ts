@@ -9,11 +9,8 @@ import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Subject, type Observable } from "rxjs";
 import { z } from "zod";
-import {
-  WorkGraphImperativeEngine,
-  parseEngineCall,
-  type WorkGraphData,
-} from "../author/engine-shape.js";
+import type { WorkGraphImperativeEngine } from "../author/engine-shape.js";
+import { parseFlowCall, type WorkGraphData } from "../author/engine-shape.js";
 import { bindFlowInputs } from "../author/flow-inputs.js";
 import { WorkgraphError } from "../model/errors.js";
 import { profilePath } from "../store/open-profile.js";
@@ -80,20 +77,7 @@ export function submit<F extends Flow>(
   options?: SubmitOptions,
 ): SubmittedRun<Awaited<ReturnType<F>>>;
 export function submit(first: unknown, second?: unknown, third?: SubmitOptions): SubmittedRun {
-  let flow: Flow;
-  let inputs: Readonly<Record<string, unknown>>;
-  let name: string | undefined;
-  if (first === WorkGraphImperativeEngine) {
-    const data = parseEngineCall(second);
-    flow = data.flow;
-    inputs = data.function_inputs ?? {};
-    name = data.name;
-  } else if (typeof first === "function") {
-    flow = first as Flow;
-    inputs = (second ?? {}) as Readonly<Record<string, unknown>>;
-  } else {
-    throw new TypeError("submit() needs a flow function (or WorkGraphImperativeEngine) first");
-  }
+  const { flow, inputs, name } = parseFlowCall("submit", first, second);
   const parsed = optionsSchema.safeParse(third ?? {});
   if (!parsed.success) throw new TypeError(`Options of submit(): ${z.prettifyError(parsed.error)}`);
   const options: SubmitOptions = third ?? {};

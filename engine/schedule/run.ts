@@ -9,11 +9,8 @@ import * as messages from "../model/messages.js";
 import { flowStorage } from "../author/flow-storage.js";
 import { flowDefinition, positionalInputs } from "../author/flow-task.js";
 import { bindFlowInputs } from "../author/flow-inputs.js";
-import {
-  WorkGraphImperativeEngine,
-  parseEngineCall,
-  type WorkGraphData,
-} from "../author/engine-shape.js";
+import type { WorkGraphImperativeEngine } from "../author/engine-shape.js";
+import { parseFlowCall, type WorkGraphData } from "../author/engine-shape.js";
 import type { JobExecutor } from "../execute/executor.js";
 import { defaultJobPool } from "../execute/job-pool.js";
 import type { ProvenanceStore } from "../store/store.js";
@@ -81,22 +78,7 @@ export function run<F extends Flow>(
   options?: RunOptions,
 ): Run<Awaited<ReturnType<F>>>;
 export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
-  let flow: Flow;
-  let inputs: Readonly<Record<string, unknown>>;
-  let name: string | undefined;
-  if (first === WorkGraphImperativeEngine) {
-    const data = parseEngineCall(second);
-    flow = data.flow;
-    inputs = data.function_inputs ?? {};
-    name = data.name;
-  } else if (typeof first === "function") {
-    flow = first as Flow;
-    inputs = parseInputs(second);
-  } else {
-    throw new TypeError(
-      "run() needs a flow function (or WorkGraphImperativeEngine) as its first argument",
-    );
-  }
+  const { flow, inputs, name } = parseFlowCall("run", first, second);
   checkKnownKeys("run()", third, Object.keys(optionsSchema.shape));
   const parsed = optionsSchema.safeParse(third ?? {});
   if (!parsed.success) throw new TypeError(`Options of run(): ${z.prettifyError(parsed.error)}`);
@@ -149,14 +131,4 @@ function childRun(
   }
   const definition = flowDefinition(flow, { name });
   return new Run(parent.callFlow(definition, positionalInputs(definition, inputs)));
-}
-
-function parseInputs(value: unknown): Readonly<Record<string, unknown>> {
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(
-      "run(flow, inputs): inputs must be an object mapping parameter names to values",
-    );
-  }
-  return value as Record<string, unknown>;
 }
