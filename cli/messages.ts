@@ -63,5 +63,7 @@ export const badBroker = (text: string): string =>
 /** `profile create` of a name that exists. */
 export const profileExists = (name: string): string =>
   `profile "${name}" exists already (see \`workgraph profile show ${name}\`)`;
-export const workerNeedsBroker =
-  "workgraph worker needs a broker: --broker redis://host:port (or postgresql://…), or WORKGRAPH_BROKER";
+export const workerNeedsBroker = (profile: string) =>
+  `workgraph worker needs a broker: profile ${profile} names none; create a profile with one ` +
+  "(`workgraph profile create NAME --storage postgresql://… --broker redis://…`) and pass " +
+  "--profile NAME, or give --broker URL";

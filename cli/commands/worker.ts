@@ -1,9 +1,9 @@
 /** `workgraph worker`: take submitted flows and job tasks from a profile's broker, on any machine. */
 import { availableParallelism } from "node:os";
-import { runWorker } from "../../engine/plumbing.js";
+import { profileConfig, runWorker } from "../../engine/plumbing.js";
 import { UsageError, defineCommand } from "../command.js";
 import * as messages from "../messages.js";
-import { parsePk, profileOption } from "../store/store-args.js";
+import { existingProfilePath, parsePk, profileOption } from "../store/store-args.js";
 
 /** The `worker` command. */
 export const workerCommand = defineCommand({
@@ -21,29 +21,43 @@ export const workerCommand = defineCommand({
     broker: {
       type: "string",
       value: "URL",
-      help: "the broker: redis://host:port or postgresql://… (default: WORKGRAPH_BROKER)",
+      help: "the broker, instead of the profile's: redis://host:port or postgresql://…",
     },
     "broker-prefix": {
       type: "string",
       value: "NAME",
       help: "the namespace of the profile's queues on the broker (default: workgraph)",
     },
-    store: { type: "string", value: "FILE", help: "the shared store file to use" },
+    store: {
+      type: "string",
+      value: "FILE",
+      help: "a shared SQLite store file, instead of the profile's store",
+    },
   },
   examples: [
-    "workgraph worker --broker redis://127.0.0.1:6379 --concurrency 4",
-    "workgraph worker --broker postgresql://db.lab/workgraph --jobs-only",
+    "workgraph worker --profile farm --concurrency 4",
+    "workgraph worker --profile farm --jobs-only",
+    "workgraph worker --broker redis://127.0.0.1:6379 --store /shared/workgraph.sqlite",
   ],
   async run({ values }) {
-    const broker = values.broker ?? process.env.WORKGRAPH_BROKER;
-    if (broker === undefined) throw new UsageError(messages.workerNeedsBroker);
+    const profile = values.profile ?? "default";
+    // a named profile must exist: a typo must not make a worker on an empty one
+    if (values.profile !== undefined) existingProfilePath(profile);
+    let config;
+    try {
+      config = profileConfig(profile);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const broker = values.broker ?? config.broker ?? process.env.WORKGRAPH_BROKER;
+    if (broker === undefined) throw new UsageError(messages.workerNeedsBroker(profile));
     const concurrency =
       values.concurrency !== undefined
         ? parsePk(values.concurrency, "--concurrency")
         : availableParallelism();
     try {
       await runWorker({
-        profile: values.profile ?? "default",
+        profile,
         broker,
         concurrency,
         jobsOnly: values["jobs-only"] === true,

@@ -79,6 +79,17 @@ describe("workgraph profile", () => {
     }
   });
 
+  it("workgraph worker --profile refuses a profile that does not exist or names no broker", async () => {
+    const missing = await workgraphCli(home.path, "worker", "--profile", "nope");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no profile "nope" in .*existing profiles: .*lab/);
+    const plain = await workgraphCli(home.path, "profile", "create", "plain");
+    expect(plain.code).toBe(0);
+    const noBroker = await workgraphCli(home.path, "worker", "--profile", "plain");
+    expect(noBroker.code).toBe(2);
+    expect(noBroker.stderr).toMatch(/needs a broker: profile plain names none/);
+  });
+
   it("loadProfile(name) opens the profile's PostgreSQL store; the CLI reads the run there", async () => {
     const profile = loadProfile("lab");
     opened.push(profile);

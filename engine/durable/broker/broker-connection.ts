@@ -15,13 +15,22 @@ import {
   type QueueBaseOptions,
 } from "bullmq";
 import { z } from "zod";
+import { maskUrl } from "../../store/postgres/connection-url.js";
 import { BrokerUrlError } from "./broker-errors.js";
 
 /** Where a broker lives: its URL and the namespace of this profile's queues in it. */
 export interface BrokerOptions {
-  /** `redis://[user:password@]host:port[/db]` or `postgresql://…`. */
+  /**
+   * `redis://[user:password@]host:port[/db][?prefix=NAME]` or `postgresql://…[?prefix=NAME]`;
+   * `prefix` in the URL names the namespace, as {@link BrokerOptions.prefix} does.
+   */
   readonly url: string;
-  /** Keeps apart the queues of profiles (and tests) sharing one service; default `workgraph`. */
+  /**
+   * Keeps apart the queues of profiles (and tests) sharing one service: the key prefix on
+   * Redis (default `workgraph`), the schema on PostgreSQL (default `<store schema>_broker`,
+   * or `workgraph_broker`: BullMQ's tables must not share the store's schema, as both have a
+   * `meta` table). Overrides a `prefix` in the URL.
+   */
   readonly prefix?: string;
 }
 
@@ -49,16 +58,24 @@ export interface Broker {
 
 /** Reads a broker URL; throws a {@link BrokerUrlError} naming what is wrong. */
 export function openBroker(options: BrokerOptions): Broker {
-  const prefix = options.prefix ?? "workgraph";
-  const parsedPrefix = prefixSchema.safeParse(prefix);
-  if (!parsedPrefix.success)
-    throw new BrokerUrlError(prefix, "a broker prefix has letters, digits and _ only");
   let url: URL;
   try {
     url = new URL(options.url);
   } catch {
-    throw new BrokerUrlError(options.url, "not a URL");
+    throw new BrokerUrlError(maskUrl(options.url), "not a URL");
   }
+  const postgres = url.protocol === "postgresql:" || url.protocol === "postgres:";
+  const storeSchema = url.searchParams.get("schema");
+  const prefix =
+    options.prefix ??
+    url.searchParams.get("prefix") ??
+    (postgres ? `${storeSchema ?? "workgraph"}_broker` : "workgraph");
+  // the namespace is ours, not the driver's
+  url.searchParams.delete("prefix");
+  url.searchParams.delete("schema");
+  const parsedPrefix = prefixSchema.safeParse(prefix);
+  if (!parsedPrefix.success)
+    throw new BrokerUrlError(prefix, "a broker prefix has letters, digits and _ only");
   if (url.protocol === "redis:" || url.protocol === "rediss:") {
     const connection: ConnectionOptions = {
       host: url.hostname || "127.0.0.1",
@@ -76,7 +93,7 @@ export function openBroker(options: BrokerOptions): Broker {
       options: { connection, prefix },
     };
   }
-  if (url.protocol === "postgresql:" || url.protocol === "postgres:") {
+  if (postgres) {
     // BullMQ's PostgreSQL backend keeps a profile's queues in a schema of their own
     const bound = withBackend(createPostgresBackend);
     return {
@@ -85,9 +102,12 @@ export function openBroker(options: BrokerOptions): Broker {
       prefix,
       classes: bound as unknown as Classes,
       options: {
-        connection: { connectionString: options.url, schema: prefix, migrate: true },
+        connection: { connectionString: url.toString(), schema: prefix, migrate: true },
       },
     };
   }
-  throw new BrokerUrlError(options.url, "a broker URL starts with redis:// or postgresql://");
+  throw new BrokerUrlError(
+    maskUrl(options.url),
+    "a broker URL starts with redis:// or postgresql://",
+  );
 }

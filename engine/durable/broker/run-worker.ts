@@ -3,14 +3,16 @@
  * stops it on SIGTERM/SIGINT (the runs it held are continued by another worker by replay).
  */
 import * as packageEntry from "../../index.js";
-import { openProfile } from "../../store/open-profile.js";
+import { openProfile, profileConfig } from "../../store/open-profile.js";
+import { BrokerUrlError } from "./broker-errors.js";
 import type { BrokerWorker } from "./broker-worker.js";
 
 /** Where a worker takes its work from, and how much at once. */
 export interface RunWorkerOptions {
+  /** The profile whose store (SQLite or PostgreSQL) and broker the worker uses. */
   readonly profile: string;
-  /** The broker URL (`redis://…` or `postgresql://…`). */
-  readonly broker: string;
+  /** The broker URL (`redis://…` or `postgresql://…`); the profile's broker by default. */
+  readonly broker?: string;
   /** The namespace of the profile's queues on the broker. */
   readonly brokerPrefix?: string;
   /** The shared store file, instead of the profile's own. */
@@ -28,14 +30,20 @@ export async function runWorker(options: RunWorkerOptions): Promise<BrokerWorker
   // BullMQ loads here, not with every command that imports the plumbing
   const { openBroker } = await import("./broker-connection.js");
   const { startBrokerWorker } = await import("./broker-worker.js");
-  const broker = openBroker({
-    url: options.broker,
-    ...(options.brokerPrefix !== undefined ? { prefix: options.brokerPrefix } : {}),
-  });
-  const { store } = openProfile(
+  const profile = openProfile(
     options.profile,
     options.store !== undefined ? { file: options.store } : {},
   );
+  const url = options.broker ?? profile.broker ?? profileConfig(options.profile).broker;
+  if (url === undefined) {
+    profile.store.close();
+    throw new BrokerUrlError(`profile ${options.profile}`, "it names no broker");
+  }
+  const broker = openBroker({
+    url,
+    ...(options.brokerPrefix !== undefined ? { prefix: options.brokerPrefix } : {}),
+  });
+  const { store } = profile;
   const worker = await startBrokerWorker({
     profile: options.profile,
     broker,
