@@ -15,8 +15,8 @@ export async function fanOutFanIn(n: number) {
   return { total: total(parts).result };
 }
 
-/** 1,000 tasks, each waiting for the one before. */
-async function chain(n: number) {
+/** `n` tasks, each waiting for the one before. */
+export async function chain(n: number) {
   let last = inc(0);
   for (let i = 1; i < n; i++) last = inc(last.result);
   return { last: last.result };

@@ -1,15 +1,16 @@
 /**
  * Prints the project's figures on this machine. Run with `npm run bench`, or one part with
- * `node dist/bench/main.js kernel` (engine, store, archive, stores, jobs, kernel, views,
- * durable).
+ * `node dist/bench/main.js kernel` (engine, store, archive, stores, peers, jobs, broker, kernel,
+ * views, durable).
  */
 import os from "node:os";
 import { benchArchive } from "./archive.js";
 import { benchBrokerJobs, daskInstalled } from "./broker-jobs.js";
 import { benchEngineThroughput } from "./engine-throughput.js";
-import { benchJobRoundTrip } from "./job-round-trip.js";
+import { benchJobRuns, printJobRuns } from "./job-runs.js";
 import { benchKernel, type KernelFigures } from "./kernel.js";
 import type { KernelKind } from "./kernel-processes.js";
+import { benchPeers, type PeersBench } from "./peers.js";
 import { benchPostgresStore } from "./postgres-store.js";
 import { benchStore } from "./store.js";
 import { benchWidgets } from "./widgets.js";
@@ -19,7 +20,7 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function line(label: string, value: string): void {
-  console.log(`${label.padEnd(60)} ${value}`);
+  console.log(`${label.padEnd(64)} ${value}`);
 }
 
 /** The kernels side by side, and our ratios to tslab's kernel and to IPython. */
@@ -94,14 +95,8 @@ async function main(): Promise<void> {
       `${fmt(stores.memory)} | ${fmt(stores.sqlite)} | ${postgresql} tasks/s`,
     );
   }
-  if (wanted("jobs")) {
-    const jobs = await benchJobRoundTrip();
-    line("job round trip on a warm pool (sequential)", `${fmt(jobs.roundTripMs, 3)} ms`);
-    line(
-      "jobs in flight on a warm pool (2,000 pipelined)",
-      `${fmt(jobs.pipelinedPerSecond)} jobs/s`,
-    );
-  }
+  if (wanted("peers")) printPeers(await benchPeers());
+  if (wanted("jobs")) printJobRuns(await benchJobRuns(), line);
   if (wanted("broker")) {
     if (!daskInstalled()) {
       console.log(
@@ -136,6 +131,26 @@ async function main(): Promise<void> {
     for (const [name, ms] of Object.entries(widgets)) line(`views: ${name}`, `${fmt(ms, 1)} ms`);
   }
   if (wanted("durable")) printDurable(await benchDurable());
+}
+
+/** Each shape's medians by side, then our time against each Dask scheduler's. */
+function printPeers(peers: PeersBench): void {
+  for (const reason of peers.skipped) console.log(`not measured: ${reason}`);
+  if (peers.daskVersion !== undefined)
+    console.log(`Dask ${peers.daskVersion} (medians, interleaved)`);
+  for (const { shape, tasks, seconds } of peers.shapes) {
+    for (const [side, s] of Object.entries(seconds)) {
+      line(`${shape}: ${side}`, `${fmt(s, 3)} s, ${fmt(tasks / s)} tasks/s`);
+    }
+    for (const store of ["workgraph memory", "workgraph SQLite"]) {
+      const oursSeconds = seconds[store];
+      if (oursSeconds === undefined) continue;
+      for (const [side, theirs] of Object.entries(seconds)) {
+        if (!side.startsWith("Dask")) continue;
+        line(`${shape}: ${store} / ${side}`, `${fmt(theirs / oursSeconds, 2)}× faster`);
+      }
+    }
+  }
 }
 
 /** Submitted runs against run(), and recovery after SIGKILL. */
