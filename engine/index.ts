@@ -17,7 +17,9 @@
  */
 // Authoring: tasks, futures, waiting, the tutorial's call shape.
 export { task } from "./author/task.js";
-export type { Input, OutputSpec, OutputsOf, TaskFunction } from "./author/task.js";
+export type { Input, OutputSpec, OutputsOf, ShellOutputs, TaskFunction } from "./author/task.js";
+export type { ShellOptions, ShellInputs, ShellResult } from "./author/shell-task.js";
+export type { TaskFailure, TaskHandler, HandlerDecision } from "./author/task-handlers.js";
 export type { TaskOptions, TaskDefinition } from "./author/task-definition.js";
 export type { FlowTaskOptions } from "./author/flow-task.js";
 export type { Resolved, FlowOutputs } from "./author/resolved.js";

@@ -15,6 +15,11 @@ export interface TaskProgress {
   readonly state: TaskState;
   /** Why the task did not finish (FAILED, SKIPPED or KILLED). */
   readonly error: unknown;
+  /**
+   * The socket `<socket>.<key>` when `socket` is an output namespace (throws an
+   * UnknownOutputError when the namespace has no such member); undefined when it is a socket.
+   */
+  outputMember?(socket: string, key: string): string | undefined;
   /** The value of an output, once FINISHED. */
   outputValue(socket: string): unknown;
   /** The stored node of an output, once FINISHED. */

@@ -9,6 +9,7 @@ import { checkKnownKeys } from "../model/known-keys.js";
 import * as messages from "../model/messages.js";
 import { parameterList } from "./function-params.js";
 import type { TaskDefinition } from "./task-definition.js";
+import { DYNAMIC_LAYOUT } from "./output-layout.js";
 
 /** Options of `task.flow()`. */
 export interface FlowTaskOptions {
@@ -38,6 +39,7 @@ export function flowDefinition(
     parameters: parameterList(flow),
     outputs: undefined,
     dynamicOutputs: true,
+    outputLayout: DYNAMIC_LAYOUT,
     outputSchemas: undefined,
     inputSchema: undefined,
     timeoutMs: undefined,

@@ -11,6 +11,7 @@ import type { GraphEdge, StaticGraph } from "../model/run-graph.js";
 import { displaySymbol, inspectSymbol, type MimeBundle } from "../model/symbols.js";
 import { GraphInput, GraphSocket, WorkGraphTask } from "./graph-task.js";
 import type { TaskHandle } from "./task-handle.js";
+import type { TaskSocket } from "./task-socket.js";
 import type { TaskDefinition } from "./task-definition.js";
 import { callTask, task, type TaskFunction } from "./task.js";
 import { graphOrder, inputValue, linksOf, positional, type GraphLink } from "./graph-order.js";
@@ -182,7 +183,10 @@ export class GraphBuilder {
       const socketValue = (socket: GraphSocket): unknown => {
         if (socket.task === undefined) return inputs[socket.name];
         const handle = handles.get(socket.task) as TaskHandle<unknown, Record<string, unknown>>;
-        return socket.name === "result" ? handle.result : handle.outputs[socket.name];
+        if (socket.name === "result") return handle.result;
+        // a socket in a namespace: `stats.mean` is `outputs.stats.mean`
+        const [first, ...rest] = socket.name.split(".");
+        return (handle.outputs[first as string] as TaskSocket).part(...rest);
       };
       for (const task of graphOrder(this.#tasks).order) {
         const named = new Map<string, unknown>();

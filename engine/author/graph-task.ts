@@ -2,6 +2,7 @@
 import { WorkgraphError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
 import type { TaskDefinition } from "./task-definition.js";
+import { knownMembers, memberOf, namespaceAt, type OutputLayout } from "./output-layout.js";
 
 /** An output of a graph's task, or an input of the graph itself: where a link starts. */
 export class GraphSocket {
@@ -69,12 +70,20 @@ function named<S>(
   });
 }
 
+/** A socket of a graph's task; an object-valued one may be a namespace of sockets. */
+export type GraphOutput<V> =
+  V extends Readonly<Record<string, unknown>>
+    ? GraphSocket & { readonly [K in keyof V]: GraphOutput<V[K]> }
+    : GraphSocket;
+
 /** One task of a declarative graph: a task function with its given and linked inputs. */
 export class WorkGraphTask<O extends Record<string, unknown> = Record<string, unknown>> {
   /** Each input by parameter name: the end of a link (`wg.addLink(a.outputs.result, b.inputs.x)`). */
   readonly inputs: Readonly<Record<string, GraphInput>>;
   /** Each output by name (`result`, declared ones; any name for dynamic outputs). */
-  readonly outputs: { readonly result: GraphSocket } & { readonly [K in keyof O]: GraphSocket };
+  readonly outputs: { readonly result: GraphSocket } & {
+    readonly [K in keyof O]: GraphOutput<O[K]>;
+  };
   /** What each input gets: a value, a socket, or arrays and objects of them. */
   readonly given = new Map<string, unknown>();
 
@@ -94,15 +103,34 @@ export class WorkGraphTask<O extends Record<string, unknown> = Record<string, un
         this.openInputs || inputNames.includes(key) ? new GraphInput(this, key) : undefined,
       messages.unknownTaskInput,
     );
-    const outputNames = ["result", ...(definition.outputs ?? [])];
-    const dynamic = definition.dynamicOutputs === true;
-    this.outputs = named<GraphSocket>(
-      name,
-      () => outputNames,
-      (key) =>
-        dynamic || outputNames.includes(key) ? new GraphSocket(graph, this, key) : undefined,
-      messages.unknownTaskOutput,
-    ) as WorkGraphTask<O>["outputs"];
+    this.outputs = this.#outputLevel("") as WorkGraphTask<O>["outputs"];
+  }
+
+  /** The sockets of one level of outputs: the task's own (`result` too), or a namespace's. */
+  #outputLevel(prefix: string): Readonly<Record<string, unknown>> {
+    const layout = this.definition.outputLayout;
+    const label = prefix === "" ? "" : prefix.slice(0, -1);
+    const own = layout === undefined ? [] : knownMembers(layout, label);
+    const known = prefix === "" ? ["result", ...own] : own;
+    return named<unknown>(
+      this.name,
+      () => known,
+      (key) => {
+        if (prefix === "" && key === "result") return new GraphSocket(this.graph, this, key);
+        const member = layout === undefined ? null : memberOf(layout, label, key);
+        if (member === null || member === undefined) return undefined;
+        const inner = namespaceAt(layout as OutputLayout, member);
+        return inner !== undefined
+          ? this.#outputLevel(`${member}.`)
+          : new GraphSocket(this.graph, this, member);
+      },
+      (task, output, names) =>
+        messages.unknownTaskOutput(
+          task,
+          prefix + output,
+          names.map((n) => prefix + n),
+        ),
+    );
   }
 
   /** The names its inputs are given by: the parameters (a destructured object's keys are free). */

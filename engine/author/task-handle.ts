@@ -1,32 +1,39 @@
 /** What calling a task returns: the scheduled task, with its outputs as futures. */
+import { UnknownOutputError } from "../model/errors.js";
+import * as messages from "../model/messages.js";
 import { inspectSymbol } from "../model/symbols.js";
 import type { TaskState } from "../model/states.js";
 import type { TaskProgress } from "./flow-context.js";
+import { knownMembers, memberOf, type OutputLayout } from "./output-layout.js";
 import { TaskSocket, type Future } from "./task-socket.js";
 
-const NO_OUTPUTS: Record<string, TaskSocket> = Object.freeze({});
+// Names that libraries probe on any object (promise, JSON, test matchers, inspect): answered
+// as a plain object would, never with an error or a socket.
+const PROBED = new Set([
+  "toJSON",
+  "then",
+  "constructor",
+  "asymmetricMatch",
+  "nodeType",
+  "$$typeof",
+]);
 
 /** A scheduled task: `result` is its default output, `outputs` its declared ones. */
 export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<never, never>> {
   /** The whole return value; `result[1]`, `result.key` are futures of its parts. */
   readonly result: Future<R>;
-  /** One socket per declared output. */
+  /**
+   * One socket per output: declared ones, a namespace's members (`outputs.stats.mean`), any
+   * key of a dynamic task. A name the task cannot have throws an {@link UnknownOutputError}.
+   */
   readonly outputs: { readonly [K in keyof O]: Future<O[K]> };
 
   constructor(
     readonly task: TaskProgress,
-    outputNames: readonly string[] | undefined,
-    /** Whether every key of the returned object is an output (flows, `outputs: "dynamic"`). */
-    dynamic = false,
+    layout: OutputLayout | undefined,
   ) {
     this.result = new TaskSocket<R>(task, "result") as Future<R>;
-    let outputs: Record<string, TaskSocket> = NO_OUTPUTS;
-    if (outputNames !== undefined || dynamic) {
-      outputs = {};
-      for (const name of outputNames ?? []) outputs[name] = new TaskSocket(task, name);
-    }
-    if (dynamic) outputs = dynamicOutputs(task, outputs);
-    this.outputs = outputs as { readonly [K in keyof O]: Future<O[K]> };
+    this.outputs = outputSockets(task, layout) as { readonly [K in keyof O]: Future<O[K]> };
   }
 
   /** The task's unique name in its run: `add`, `add1`, … */
@@ -48,17 +55,23 @@ export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<
   }
 }
 
-/** Outputs whose sockets are made on first use, one per key the task will return. */
-function dynamicOutputs(
+/** The outputs object: a socket made on first use for each name the layout allows. */
+function outputSockets(
   task: TaskProgress,
-  declared: Record<string, TaskSocket>,
+  layout: OutputLayout | undefined,
 ): Record<string, TaskSocket> {
-  return new Proxy(declared, {
+  const made: Record<string, TaskSocket> = {};
+  return new Proxy(made, {
     get(target, key, receiver) {
-      if (typeof key === "symbol" || key in target || key === "toJSON" || key === "then") {
+      if (typeof key === "symbol" || PROBED.has(key) || key in target) {
         return Reflect.get(target, key, receiver) as unknown;
       }
-      return (target[key] = new TaskSocket(task, key));
+      const label = layout === undefined ? null : memberOf(layout, "", key);
+      if (label === null || label === undefined) {
+        const known = layout === undefined ? [] : knownMembers(layout, "");
+        throw new UnknownOutputError(task.name, key, messages.unknownOutput(task.name, key, known));
+      }
+      return (target[key] = new TaskSocket(task, label));
     },
   });
 }

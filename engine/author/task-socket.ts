@@ -53,7 +53,16 @@ export class TaskSocket<T = unknown> implements PromiseLike<T> {
 
   /** A future of a part of the value: `socket.part(1, "key")` is `socket[1].key`. */
   part<P = unknown>(...keys: readonly PartKey[]): Future<P> {
-    return new TaskSocket(this.task, this.name, [...this.path, ...keys]) as Future<P>;
+    // a key of an output namespace names a socket of its own (`outputs.stats.mean`)
+    let name = this.name;
+    let rest = keys;
+    while (this.path.length === 0 && rest.length > 0 && this.task.outputMember !== undefined) {
+      const member = this.task.outputMember(name, String(rest[0]));
+      if (member === undefined) break;
+      name = member;
+      rest = rest.slice(1);
+    }
+    return new TaskSocket(this.task, name, [...this.path, ...rest]) as Future<P>;
   }
 
   /** `result`, `result[1].key`: the output and the path to this part. */

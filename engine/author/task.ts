@@ -14,8 +14,25 @@ import { parameterList } from "./function-params.js";
 import type { TaskDefinition, TaskOptions } from "./task-definition.js";
 import { TaskHandle } from "./task-handle.js";
 import { flowDefinition, type FlowTaskOptions } from "./flow-task.js";
+import {
+  shellDefinition,
+  type ShellInputs,
+  type ShellOptions,
+  type ShellResult,
+} from "./shell-task.js";
+import { handlersSchema, type TaskHandler } from "./task-handlers.js";
 import type { FlowOutputs, Resolved } from "./resolved.js";
 import type { TaskSocket } from "./task-socket.js";
+import {
+  declaredSockets,
+  hasDynamic,
+  hasSchemas,
+  parseOutputSpec,
+  type OutputLayout,
+  type OutputSpec,
+} from "./output-layout.js";
+
+export type { OutputSpec } from "./output-layout.js";
 
 /** A value, or a future of it (a socket or a data node), also nested in arrays and objects. */
 export type Input<T> =
@@ -28,15 +45,32 @@ export type Input<T> =
         ? { [K in keyof T]: Input<T[K]> }
         : never);
 
-/** How outputs are declared: names, or schemas by name. */
-export type OutputSpec = readonly string[] | { readonly [name: string]: z.ZodType };
+/** The declared outputs of a task returning R, by name, with their types (namespaces nest). */
+export type OutputsOf<R, X> = X extends "dynamic"
+  ? DynamicOutputs<R>
+  : X extends z.ZodRecord<z.core.$ZodRecordKey, infer V>
+    ? Record<string, z.infer<V>>
+    : X extends readonly (infer K extends string)[]
+      ? { [P in K]: R extends Record<P, infer V> ? V : unknown }
+      : X extends z.ZodType
+        ? never
+        : X extends Readonly<Record<string, unknown>>
+          ? {
+              [P in keyof X & string]: X[P] extends z.ZodRecord
+                ? OutputsOf<unknown, X[P]>
+                : X[P] extends z.ZodType
+                  ? z.infer<X[P]>
+                  : OutputsOf<R extends Record<P, infer V> ? V : unknown, X[P]>;
+            }
+          : Record<never, never>;
 
-/** The declared outputs of a task returning R, by name, with their types. */
-export type OutputsOf<R, X> = X extends readonly (infer K extends string)[]
-  ? { [P in K]: R extends Record<P, infer V> ? V : unknown }
-  : X extends { readonly [name: string]: z.ZodType }
-    ? { [P in keyof X]: z.infer<X[P]> }
-    : Record<never, never>;
+/** Every key of R is an output: R's own keys when it has known ones, any string otherwise. */
+type DynamicOutputs<R> =
+  R extends Record<string, unknown>
+    ? string extends keyof R
+      ? Record<string, R[string]>
+      : R
+    : Record<string, unknown>;
 
 /** A task: call it inside a flow to schedule it. */
 export interface TaskFunction<
@@ -54,15 +88,8 @@ const optionsSchema = z.object({
   timeout: z.number().positive().optional(),
   retries: z.number().int().nonnegative().optional(),
   inputs: z.custom<z.ZodType>((v) => v instanceof z.ZodType, "a zod schema").optional(),
-  outputs: z
-    .union([
-      z.array(z.string().min(1)),
-      z.record(
-        z.string(),
-        z.custom<z.ZodType>((v) => v instanceof z.ZodType, "a zod schema"),
-      ),
-    ])
-    .optional(),
+  outputs: z.unknown().optional(),
+  handlers: handlersSchema.optional(),
 });
 
 function define(kind: TaskKind, fn: unknown, options: TaskOptions | undefined): TaskDefinition {
@@ -76,6 +103,7 @@ function define(kind: TaskKind, fn: unknown, options: TaskOptions | undefined): 
   }
   const parameters = parameterList(f);
   const { inputs, outputs } = parsed.data;
+  const layout = outputs === undefined ? undefined : parseOutputSpec(name, outputs);
   if (inputs instanceof z.ZodObject) {
     for (const key of Object.keys(inputs.shape)) {
       if (!parameters.names.includes(key)) {
@@ -93,13 +121,30 @@ function define(kind: TaskKind, fn: unknown, options: TaskOptions | undefined): 
     fn: f,
     source: kind === "job" ? checkJobSource(f, name) : undefined,
     parameters,
-    outputs:
-      outputs === undefined ? undefined : Array.isArray(outputs) ? outputs : Object.keys(outputs),
-    outputSchemas: outputs === undefined || Array.isArray(outputs) ? undefined : outputs,
+    outputs: layout === undefined ? undefined : declaredSockets(layout),
+    ...(layout !== undefined ? { outputLayout: layout, outputSpec: outputs } : {}),
+    ...(layout !== undefined && hasDynamic(layout) ? { dynamicOutputs: layout.dynamic } : {}),
+    outputSchemas: layout === undefined ? undefined : schemasOf(layout),
     inputSchema: inputs,
     timeoutMs: parsed.data.timeout,
     retries: parsed.data.retries ?? 0,
+    ...(parsed.data.handlers !== undefined
+      ? { handlers: parsed.data.handlers as readonly TaskHandler[] }
+      : {}),
   };
+}
+
+/** The declared schemas by dotted socket name; undefined when there are none. */
+function schemasOf(layout: OutputLayout): Readonly<Record<string, z.ZodType>> | undefined {
+  if (!hasSchemas(layout)) return undefined;
+  const schemas: Record<string, z.ZodType> = {};
+  const walk = (level: OutputLayout, prefix: string): void => {
+    for (const [name, schema] of level.sockets)
+      if (schema !== undefined) schemas[prefix + name] = schema;
+    for (const [name, inner] of level.namespaces) walk(inner, `${prefix}${name}.`);
+  };
+  walk(layout, "");
+  return schemas;
 }
 
 /** Schedules a call of a task in the running flow; refused outside a flow or inside a task. */
@@ -117,11 +162,7 @@ export function callTask<R, O extends Record<string, unknown>>(
       messages.calledInsideTask(definition.name, context.task.name),
     );
   }
-  return new TaskHandle<R, O>(
-    context.scope.schedule(definition, args),
-    definition.outputs,
-    definition.dynamicOutputs === true,
-  );
+  return new TaskHandle<R, O>(context.scope.schedule(definition, args), definition.outputLayout);
 }
 
 function callable<A extends unknown[], R, O extends Record<string, unknown>>(
@@ -176,5 +217,34 @@ function flow<A extends unknown[], R>(
   return callable(flowDefinition(fn, options));
 }
 
-/** Makes tasks: `task(fn)` runs in-process, `task.job(fn)` in a worker process, `task.flow(fn)` as a child run. */
-export const task = Object.assign(inProcess, { job, flow });
+/**
+ * Wraps an executable as a task: its arguments are an argv array whose `{name}` placeholders
+ * take the inputs of that name (never a shell string); its outputs are `stdout`, `stderr`,
+ * `exitCode` and, with `outputFiles`, `files`. An exit code outside `okExitCodes` (default
+ * `[0]`) fails it with a {@link TaskExitError}; a timeout kills its whole process group.
+ *
+ * @example
+ * const count = task.shell("grep", { args: ["-c", "{pattern}", "data.txt"], okExitCodes: [0, 1] });
+ * const h = count({ pattern: "x", files: { "data.txt": "x\ny\nx\n" } }); // in a flow
+ * await h.outputs.stdout; // "2\n"
+ */
+function shell(
+  command: string,
+  options?: ShellOptions,
+): TaskFunction<[inputs?: ShellInputs], ShellResult, ShellOutputs> {
+  return callable(shellDefinition(command, options));
+}
+
+/** The outputs of a shell task. */
+export interface ShellOutputs extends Record<string, unknown> {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/**
+ * Makes tasks: `task(fn)` runs in-process, `task.job(fn)` in a worker process, `task.flow(fn)`
+ * as a child run, `task.shell(command)` as a command.
+ */
+export const task = Object.assign(inProcess, { job, flow, shell });

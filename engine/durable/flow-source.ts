@@ -83,7 +83,7 @@ function describe(
       }
       const options = {
         name: definition.name,
-        ...(definition.outputs !== undefined ? { outputs: definition.outputs } : {}),
+        ...(definition.outputSpec !== undefined ? { outputs: definition.outputSpec } : {}),
         ...(definition.timeoutMs !== undefined ? { timeout: definition.timeoutMs } : {}),
         ...(definition.retries > 0 ? { retries: definition.retries } : {}),
       };

@@ -1,8 +1,9 @@
-/** Starts one attempt of a task on its executor: the job pool, or the event loop. */
+/** Starts one attempt of a task on its executor: the job pool, a command, or the event loop. */
 import type { FlowScope, RunningTask } from "../author/flow-context.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import type { JobExecutor, JobOutput } from "./executor.js";
 import { callInProcess } from "./in-process.js";
+import { runShell } from "./shell-process.js";
 
 /** What an attempt needs of its task. */
 export interface AttemptTask extends RunningTask {
@@ -41,6 +42,17 @@ export function startAttempt(
         ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),
       })
       .then(ok, failed);
+    return;
+  }
+  if (definition.kind === "shell" && definition.shell !== undefined) {
+    runShell({
+      taskName: task.name,
+      spec: definition.shell,
+      inputs: args[0],
+      timeoutMs: definition.timeoutMs,
+      signal: task.signal,
+      onStart: (pid) => (task.pid = pid),
+    }).then(ok, failed);
     return;
   }
   const outcome = callInProcess(definition.fn, args, scope, task, definition.timeoutMs);

@@ -92,6 +92,47 @@ export class TaskOutputError extends WorkgraphError {
   }
 }
 
+/** An output a task does not have: not declared, or not among the dynamic outputs it returned. */
+export class UnknownOutputError extends WorkgraphError {
+  override name = "UnknownOutputError";
+  constructor(
+    readonly taskName: string,
+    /** The output's dotted name: `stats.median`. */
+    readonly output: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A task ended with a non-zero exit code: a shell command's exit, or thrown by a task
+ * (`throw new TaskExitError(3, "did not converge")`). Handlers choose by the code.
+ */
+export class TaskExitError extends WorkgraphError {
+  override name = "TaskExitError";
+  constructor(
+    readonly exitCode: number,
+    message: string,
+    /** What a command printed, when the exit is a shell command's. */
+    readonly output?: { readonly stdout: string; readonly stderr: string },
+  ) {
+    super(message);
+  }
+}
+
+/** A shell task's command could not be started (not found, not executable, a bad input). */
+export class ShellCommandError extends WorkgraphError {
+  override name = "ShellCommandError";
+  constructor(
+    readonly taskName: string,
+    readonly command: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A socket's value was read before its task finished. */
 export class NotReadyError extends WorkgraphError {
   override name = "NotReadyError";

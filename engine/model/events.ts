@@ -5,8 +5,8 @@
 import type { SerialisedError } from "./error-serialisation.js";
 import type { RunState, TaskState } from "./states.js";
 
-/** How a task runs: on the event loop, in a worker process, or as a flow of its own (a child run). */
-export type TaskKind = "in-process" | "job" | "flow";
+/** How a task runs: on the event loop, in a worker process, as a flow of its own (a child run), or as a command. */
+export type TaskKind = "in-process" | "job" | "flow" | "shell";
 
 /** Where one input of a task comes from. */
 export type InputSource =
@@ -64,6 +64,8 @@ export interface EngineEvents {
     readonly previous: TaskState;
     readonly attempt: number;
     readonly error?: SerialisedError;
+    /** The exit code of a FAILED task whose failure had one (a command's exit, a TaskExitError). */
+    readonly exitCode?: number;
     readonly pid?: number;
     /** The task's return value, when the new state is FINISHED. */
     readonly value?: unknown;
@@ -73,6 +75,8 @@ export interface EngineEvents {
     readonly name: string;
     readonly attempt: number;
     readonly error: SerialisedError;
+    /** The handler that asked for the retry, when one did. */
+    readonly handler?: string;
   };
   report: { readonly line: ReportLine };
 }

@@ -70,6 +70,82 @@ export const outputSchemaViolation = (task: string, output: string, issue: strin
 export const missingOutput = (task: string, output: string) =>
   `Task ${task} did not return its declared output "${output}"`;
 
+export const outputsNotObject = (task: string, output: string, shown: string) =>
+  output === "(all)"
+    ? `Task ${task} returned ${shown}, not an object with its outputs`
+    : `Task ${task}: output namespace "${output}" is ${shown}, not an object of outputs`;
+
+export const dottedOutputKey = (task: string, output: string) =>
+  `Task ${task} returned the dynamic output "${output}": a dynamic output's key may not contain "." (it separates namespaces)`;
+
+export const badOutputName = (task: string, namespace: string, name: unknown) =>
+  `Options of task ${task}: ${namespace === "" ? "outputs" : `output namespace "${namespace}"`} names ${JSON.stringify(name) ?? String(name)}; an output name is a non-empty string without "."`;
+
+export const badOutputSpec = (task: string, namespace: string, what: string) =>
+  `Options of task ${task}: ${namespace === "" ? "outputs" : `output namespace "${namespace}"`} is ${what}; expected a list of names, "dynamic", a zod record, or an object of schemas and namespaces`;
+
+export const unknownOutput = (task: string, output: string, known: readonly string[]) =>
+  `Task ${task} has no output "${output}"; its outputs are: ${known.length > 0 ? known.join(", ") : "(none: declare outputs, or use result)"}`;
+
+export const missingDynamicOutput = (task: string, output: string, returned: readonly string[]) =>
+  `Task ${task} did not return the output "${output}"; it returned: ${returned.length > 0 ? returned.join(", ") : "(none)"}`;
+
+export const badShellCommand = (command: unknown) =>
+  `task.shell(command) needs the executable's name or path as a non-empty string, not ${typeof command === "string" ? "an empty string" : typeof command}`;
+
+export const reservedShellInput = (task: string, name: string) =>
+  `task.shell ${task}: the placeholder {${name}} uses a reserved input name ("stdin" and "files" are written to the command, not into its arguments)`;
+
+export const shellExited = (task: string, command: string, code: number, stderr: string) =>
+  `Task ${task}: ${command} exited with code ${code}${stderr === "" ? "" : `: ${stderr}`}`;
+
+export const shellKilled = (task: string, command: string, signal: string) =>
+  `Task ${task}: ${command} was killed by ${signal}`;
+
+export const shellNotStarted = (task: string, command: string, reason: string) =>
+  `Task ${task}: the command "${command}" could not start: ${reason}`;
+
+export const shellMissingInput = (task: string, name: string, given: readonly string[]) =>
+  `Task ${task}: the arguments use {${name}}, but no input "${name}" was given; inputs given: ${given.length > 0 ? given.join(", ") : "(none)"}`;
+
+export const shellUnknownInput = (task: string, name: string, known: readonly string[]) =>
+  `Task ${task}: unknown input "${name}"; its arguments use: ${known.length > 0 ? known.map((k) => `{${k}}`).join(", ") : "(no placeholders)"} (and "stdin", "files")`;
+
+export const shellBadInput = (task: string, name: string, what: string) =>
+  `Task ${task}: input "${name}" is ${what}; a placeholder takes a string, number or boolean (an array fills several arguments when it is a whole argument)`;
+
+export const shellMissingFile = (task: string, file: string) =>
+  `Task ${task}: the command did not write its output file "${file}"`;
+
+export const handlerExhausted = (handler: string, limit: number) =>
+  `${handler} already retried ${limit} time${limit === 1 ? "" : "s"} (its maxRetries)`;
+
+export const handlerThrew = (task: string, handler: string, error: string) =>
+  `Task ${task}: its ${handler} threw ${error}`;
+
+export const handlerBadRetry = (task: string, handler: string) =>
+  `Task ${task}: its ${handler} returned { retry } without an object of inputs (use { retry: {} } to retry with the same inputs)`;
+
+export const handlerUnknownInput = (task: string, input: string, known: readonly string[]) =>
+  `Task ${task}: a handler asked to retry with input "${input}", which the task does not have; its inputs are: ${known.join(", ") || "(none)"}`;
+
+export const handlerRetries = (
+  task: string,
+  handler: string,
+  code: number | null,
+  error: string,
+  inputs: string,
+) =>
+  `Task: ${task} failed (${code === null ? "" : `exit code ${code}, `}${error}); ${handler}: retry${inputs === "" ? "" : ` with ${inputs}`}.`;
+
+export const handlerGivesUp = (
+  task: string,
+  handler: string,
+  code: number | null,
+  reason: string,
+) =>
+  `Task: ${task} failed${code === null ? "" : ` with exit code ${code}`}; ${handler} gave up: ${reason}.`;
+
 export const notSerialisable = (task: string, input: string, path: string, what: string) =>
   `Task ${task}: input "${input}" cannot be sent to a job process: ${path} is ${what}; ` +
   "a job receives only plain data (numbers, strings, booleans, null, arrays, plain objects, " +

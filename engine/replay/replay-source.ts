@@ -3,6 +3,7 @@
  * code hash, input hash) of the run it resumes, or any earlier FINISHED call with the same
  * key when caching. Failures are never reused: only FINISHED tasks match.
  */
+import { valueFromSockets, type OutputLayout } from "../author/output-layout.js";
 import { WorkgraphError } from "../model/errors.js";
 import type { NodeRow, ProvenanceReader } from "../store/reader.js";
 import { parseCanonicalJson } from "../store/canonical-json.js";
@@ -64,9 +65,12 @@ export class ReplaySource {
   }
 }
 
-/** The return value a reused call stands for: its `result`, or its declared outputs. */
-export function reusedValue(reusable: Reusable, outputs: readonly string[] | undefined): unknown {
-  return outputs === undefined
-    ? reusable.outputs.get("result")
-    : Object.fromEntries(outputs.map((name) => [name, reusable.outputs.get(name)]));
+/**
+ * The return value a reused call stands for: its `result`, or the object its output sockets
+ * make (namespaces nested again: `stats.mean` is `{ stats: { mean } }`).
+ */
+export function reusedValue(reusable: Reusable, layout: OutputLayout | undefined): unknown {
+  if (layout === undefined) return reusable.outputs.get("result");
+  const sockets = [...reusable.outputs].filter(([label]) => label !== "result");
+  return valueFromSockets(sockets);
 }

@@ -6,6 +6,7 @@
 import { hash } from "node:crypto";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { canonicalJson } from "../store/canonical-json.js";
+import { layoutText } from "../author/output-layout.js";
 
 const codeHashes = new WeakMap<TaskDefinition, string>();
 
@@ -19,7 +20,9 @@ export function codeHash(definition: TaskDefinition): string {
   let hash = codeHashes.get(definition);
   if (hash === undefined) {
     const source = definition.source ?? Function.prototype.toString.call(definition.fn);
-    hash = sha256(`${definition.kind}\n${JSON.stringify(definition.outputs ?? null)}\n${source}`);
+    const layout = definition.outputLayout;
+    const outputs = layout === undefined ? null : layoutText(layout);
+    hash = sha256(`${definition.kind}\n${JSON.stringify(outputs)}\n${source}`);
     codeHashes.set(definition, hash);
   }
   return hash;

@@ -27,6 +27,7 @@ import { TaskNames } from "./task-names.js";
 import { findSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
 import { startTask } from "./task-start.js";
+import { handleFailure } from "./task-handling.js";
 import { ChildRuns } from "./child-runs.js";
 import { flowArguments } from "../author/flow-inputs.js";
 import { RunJournal } from "./run-journal.js";
@@ -298,6 +299,14 @@ export class RunController implements FlowScope {
   }
 
   #failOrRetry(task: TaskRun, error: unknown): void {
+    const handled = isTerminalRun(this.state) ? undefined : handleFailure(task, error);
+    if (handled !== undefined) {
+      if (handled.retry) task.attempt++;
+      this.#journal.handled(task, handled);
+      if (!handled.retry) this.#fail(task, handled.error);
+      else this.#attempt(task);
+      return;
+    }
     if (task.attempt <= task.definition.retries && !isTerminalRun(this.state)) {
       task.attempt++;
       this.#journal.retry(task, error);

@@ -55,8 +55,7 @@ export function taskDetails(run: RunController, id: number): TaskDetails | undef
   }
   const outputs: Record<string, unknown> = {};
   if (task.state === "FINISHED") {
-    for (const socket of definition.outputs ?? ["result"])
-      outputs[socket] = task.outputValue(socket);
+    for (const [socket, node] of task.outputNodes()) outputs[socket] = node.value;
   }
   const snapshot = runGraph(run, id).tasks[0] as GraphTask;
   return {

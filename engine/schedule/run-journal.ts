@@ -10,12 +10,15 @@ import type { EngineEvent, EngineEventOf, ReportLine } from "../model/events.js"
 import { isTerminalRun, type RunState, type TaskState } from "../model/states.js";
 import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { TaskDefinition } from "../author/task-definition.js";
+import { taskAttributes } from "./task-attributes.js";
 import { literalParts, parameterName } from "./task-inputs.js";
 import type { TaskRun } from "./task-run.js";
 import { nameList, reportLine, taskOutputLine } from "../model/report-line.js";
 import type { JobOutput } from "../execute/executor.js";
 import * as messages from "../model/messages.js";
 import type { RunLog } from "./run-log.js";
+import type { Handled, HandlerRecord } from "./task-handling.js";
+import { exitCodeOf } from "../author/task-handlers.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -37,6 +40,8 @@ export class RunJournal {
   readonly #adopted: AdoptedRun["tasks"];
   /** Adopted calls whose stored rows are final (FINISHED): moves show on events$ only. */
   readonly #final = new Set<number>();
+  /** Handler decisions so far, by task pk. */
+  readonly #handledRecords = new Map<number, readonly HandlerRecord[]>();
   /** Adopted calls whose inputs are linked already. */
   readonly #linked = new Set<number>();
 
@@ -163,8 +168,11 @@ export class RunJournal {
     if (state === "RUNNING") update.startedAt = at;
     else update.endedAt = at;
     // A task may throw `undefined`: FAILED always carries an error.
-    if (error !== undefined || state === "FAILED")
+    if (error !== undefined || state === "FAILED") {
       update.error = event.error = serialiseError(error);
+      const code = state === "FAILED" ? exitCodeOf(error) : undefined;
+      if (code !== undefined) update.exitCode = event.exitCode = code;
+    }
     if (task.pid !== undefined) event.pid = task.pid;
     if (state === "FINISHED") event.value = task.value;
     if (!this.#final.has(task.pk)) this.store.updateProcess(task.pk, update);
@@ -186,6 +194,48 @@ export class RunJournal {
     this.report(
       "update_task_state",
       `Task: ${task.name} failed (${data.name}: ${data.message}); retry ${task.attempt - 1} of ${task.definition.retries}.`,
+      "WARNING",
+    );
+  }
+
+  /** Records a handler's decision: a report line, the task node's `handled` list, the new inputs. */
+  handled(task: TaskRun, handled: Handled): void {
+    const record = handled.record;
+    const records = [...((this.#handledRecords.get(task.pk) ?? []) as HandlerRecord[]), record];
+    this.#handledRecords.set(task.pk, records);
+    this.annotate(task.pk, { handled: records });
+    if (!handled.retry) {
+      const reason = record.reason ?? record.error;
+      this.report(
+        "handle_failure",
+        messages.handlerGivesUp(task.name, record.handler, record.exitCode, reason),
+        "ERROR",
+      );
+      return;
+    }
+    task.resolvedArgs = handled.args;
+    // the retried attempt's changed inputs, linked to the task beside the failed attempt's
+    for (const [name, value] of Object.entries(handled.changed)) {
+      const from = this.save(toDataNode(value));
+      const label = `attempt${task.attempt}.${name}`;
+      this.store.addLink({ from, to: task.pk, type: "INPUT", label });
+    }
+    this.#events.next({
+      type: "task.retry",
+      run: this.uuid,
+      at: Date.now(),
+      taskId: task.id,
+      name: task.name,
+      attempt: task.attempt,
+      error: serialiseError(handled.error),
+      handler: record.handler,
+    });
+    const inputs = Object.entries(handled.changed)
+      .map(([k, v]) => `${k}=${JSON.stringify(v) ?? String(v)}`)
+      .join(", ");
+    this.report(
+      "handle_failure",
+      messages.handlerRetries(task.name, record.handler, record.exitCode, record.error, inputs),
       "WARNING",
     );
   }
@@ -344,21 +394,4 @@ export class RunJournal {
     this.store.flush();
     this.#events.complete();
   }
-}
-
-const attributeCache = new WeakMap<TaskDefinition, Readonly<Record<string, unknown>>>();
-
-/** The attributes every call of a task shares, made once per task definition. */
-function taskAttributes(definition: TaskDefinition): Readonly<Record<string, unknown>> {
-  let attributes = attributeCache.get(definition);
-  if (attributes === undefined) {
-    attributes = Object.freeze({
-      function: definition.fn.name,
-      ...(definition.outputs !== undefined ? { outputs: definition.outputs } : {}),
-      ...(definition.timeoutMs !== undefined ? { timeout: definition.timeoutMs } : {}),
-      ...(definition.retries > 0 ? { retries: definition.retries } : {}),
-    });
-    attributeCache.set(definition, attributes);
-  }
-  return attributes;
 }

@@ -6,6 +6,7 @@ import { findUnserialisable } from "../execute/serialisable.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { toDataNode, type DataNode } from "../model/data-node.js";
 import { parameterName } from "./task-inputs.js";
+import { checkLayout, socketsOf, valueAt } from "../author/output-layout.js";
 
 /** Validates resolved arguments against the input schema; the error names task and input. */
 export function checkInputs(
@@ -61,40 +62,25 @@ export function checkOutputs(
   definition: TaskDefinition,
   value: unknown,
 ): TaskOutputError | undefined {
-  const names = definition.outputs;
-  if (names === undefined) return undefined;
-  const record =
-    typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
-  for (const name of names) {
-    if (record === undefined || !(name in record)) {
-      return new TaskOutputError(
-        definition.name,
-        name,
-        messages.missingOutput(definition.name, name),
-      );
-    }
-    const schema = definition.outputSchemas?.[name];
-    if (schema !== undefined) {
-      const result = schema.safeParse(record[name]);
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        return new TaskOutputError(
-          definition.name,
-          name,
-          messages.outputSchemaViolation(definition.name, name, issue?.message ?? "invalid"),
-        );
-      }
-    }
-  }
-  return undefined;
+  // a flow task's outputs are its child run's results, made and checked there
+  const layout = definition.outputLayout;
+  if (layout === undefined || definition.kind === "flow") return undefined;
+  const problem = checkLayout(definition.name, layout, value);
+  return problem === undefined
+    ? undefined
+    : new TaskOutputError(definition.name, problem.output, problem.message);
 }
 
-/** The data node of each output socket of a return value (`result`, or the declared ones). */
+/** The data node of each output socket of a return value: `result`, or one per output. */
 export function outputNodes(definition: TaskDefinition, value: unknown): Map<string, DataNode> {
   const nodes = new Map<string, DataNode>();
-  for (const socket of definition.outputs ?? ["result"]) {
-    const output = socket === "result" ? value : (value as Record<string, unknown>)[socket];
-    nodes.set(socket, toDataNode(output));
+  const layout = definition.outputLayout;
+  if (layout === undefined) {
+    nodes.set("result", toDataNode(value));
+    return nodes;
+  }
+  for (const socket of socketsOf(layout, value)) {
+    nodes.set(socket, toDataNode(valueAt(value, socket).value));
   }
   return nodes;
 }

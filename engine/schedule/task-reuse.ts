@@ -31,7 +31,7 @@ export function findReuse(
     if (journal.isFinal(task.pk)) journal.reopen(task.pk);
     return undefined;
   }
-  const value = reusedValue(reusable, task.definition.outputs);
+  const value = reusedValue(reusable, task.definition.outputLayout);
   if (reusable.pk === task.pk) {
     // this very call finished before the run was interrupted: its node and outputs stand
     const note = " (finished before the run was continued)";

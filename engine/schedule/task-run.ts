@@ -1,10 +1,18 @@
 /** One call of a task inside a run: its state, inputs, outputs and waiters. */
-import { TaskFailedError } from "../model/errors.js";
+import { TaskFailedError, UnknownOutputError } from "../model/errors.js";
+import * as messages from "../model/messages.js";
 import { DataNode, kindOf } from "../model/data-node.js";
 import type { InputSource } from "../model/events.js";
 import { canMoveTask, isTerminalTask, type TaskState } from "../model/states.js";
 import type { TaskProgress } from "../author/flow-context.js";
 import type { TaskDefinition } from "../author/task-definition.js";
+import {
+  knownMembers,
+  memberOf,
+  socketsOf,
+  valueAt,
+  type OutputLayout,
+} from "../author/output-layout.js";
 
 /** A scheduled task as the scheduler tracks it. */
 export class TaskRun implements TaskProgress {
@@ -20,6 +28,8 @@ export class TaskRun implements TaskProgress {
   waitingOn = 0;
   /** Tasks whose inputs include an output of this one. */
   readonly dependents: TaskRun[] = [];
+  /** How many retries each handler (by index) has asked for. */
+  readonly handledBy = new Map<number, number>();
   /** The arguments with futures replaced by values, once started. */
   resolvedArgs: readonly unknown[] | undefined = undefined;
   #abort: AbortController | undefined = undefined;
@@ -91,9 +101,35 @@ export class TaskRun implements TaskProgress {
     this.#nodes = nodes;
   }
 
+  outputMember(socket: string, key: string): string | undefined {
+    const layout = this.definition.outputLayout;
+    const member =
+      layout === undefined || socket === "result" ? undefined : memberOf(layout, socket, key);
+    if (member !== null) return member;
+    const output = `${socket}.${key}`;
+    const known = knownMembers(layout as OutputLayout, socket).map((k) => `${socket}.${k}`);
+    throw new UnknownOutputError(
+      this.name,
+      output,
+      messages.unknownOutput(this.name, output, known),
+    );
+  }
+
   outputValue(socket: string): unknown {
     if (socket === "result") return this.#value;
-    return (this.#value as Record<string, unknown>)[socket];
+    const at = valueAt(this.#value, socket);
+    if (!at.found) {
+      const returned =
+        this.definition.outputLayout === undefined
+          ? []
+          : socketsOf(this.definition.outputLayout, this.#value);
+      throw new UnknownOutputError(
+        this.name,
+        socket,
+        messages.missingDynamicOutput(this.name, socket, returned),
+      );
+    }
+    return at.value;
   }
 
   outputNode(socket: string): DataNode {

@@ -146,7 +146,7 @@ export interface ArchiveCounts {
 }
 
 const DATA_KINDS: readonly string[] = ["Int", "Float", "Str", "Bool", "List", "Dict", "Data"];
-const TASK_KINDS: readonly string[] = ["in-process", "job"];
+const TASK_KINDS: readonly string[] = ["in-process", "job", "flow", "shell"];
 
 /** How deep a JSON tree nests (a scalar is 0), counted without recursion. */
 export function depthOf(tree: unknown): number {
