@@ -24,6 +24,7 @@ const NOTEBOOKS = [
   "failures-and-control",
   "declarative-and-nested",
   "first-hour",
+  "shell-and-handlers",
 ] as const;
 type Name = (typeof NOTEBOOKS)[number];
 const VEGA_LITE = "application/vnd.vegalite.v5+json";
@@ -221,6 +222,29 @@ const checks: Record<Name, (cells: CodeCellOutputs[]) => void> = {
       "sum: 7\naddThenDouble: flow, FINISHED\nadd_multiply: flow, FINISHED",
     );
     expect(streamText(cellWith(cells, "minMax"))).toMatch(/max: 9\n[\s\S]*low: 2/);
+  },
+  "shell-and-handlers": (cells) => {
+    const sorted = cellWith(cells, "async function sortAndCount");
+    expect(streamText(sorted)).toBe("pear\nfig\napple; rm -rf /\n\nwords: 6\n");
+    expect(joined(runDisplay(sorted)["text/plain"])).toBe("sortAndCount: 2 tasks, 2 FINISHED");
+    expect(streamText(cellWith(cells, "async function lookForKiwi"))).toBe(
+      "grep: FAILED, exit code 1: Task grep: grep exited with code 1\ngrepOk: exit code 1, count 0\n",
+    );
+    const relaxed = streamText(cellWith(cells, "async function relaxFlow"));
+    expect(relaxed).toContain(
+      "energy: -0.025\nTask: relax failed (exit code 3, TaskExitError: not converged after 10 steps); more steps: retry with steps=20.\n",
+    );
+    expect(relaxed).toContain("FINISHED { steps: 10, 'attempt2.steps': 20, 'attempt3.steps': 40 }");
+    expect(streamText(cellWith(cells, "async function firstAccepted"))).toBe("accepted 3\n");
+    expect(streamText(cellWith(cells, "async function squareStats"))).toBe(
+      "mean: 4.666666666666667 last: 9\n{ sq_0: 0, sq_1: 1, sq_2: 4, sq_3: 9 }\n",
+    );
+    expect(streamText(cellWith(cells, 'new WorkGraph("square_stats")'))).toContain(
+      "squares.sq_1 -> describe.values[0]\n",
+    );
+    expect(streamText(cellWith(cells, ".median"))).toBe(
+      'task describe has no output "stats.median"; its outputs are: stats.mean, stats.sd\n',
+    );
   },
 };
 
