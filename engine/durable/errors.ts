@@ -43,7 +43,7 @@ export class UnsendableFlowError extends WorkgraphError {
   }
 }
 
-/** Submitted runs wait in the profile's SQLite store; this profile's store is elsewhere. */
+/** Submitted runs of a PostgreSQL profile travel on a broker; this profile names none. */
 export class QueueNeedsSqliteError extends WorkgraphError {
   override name = "QueueNeedsSqliteError";
   constructor(
@@ -51,7 +51,7 @@ export class QueueNeedsSqliteError extends WorkgraphError {
     readonly storage: string,
   ) {
     super(
-      `Profile ${profile} stores its runs in ${storage}: submitted runs and the daemon need a SQLite profile until a queue on the profile's broker takes them`,
+      `Profile ${profile} stores its runs in ${storage} but names no broker: submitted runs of a PostgreSQL profile go to workers through a broker (workgraph profile create NAME --storage postgresql://… --broker redis://… or postgresql://…)`,
     );
   }
 }

@@ -10,16 +10,19 @@ import type { RunResults } from "../schedule/run-handle.js";
 import { ProcessNode } from "../store/queries/process-node.js";
 import { setRunLoader } from "../store/queries/orm-load.js";
 import type { NodeRow, ProvenanceReader } from "../store/reader.js";
+import { loadedProfile } from "../store/profile.js";
 import { daemonPaths } from "./daemon-paths.js";
+import { profileRuns } from "./profile-runs.js";
+import type { RunLink } from "./run-link.js";
 import { SubmittedRun, type SubmittedOutcome } from "./submitted-run.js";
 
 /** A stored submitted run that follows the run live. */
 export class FollowedRunNode extends ProcessNode {
   readonly #handle: SubmittedRun;
 
-  constructor(row: NodeRow, reader: ProvenanceReader, profile: string) {
+  constructor(row: NodeRow, reader: ProvenanceReader, link: RunLink) {
     super(row, reader);
-    this.#handle = new SubmittedRun(row.pk, row.uuid, row.name ?? "flow", reader, profile);
+    this.#handle = new SubmittedRun(row.pk, row.uuid, row.name ?? "flow", reader, link);
     // the stored state is a snapshot; this node's state is the run's, as last heard
     Object.defineProperty(this, "state", { get: () => this.#handle.state, enumerable: true });
   }
@@ -55,8 +58,10 @@ export class FollowedRunNode extends ProcessNode {
   }
 }
 
-/** The profile whose folder holds the reader's file, if it is a profile of the home. */
+/** The profile loaded with this store, or whose folder holds the reader's file. */
 function profileOf(reader: ProvenanceReader): string | undefined {
+  const loaded = loadedProfile();
+  if (loaded !== undefined && loaded.store === reader) return loaded.name;
   const file = (reader as { readonly file?: unknown }).file;
   if (typeof file !== "string" || file === ":memory:") return undefined;
   const folder = dirname(file);
@@ -74,7 +79,14 @@ export function followStoredRun(pk: number, reader: ProvenanceReader): FollowedR
   if (row?.type !== "run") return undefined;
   if (row.attributes === null || !row.attributes.includes('"durable":true')) return undefined;
   const profile = profileOf(reader);
-  return profile !== undefined ? new FollowedRunNode(row, reader, profile) : undefined;
+  if (profile === undefined) return undefined;
+  let link: RunLink;
+  try {
+    link = profileRuns(profile).link;
+  } catch {
+    return undefined; // a profile whose runs nothing runs (PostgreSQL without a broker)
+  }
+  return new FollowedRunNode(row, reader, link);
 }
 
 setRunLoader((row, reader) => followStoredRun(row.pk, reader));

@@ -24,6 +24,9 @@ export const daemonStarted = (profile: string, pid: number) =>
 export const daemonUnreachable = (profile: string, detail: string) =>
   `The workgraph daemon of profile ${profile} could not be reached: ${detail}`;
 
+export const brokerUnreachable = (profile: string, detail: string) =>
+  `The broker of profile ${profile} could not queue the run: ${detail}`;
+
 export const noFlowReference = (flow: string) =>
   `submit(): cannot tell where flow ${flow} comes from; export it from a module and pass ` +
   `{ module: import.meta.url }, or define it in a notebook cell`;

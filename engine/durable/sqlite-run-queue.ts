@@ -4,12 +4,12 @@
  * itself as the run's `daemon` inside one IMMEDIATE transaction, so two daemons never take the
  * same run. A run whose daemon is gone (same host, pid dead) is claimed again and continued.
  */
-import { randomUUID } from "node:crypto";
 import { parseCanonicalJson } from "../store/canonical-json.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { isAlive } from "../store/sqlite/orphaned-runs.js";
 import type { NodeRow } from "../store/reader.js";
 import type { Claim, Claimant, RunQueue, Submission } from "./run-queue.js";
+import { storeSubmission } from "./store-submission.js";
 
 const OPEN_STATES = ["CREATED", "RUNNING", "WAITING"] as const;
 
@@ -24,37 +24,7 @@ export class SqliteRunQueue implements RunQueue {
 
   enqueue(submission: Submission): { pk: number; uuid: string } {
     const { store } = this;
-    const uuid = randomUUID();
-    const submitted = {
-      flow: submission.flow,
-      ...(submission.maxConcurrency !== undefined
-        ? { maxConcurrency: submission.maxConcurrency }
-        : {}),
-    };
-    const pk = whenUnlocked(() =>
-      store.transaction(() => {
-        const run = store.addNode({
-          type: "run",
-          uuid,
-          name: submission.name,
-          state: "CREATED",
-          ctime: Date.now(),
-          attributes: { durable: true, submitted },
-        });
-        for (const [label, node] of submission.inputs) {
-          node.pk ??= store.addNode({
-            type: "data",
-            uuid: node.uuid,
-            kind: node.kind,
-            value: node.value,
-            ctime: Date.now(),
-          });
-          store.addLink({ from: node.pk, to: run, type: "INPUT", label });
-        }
-        return run;
-      }),
-    );
-    return { pk, uuid };
+    return whenUnlocked(() => store.transaction(() => storeSubmission(store, submission)));
   }
 
   claim(claimant: Claimant): Claim | undefined {

@@ -13,13 +13,14 @@ import type { WorkGraphImperativeEngine } from "../author/engine-shape.js";
 import { parseFlowCall, type WorkGraphData } from "../author/engine-shape.js";
 import { bindFlowInputs } from "../author/flow-inputs.js";
 import { WorkgraphError } from "../model/errors.js";
-import { profilePath } from "../store/open-profile.js";
+import { loadedProfile } from "../store/profile.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Flow } from "../schedule/run.js";
 import { connectDaemon } from "./daemon-control.js";
 import * as messages from "./messages.js";
-import { openQueueStore } from "./queue-store.js";
+import { profileRuns } from "./profile-runs.js";
 import { SqliteRunQueue } from "./sqlite-run-queue.js";
+import { storeSubmission } from "./store-submission.js";
 import type { FlowReference } from "./submission.js";
 import { SubmittedRun } from "./submitted-run.js";
 
@@ -94,21 +95,42 @@ export function submitReference(
   flow: Flow | undefined,
   options: Omit<SubmitOptions, "module" | "export"> = {},
 ): SubmittedRun {
-  const profile = options.profile ?? "default";
+  const profile = options.profile ?? defaultProfileName();
   const bound = flow !== undefined ? bindFlowInputs(name, flow, inputs) : undefined;
   const nodes = bound?.nodes ?? bindFlowInputs(name, ({ ..._all }: object) => _all, inputs).nodes;
-  const store = profileStore(profile);
-  const { pk, uuid } = new SqliteRunQueue(store).enqueue({
+  const runs = profileRuns(profile);
+  const submission = {
     name,
     flow: reference,
     inputs: nodes,
     ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
-  });
+  };
   const log = options.log ?? ((text: string) => console.log(text));
-  const queued = wakeDaemon(profile, log);
-  const handle = new SubmittedRun(pk, uuid, name, store, profile, queued);
+  let pk: number;
+  let uuid: string;
+  let queued: Promise<void>;
+  if (runs.kind === "daemon") {
+    ({ pk, uuid } = new SqliteRunQueue(runs.store as SqliteStore).enqueue(submission));
+    queued = wakeDaemon(profile, log);
+  } else {
+    // stored durably before any worker can be told of it
+    ({ pk, uuid } = storeSubmission(runs.store, submission));
+    runs.store.flush();
+    queued = runs.link.queue(pk);
+    queued.catch((error: unknown) =>
+      log(
+        messages.brokerUnreachable(profile, error instanceof Error ? error.message : String(error)),
+      ),
+    );
+  }
+  const handle = new SubmittedRun(pk, uuid, name, runs.store, runs.link, queued);
   submitted.next(handle);
   return handle;
+}
+
+/** The profile runs go to when none is named: the one `loadProfile()` loaded, else `default`. */
+function defaultProfileName(): string {
+  return loadedProfile()?.name ?? "default";
 }
 
 /** Tells the daemon a run waits, starting a daemon first if none runs. */
@@ -129,16 +151,6 @@ const submitted = new Subject<SubmittedRun>();
 
 /** Emits each run as `submit()` queues it, in the caller's async context (a kernel's cell). */
 export const runSubmitted$: Observable<SubmittedRun> = submitted.asObservable();
-
-const stores = new Map<string, SqliteStore>();
-
-/** The store of a profile, opened once per process. */
-export function profileStore(profile: string): SqliteStore {
-  const path = profilePath(profile);
-  let store = stores.get(path);
-  if (store === undefined) stores.set(path, (store = openQueueStore(profile)));
-  return store;
-}
 
 function flowReference(
   flow: Flow,
@@ -169,9 +181,8 @@ function exportName(module: string, flow: Flow, name: string): string {
 
 /** A handle following submitted run `pk` of a profile, from any process. */
 export function followRun(pk: number, options: { readonly profile?: string } = {}): SubmittedRun {
-  const profile = options.profile ?? "default";
-  const store = profileStore(profile);
-  const row = store.node(pk);
+  const runs = profileRuns(options.profile ?? defaultProfileName());
+  const row = runs.store.node(pk);
   if (row?.type !== "run") throw new WorkgraphError(messages.noSuchRun(pk));
-  return new SubmittedRun(pk, row.uuid, row.name ?? "flow", store, profile);
+  return new SubmittedRun(pk, row.uuid, row.name ?? "flow", runs.store, runs.link);
 }

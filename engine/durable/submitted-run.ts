@@ -1,32 +1,29 @@
 /**
- * What `submit()` returns: a handle on a run that executes in the profile's daemon. Its
- * `events$` is fed from the daemon (every event of the run so far, then live ones; after a
- * daemon restart, those of the continued run), its results are read from the store, and
- * `pause()`, `play()`, `kill()` go to the daemon. Awaitable for the results, like a `Run`.
+ * What `submit()` returns: a handle on a run that executes in the profile's daemon, or on a
+ * worker of the profile's broker. Its `events$` is fed through the run's link (every event of
+ * the run so far, then live ones; after a restart or another worker taking over, those of the
+ * continued run), its results are read from the store, and `pause()`, `play()`, `kill()` go
+ * through the link. Awaitable for the results, like a `Run`.
  */
 import { ReplaySubject, defer, type Observable } from "rxjs";
 import type { DataNode } from "../model/data-node.js";
 import type { EngineEvent } from "../model/events.js";
 import { RunCancelledError, WorkgraphError } from "../model/errors.js";
-import { isTerminalRun, type RunState } from "../model/states.js";
+import type { RunState } from "../model/states.js";
 import { inspectSymbol, displaySymbol, type MimeBundle } from "../model/symbols.js";
 import { storedDataNode } from "../store/queries/stored-data-node.js";
 import { parseCanonicalJson } from "../store/canonical-json.js";
 import type { ProvenanceReader } from "../store/reader.js";
 import type { RunResults } from "../schedule/run-handle.js";
 import type { RunGraph } from "../model/run-graph.js";
-import { connectDaemon } from "./daemon-control.js";
-import { DaemonConnection } from "./daemon-client.js";
-import { daemonPaths } from "./daemon-paths.js";
 import type { ControlAction } from "./protocol.js";
+import type { RunLink } from "./run-link.js";
 
 /** How a submitted run ended. */
 export interface SubmittedOutcome {
   readonly state: RunState;
   readonly exitCode: number | undefined;
 }
-
-const RECONNECT_MS = 200;
 
 /** A run submitted to a daemon, followed from this process. */
 export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
@@ -46,8 +43,8 @@ export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
     readonly uuid: string,
     readonly name: string,
     private readonly store: ProvenanceReader,
-    private readonly profile: string,
-    /** Resolves once the daemon has been told of the run (started first if none ran). */
+    private readonly link: RunLink,
+    /** Resolves once the run is queued (the daemon told, started first if none ran). */
     readonly queued: Promise<void> = Promise.resolve(),
   ) {
     const row = store.node(pk);
@@ -61,12 +58,12 @@ export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
     return this.follow().#done;
   }
 
-  /** The run's state, as last heard from the daemon or read from the store. */
+  /** The run's state, as last heard from its link or read from the store. */
   get state(): RunState {
     return this.#state;
   }
 
-  /** Starts following the run (once; awaiting it or subscribing does): from the daemon while it runs, else from the store. */
+  /** Starts following the run (once; awaiting it or subscribing does), through its link. */
   follow(): this {
     if (this.#following) return this;
     this.#following = true;
@@ -116,9 +113,9 @@ export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
     return this.result().then(onFulfilled, onRejected);
   }
 
-  /** A one-line summary: `add_multiply (pk 3): RUNNING, in the daemon`. */
+  /** A one-line summary: `add_multiply (pk 3): RUNNING, in the daemon of profile default`. */
   summary(): string {
-    return `${this.name} (pk ${this.pk}): ${this.#state}, in the daemon of profile ${this.profile}`;
+    return `${this.name} (pk ${this.pk}): ${this.#state}, in ${this.link.where}`;
   }
 
   [inspectSymbol](): string {
@@ -129,62 +126,17 @@ export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
     return { "text/plain": this.summary() };
   }
 
-  async #control(action: ControlAction): Promise<void> {
-    const { connection } = await connectDaemon({ profile: this.profile });
-    try {
-      const reply = await connection.request({ op: "control", pk: this.pk, action });
-      if ("ok" in reply && !reply.ok) throw new WorkgraphError(reply.error);
-    } finally {
-      connection.close();
-    }
+  #control(action: ControlAction): Promise<void> {
+    return this.link.control(this.pk, action);
   }
 
   async #followLoop(): Promise<void> {
-    const socket = daemonPaths(this.profile).socket;
-    for (;;) {
-      const row = this.store.node(this.pk);
-      const stored = (row?.state ?? "CREATED") as RunState;
-      if (isTerminalRun(stored)) {
-        this.#end(stored, row?.exitCode ?? undefined);
-        return;
-      }
-      let connection: DaemonConnection | undefined;
-      try {
-        connection = await DaemonConnection.open(socket);
-      } catch {
-        connection = undefined;
-      }
-      if (connection !== undefined) {
-        const ended = await this.#followOn(connection);
-        connection.close();
-        if (ended) return;
-      }
-      // no daemon (yet), or it went away: the next one continues the run
-      await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS));
-    }
-  }
-
-  /** Follows the run on one connection; resolves true when the run ended. */
-  #followOn(connection: DaemonConnection): Promise<boolean> {
-    return new Promise((resolve) => {
-      connection.follow(this.pk, {
-        event: (event) => {
-          if (event.type === "run.state") this.#state = event.state;
-          this.#events.next(event);
-        },
-        end: (state) => {
-          const row = this.store.node(this.pk);
-          const final = (row?.state ?? state) as RunState;
-          if (!isTerminalRun(final)) {
-            resolve(false);
-            return;
-          }
-          this.#end(final, row?.exitCode ?? undefined);
-          resolve(true);
-        },
-      });
-      void connection.closed.then(() => resolve(false));
+    await this.link.follow(this, (event) => {
+      if (event.type === "run.state") this.#state = event.state;
+      this.#events.next(event);
     });
+    const row = this.store.node(this.pk);
+    this.#end((row?.state ?? "KILLED") as RunState, row?.exitCode ?? undefined);
   }
 
   #end(state: RunState, exitCode: number | undefined): void {

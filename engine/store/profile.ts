@@ -12,5 +12,13 @@ import { openProfile, type Profile, type ProfileOptions } from "./open-profile.j
 export function loadProfile(name = "default", options: ProfileOptions = {}): Profile {
   const profile = openProfile(name, options);
   setDefaultStore(profile.store);
+  loaded = options.file === undefined ? profile : undefined;
   return profile;
+}
+
+let loaded: Profile | undefined;
+
+/** The profile `loadProfile()` loaded last, if any: `submit()` sends runs to it by default. */
+export function loadedProfile(): Profile | undefined {
+  return loaded;
 }

@@ -5,11 +5,11 @@
  * as from any queue) and holds the BullMQ job until the run has ended, so a worker that dies
  * leaves a stalled job that BullMQ gives to another worker, which continues the run by replay.
  */
-import { randomUUID } from "node:crypto";
 import { isTerminalRun, type RunState } from "../../model/states.js";
 import type { ProvenanceReader } from "../../store/reader.js";
 import type { ProvenanceStore } from "../../store/store.js";
 import type { Claim, RunQueue, Submission } from "../run-queue.js";
+import { storeSubmission } from "../store-submission.js";
 import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
 
 type Store = ProvenanceStore & ProvenanceReader;
@@ -38,34 +38,9 @@ export class BrokerRunQueue implements RunQueue {
 
   /** Stores the run, durably, then queues it on the broker (see {@link BrokerRunQueue.queued}). */
   enqueue(submission: Submission): { pk: number; uuid: string } {
-    const { store } = this;
-    const uuid = randomUUID();
-    const submitted = {
-      flow: submission.flow,
-      ...(submission.maxConcurrency !== undefined
-        ? { maxConcurrency: submission.maxConcurrency }
-        : {}),
-    };
-    const pk = store.addNode({
-      type: "run",
-      uuid,
-      name: submission.name,
-      state: "CREATED",
-      ctime: Date.now(),
-      attributes: { durable: true, submitted },
-    });
-    for (const [label, node] of submission.inputs) {
-      node.pk ??= store.addNode({
-        type: "data",
-        uuid: node.uuid,
-        kind: node.kind,
-        value: node.value,
-        ctime: Date.now(),
-      });
-      store.addLink({ from: node.pk, to: pk, type: "INPUT", label });
-    }
+    const { pk, uuid } = storeSubmission(this.store, submission);
     // stored before any worker can see it
-    store.flush();
+    this.store.flush();
     this.#adding = this.#adding.then(() =>
       this.#queue.add("run", { pk }, { jobId: `run-${pk}`, removeOnComplete: true }),
     );

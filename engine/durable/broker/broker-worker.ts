@@ -109,7 +109,13 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   await bus.subscribe((message: BusMessage) => {
     if (message.kind === "cancel-job") jobs.cancelJob(message.jobId, "cancelled by its run");
     else if (message.kind === "control" && daemon?.holds(message.pk) === true) {
-      daemon.control(message.pk, message.action);
+      const error = daemon.control(message.pk, message.action);
+      if (message.request !== undefined) {
+        const request = message.request;
+        void bus
+          .publish({ kind: "control-done", request, ...(error !== undefined ? { error } : {}) })
+          .catch(() => undefined);
+      }
     } else if (message.kind === "replay" && daemon?.holds(message.pk) === true) {
       const kept: readonly EngineEvent[] = daemon.kept(message.pk) ?? [];
       void bus.publish({

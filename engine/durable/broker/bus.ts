@@ -28,7 +28,15 @@ export const busMessageSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ended"), pk: z.number(), state: z.string() }),
   /** A follower asks the holder of run `pk` for its events from `from` on. */
   z.object({ kind: z.literal("replay"), pk: z.number(), from: z.number(), follower: z.string() }),
-  z.object({ kind: z.literal("control"), pk: z.number(), action: z.enum(CONTROL_ACTIONS) }),
+  /** Pause, play or kill run `pk`; the holder answers `control-done` when `request` is set. */
+  z.object({
+    kind: z.literal("control"),
+    pk: z.number(),
+    action: z.enum(CONTROL_ACTIONS),
+    request: z.string().optional(),
+  }),
+  /** The holder carried out control `request` (or says why it could not). */
+  z.object({ kind: z.literal("control-done"), request: z.string(), error: z.string().optional() }),
   z.object({ kind: z.literal("cancel-job"), jobId: z.string() }),
 ]);
 
