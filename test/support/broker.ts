@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { createProfile } from "../../engine/store/open-profile.js";
 import { built, root } from "./built.js";
 
 /** The services on this machine. */
@@ -72,32 +73,50 @@ export interface WorkerProcess {
 }
 
 /** Starts `workgraph worker` in a home of its own on `broker`, using the shared store file. */
-export async function startWorker(
+export function startWorker(
   broker: TestBroker,
   store: string,
   args: readonly string[] = [],
 ): Promise<WorkerProcess> {
   const home = mkdtempSync(join(tmpdir(), "workgraph-worker-"));
-  const child = spawn(
-    process.execPath,
-    [
-      built("cli/main.js"),
-      "worker",
-      "--broker",
-      broker.url,
-      "--broker-prefix",
-      broker.prefix,
-      "--store",
-      store,
-      ...args,
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, WORKGRAPH_HOME: home },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
+  return spawnWorker(home, [
+    "--broker",
+    broker.url,
+    "--broker-prefix",
+    broker.prefix,
+    "--store",
+    store,
+    ...args,
+  ]);
+}
+
+/** The URL a profile names for `broker`, its prefix in it. */
+export function profileBrokerUrl(broker: TestBroker): string {
+  return `${broker.url}?prefix=${broker.prefix}`;
+}
+
+/**
+ * Starts `workgraph worker --profile NAME` in a home of its own (as on another machine) whose
+ * profile NAME names `storage` and the test's broker.
+ */
+export function startProfileWorker(
+  name: string,
+  storage: string,
+  broker: TestBroker,
+  args: readonly string[] = [],
+): Promise<WorkerProcess> {
+  const home = mkdtempSync(join(tmpdir(), "workgraph-worker-"));
+  createProfile(name, { version: 1, storage, broker: profileBrokerUrl(broker) }, { home });
+  return spawnWorker(home, ["--profile", name, ...args]);
+}
+
+async function spawnWorker(home: string, args: readonly string[]): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [built("cli/main.js"), "worker", ...args], {
+    cwd: root,
+    env: { ...process.env, WORKGRAPH_HOME: home },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   const lines: string[] = [];
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -7,7 +7,10 @@ import type pg from "pg";
 import * as messages from "../messages.js";
 import { PG_APPLICATION, PG_MIGRATIONS, PG_SCHEMA_VERSION } from "./pg-schema.js";
 
-/** A key for `pg_advisory_xact_lock`: "WG" + 1, as the SQLite store's application id. */
+/**
+ * A key for `pg_advisory_xact_lock`: "WG" + 1, as the SQLite store's application id, with the
+ * schema's hash as the second key: opening one store never waits on another schema's.
+ */
 const MIGRATION_LOCK = 0x57_47_00_01;
 
 /** Why a schema cannot be opened, or undefined when it was opened (and migrated). */
@@ -18,7 +21,7 @@ export async function migrate(
 ): Promise<string | undefined> {
   await client.query("BEGIN");
   try {
-    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [MIGRATION_LOCK, schema]);
     const tables = await client.query<{ name: string }>(
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1",
       [schema],

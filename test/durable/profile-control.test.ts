@@ -1,0 +1,162 @@
+/**
+ * pause, play and kill from the command line reach the worker process that holds the run, on
+ * a profile whose store is PostgreSQL and whose broker is Redis or PostgreSQL; the command
+ * runs in a home of its own, as on another machine.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { createProfile } from "../../engine/store/open-profile.js";
+import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
+import { built, root } from "../support/built.js";
+import {
+  profileBrokerUrl,
+  startProfileWorker,
+  testBroker,
+  type WorkerProcess,
+} from "../support/broker.js";
+import { usePgSchemas } from "../support/postgres.js";
+import { isAlive, waitUntilGone } from "../support/processes.js";
+
+const CHAIN = `
+import { task } from "WG";
+export const step = task.job(async function step(dir, i, acc, ms) {
+  const fs = require("node:fs");
+  fs.appendFileSync(dir + "/steps.log", "start " + i + " " + Date.now() + " " + process.pid + "\\n");
+  await new Promise((resolve) => setTimeout(resolve, i >= 3 ? ms : 100));
+  fs.appendFileSync(dir + "/steps.log", "end " + i + " " + Date.now() + "\\n");
+  return acc + i;
+});
+export async function chain(dir, steps, ms) {
+  let acc = 0;
+  for (let i = 1; i <= steps; i++) acc = step(dir, i, acc, ms).result;
+  return { total: acc };
+}
+`;
+
+interface Line {
+  readonly what: string;
+  readonly step: number;
+  readonly at: number;
+  readonly pid: number;
+}
+
+function lines(dir: string): Line[] {
+  let text = "";
+  try {
+    text = readFileSync(join(dir, "steps.log"), "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .trim()
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => {
+      const [what, step, at, pid] = l.split(" ");
+      return { what: what ?? "", step: Number(step), at: Number(at), pid: Number(pid ?? 0) };
+    });
+}
+
+async function waitFor(check: () => boolean, what: string, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const schemas = usePgSchemas();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe.each(["redis", "postgresql"] as const)("process control on a %s broker", (kind) => {
+  it("pause, play and kill from another home reach the worker holding the run", async () => {
+    const broker = await testBroker(kind);
+    cleanups.push(() => broker.dispose());
+    const storage = schemas.url();
+    const dir = mkdtempSync(join(tmpdir(), "workgraph-profile-control-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(
+      join(dir, "chain.mjs"),
+      CHAIN.replaceAll("WG", pathToFileURL(join(root, "dist", "index.js")).href),
+    );
+    // the store's schema exists before the worker opens it
+    const store = new PostgresStore(storage);
+    cleanups.push(() => store.close());
+    const worker: WorkerProcess = await startProfileWorker("farm", storage, broker, ["-c", "1"]);
+    cleanups.push(() => worker.dispose());
+    const home = join(dir, "home");
+    createProfile("farm", { version: 1, storage, broker: profileBrokerUrl(broker) }, { home });
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [built("cli/main.js"), ...args, "--profile", "farm"],
+          { cwd: dir, env: { ...process.env, WORKGRAPH_HOME: home } },
+          (error, stdout, stderr) => {
+            const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+            resolve({ code, stdout, stderr });
+          },
+        );
+      });
+    const submit = async (folder: string, steps: number, ms: number): Promise<number> => {
+      const args = [
+        "-i",
+        `dir=${JSON.stringify(folder)}`,
+        "-i",
+        `steps=${steps}`,
+        "-i",
+        `ms=${ms}`,
+      ];
+      const submitted = await cli("submit", "./chain.mjs#chain", ...args);
+      expect(submitted.code, submitted.stderr).toBe(0);
+      return Number(submitted.stdout.trim());
+    };
+
+    // pause: no step starts while paused; play: the run goes on to FINISHED
+    const pk = await submit(dir, 6, 1500);
+    await waitFor(() => lines(dir).some((l) => l.what === "start" && l.step === 2), "step 2");
+    const paused = await cli("process", "pause", String(pk));
+    expect(paused.stdout, `${paused.code} ${paused.stderr}`).toContain(`pause: run ${pk}`);
+    const pausedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(lines(dir).filter((l) => l.what === "start" && l.at > pausedAt)).toEqual([]);
+    expect(store.tasks(pk).filter((t) => t.state === "RUNNING")).toEqual([]);
+    expect(store.node(pk)?.attributes).toContain('"paused":true');
+    const played = await cli("process", "play", String(pk));
+    expect(played.stdout, played.stderr).toContain(`play: run ${pk}`);
+    const watched = await cli("process", "watch", String(pk));
+    expect(watched.stdout).toMatch(/paused: no task starts until it is played/);
+    expect(watched.stdout).toMatch(/played: ready tasks start again/);
+    expect(watched.stdout.trim().split("\n").at(-1)).toBe(`run ${pk} ended FINISHED`);
+    expect(store.node(pk)?.state).toBe("FINISHED");
+    expect(worker.lines.some((line) => line.includes(`run ${pk} ended FINISHED`))).toBe(true);
+
+    // kill: the run ends KILLED, every task terminal, the job process gone
+    const other = join(dir, "second");
+    mkdirSync(other);
+    const doomed = await submit(other, 8, 60_000);
+    const third = (): Line | undefined =>
+      lines(other).find((l) => l.what === "start" && l.step === 3);
+    await waitFor(() => third() !== undefined, "step 3 of the second run");
+    const running = third() as Line;
+    expect(isAlive(running.pid)).toBe(true);
+    const killed = await cli("process", "kill", String(doomed));
+    expect(killed.stdout, killed.stderr).toContain(`kill: run ${doomed}`);
+    await waitFor(() => store.node(doomed)?.state === "KILLED", "the run to end KILLED", 60_000);
+    const states = store.tasks(doomed).map((t) => t.state);
+    expect(states.filter((s) => s === "PLANNED" || s === "RUNNING")).toEqual([]);
+    expect(states).toContain("KILLED");
+    expect(await waitUntilGone(running.pid, 10_000)).toBe(true);
+    expect(lines(other).some((l) => l.what === "end" && l.step === 3)).toBe(false);
+    const again = await cli("process", "kill", String(doomed));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`run ${doomed} has ended KILLED`);
+  }, 300_000);
+});
