@@ -128,7 +128,7 @@ function finalDisplay(cell: CodeCellOutputs | undefined): string {
 }
 
 describe("a notebook on a PostgreSQL/Redis profile (nbclient)", () => {
-  it("submits the tutorial's three flows to the profile's workers; displays end on the final states", () => {
+  it("submits the tutorial's three flows to the profile's workers; displays end on the final states", async () => {
     const file = join(scratch, "farm.ipynb");
     writeFileSync(file, notebook(CELLS));
     const executed = spawnSync(
@@ -178,8 +178,16 @@ describe("a notebook on a PostgreSQL/Redis profile (nbclient)", () => {
     expect(finalDisplay(cells[3])).toBe("add_then_branch: 2 tasks, 2 FINISHED");
     expect(finalDisplay(cells[4])).toBe("keep_doubling: 3 tasks, 3 FINISHED");
     // the profile's workers ran them, and the PostgreSQL store has them
+    // a worker of the profile started and ended each run (spawnSync held this process's
+    // event loop, so their lines are read now)
     for (const pk of [pk1, pk2, pk3]) {
-      expect(workers.some((w) => w.lines.some((l) => l.includes(`starting run ${pk} `)))).toBe(
+      const ended = await Promise.any(
+        workers.map(async (w) => {
+          await w.waitForLine(new RegExp(`run ${pk} ended FINISHED`), 30_000);
+          return w;
+        }),
+      );
+      expect(ended.lines.some((l) => new RegExp(`(starting|continuing) run ${pk} `).test(l))).toBe(
         true,
       );
     }

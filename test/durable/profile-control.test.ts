@@ -119,12 +119,14 @@ describe.each(["redis", "postgresql"] as const)("process control on a %s broker"
       return Number(submitted.stdout.trim());
     };
 
-    // pause: no step starts while paused; play: the run goes on to FINISHED
-    const pk = await submit(dir, 6, 1500);
+    // pause: no step starts while paused; play: the run goes on to FINISHED. Steps from 3 on
+    // take 8 s: the pause arrives while the run goes on, however slowly the command starts
+    const pk = await submit(dir, 5, 8000);
     await waitFor(() => lines(dir).some((l) => l.what === "start" && l.step === 2), "step 2");
     const paused = await cli("process", "pause", String(pk));
     expect(paused.stdout, `${paused.code} ${paused.stderr}`).toContain(`pause: run ${pk}`);
     const pausedAt = Date.now();
+    expect(store.node(pk)?.state).toMatch(/RUNNING|WAITING/);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(lines(dir).filter((l) => l.what === "start" && l.at > pausedAt)).toEqual([]);
     expect(store.tasks(pk).filter((t) => t.state === "RUNNING")).toEqual([]);
