@@ -81,6 +81,23 @@ function describe(
       if (definition.outputSchemas !== undefined || definition.inputSchema !== undefined) {
         throw new UnsendableFlowError(flowName, name, messages.taskWithSchemas(flowName, name));
       }
+      if (definition.handlers !== undefined) {
+        throw new UnsendableFlowError(flowName, name, messages.taskWithHandlers(flowName, name));
+      }
+      const shell = definition.shell;
+      if (definition.kind === "shell" && shell !== undefined) {
+        // a command travels as data: its name and the options it was made with
+        const options = {
+          name: definition.name,
+          args: shell.args,
+          okExitCodes: shell.okExitCodes,
+          outputFiles: shell.outputFiles,
+          env: shell.env,
+          ...(definition.timeoutMs !== undefined ? { timeout: definition.timeoutMs } : {}),
+          ...(definition.retries > 0 ? { retries: definition.retries } : {}),
+        };
+        return { name, kind: "shell", source: shell.command, options };
+      }
       const options = {
         name: definition.name,
         ...(definition.outputSpec !== undefined ? { outputs: definition.outputSpec } : {}),

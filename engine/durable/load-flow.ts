@@ -64,10 +64,13 @@ function compileFlow(
         return undefined;
     }
   });
-  const makers = { task: task, job: task.job };
+  const makers = { task: task, job: task.job, shell: task.shell };
   const lines = definitions.map((definition, index) => {
     if (definition.kind === "task" || definition.kind === "job") {
       return `const ${definition.name} = __make.${definition.kind}((${definition.source}), __options[${index}]);`;
+    }
+    if (definition.kind === "shell") {
+      return `const ${definition.name} = __make.shell(${JSON.stringify(definition.source)}, __options[${index}]);`;
     }
     if (definition.kind === "flow") return `const ${definition.name} = (${definition.source});`;
     return `const ${definition.name} = __values[${index}];`;

@@ -41,6 +41,10 @@ export const unsendableValue = (flow: string, name: string, what: string) =>
   `submit(): flow ${flow} captures ${name} (${what}), which cannot be sent to the daemon: ` +
   `only tasks, functions, plain data and the workgraph module travel; create it inside a task instead`;
 
+export const taskWithHandlers = (flow: string, name: string) =>
+  `submit(): flow ${flow} uses task ${name}, whose failure handlers cannot be sent to the daemon; ` +
+  `export the flow from a module and pass { module: import.meta.url }`;
+
 export const taskWithSchemas = (flow: string, name: string) =>
   `submit(): flow ${flow} uses task ${name}, whose zod schemas cannot be sent to the daemon; ` +
   `export the flow from a module and pass { module: import.meta.url }`;

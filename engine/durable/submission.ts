@@ -18,13 +18,14 @@ export const sourceDefinitionSchema = z.object({
   /** The identifier the flow's code uses for it. */
   name: z.string().min(1),
   /**
-   * `task`/`job`: a task over the function `source`; `flow`: a helper flow (or the flow);
+   * `task`/`job`: a task over the function `source`; `shell`: a shell task of the command
+   * `source`; `flow`: a helper flow (or the flow);
    * `value`: JSON data; `module`: the module named by `source` (`workgraph`, `node:…`), or
    * one export of the package (`workgraph:waitFor`).
    */
-  kind: z.enum(["task", "job", "flow", "value", "module"]),
+  kind: z.enum(["task", "job", "shell", "flow", "value", "module"]),
   source: z.string(),
-  /** The task's options that can travel (name, outputs, timeout, retries). */
+  /** The task's options that can travel (name, outputs, timeout, retries; a command's args, files, codes, env). */
   options: z.record(z.string(), z.unknown()).optional(),
 });
 

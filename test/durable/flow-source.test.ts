@@ -74,6 +74,36 @@ describe("a flow sent as source", () => {
     expect((results as Record<string, workgraph.DataNode>).scaled?.value).toBe(21);
   });
 
+  it("takes a shell task as its command and options; refuses a task with handlers", async () => {
+    cells.shout = task.shell("tr", { name: "shout", args: ["a-z", "A-Z"], okExitCodes: [0] });
+    const shouting = compiled(
+      "exports",
+      `return async function shouting(text) { return { loud: exports.shout({ stdin: text }).outputs.stdout }; };`,
+    )(cells) as (text: string) => Promise<unknown>;
+    const reference = captureFlowSource(shouting, lookup, isPackage);
+    if (reference.kind !== "source") throw new Error("a cell's flow travels as source");
+    expect(reference.definitions).toContainEqual({
+      name: "shout",
+      kind: "shell",
+      source: "tr",
+      options: { name: "shout", args: ["a-z", "A-Z"], okExitCodes: [0], outputFiles: [], env: {} },
+    });
+    const flow = await loadFlow(reference, workgraph);
+    const results = await run(flow, { text: "hi" }, { log: false, store: new MemoryStore() });
+    expect((results as Record<string, workgraph.DataNode>).loud?.value).toBe("HI");
+    cells.handled = task((x: number) => x, {
+      name: "handled",
+      handlers: [{ handler: () => ({ retry: {} }) }],
+    });
+    const usesHandled = compiled(
+      "exports",
+      `return async function usesHandled() { return { h: exports.handled(1).result }; };`,
+    )(cells) as () => Promise<unknown>;
+    expect(() => captureFlowSource(usesHandled, lookup, isPackage)).toThrow(
+      "submit(): flow usesHandled uses task handled, whose failure handlers cannot be sent to the daemon",
+    );
+  });
+
   it("refuses a flow that captures a socket, naming the identifier", () => {
     cells.connection = socket;
     const sends = compiled(
