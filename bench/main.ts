@@ -1,7 +1,7 @@
 /**
  * Prints the project's figures on this machine. Run with `npm run bench`, or one part with
- * `node dist/bench/main.js kernel` (engine, store, archive, stores, peers, jobs, broker, kernel,
- * views, durable).
+ * `node dist/bench/main.js kernel` (engine, store, scaling, archive, stores, peers, jobs,
+ * broker, kernel, views, durable).
  */
 import os from "node:os";
 import { benchArchive } from "./archive.js";
@@ -13,6 +13,8 @@ import type { KernelKind } from "./kernel-processes.js";
 import { benchPeers, type PeersBench } from "./peers.js";
 import { benchPostgresStore } from "./postgres-store.js";
 import { benchStore } from "./store.js";
+import { benchStoreScaling, printScaling } from "./store-scaling.js";
+import { benchStoreSpeed, printStoreSpeed } from "./store-speed.js";
 import { benchWidgets } from "./widgets.js";
 import { benchDurable } from "./durable.js";
 
@@ -72,7 +74,9 @@ async function main(): Promise<void> {
       `${fmt(store.tasksPerSecond)} tasks/s`,
     );
     line("SQLite bytes per task", `${fmt(store.bytesPerTask)} B`);
+    printStoreSpeed(await benchStoreSpeed());
   }
+  if (wanted("scaling")) printScaling(benchStoreScaling());
   if (wanted("archive")) {
     const archive = benchArchive(10_000);
     line(
