@@ -3,7 +3,7 @@
  * They behave as their values in arithmetic, comparison and string use, so a flow parameter
  * that receives one can be used as the number or string it holds.
  */
-import { randomUUID } from "node:crypto";
+import { nodeUuid } from "./node-uuid.js";
 import { inspect } from "node:util";
 import { inspectSymbol, displaySymbol, type MimeBundle } from "./symbols.js";
 
@@ -12,7 +12,7 @@ export type DataKind = "Int" | "Float" | "Str" | "Bool" | "List" | "Dict" | "Dat
 
 /** A value in the store: immutable, with a uuid, and a pk once the store has taken it. */
 export class DataNode<T = unknown> {
-  readonly uuid: string = randomUUID();
+  readonly uuid: string = nodeUuid();
   /** Set by the store when the node is saved. */
   pk: number | undefined = undefined;
 

@@ -2,7 +2,7 @@
  * What a run writes down: nodes and links in the provenance store, report lines, and the
  * events on `events$`. The controller decides; the journal keeps every trace of it consistent.
  */
-import { randomUUID } from "node:crypto";
+import { nodeUuid } from "../model/node-uuid.js";
 import { Subject, type Observable } from "rxjs";
 import { toDataNode, type DataNode } from "../model/data-node.js";
 import { serialiseError } from "../model/error-serialisation.js";
@@ -19,6 +19,8 @@ import * as messages from "../model/messages.js";
 import type { RunLog } from "./run-log.js";
 import type { Handled, HandlerRecord } from "./task-handling.js";
 import { exitCodeOf } from "../author/task-handlers.js";
+import { FinishedLine, finishedMessage, STEP_FINISHED } from "./finished-line.js";
+import { SharedLiterals } from "./shared-literals.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -34,7 +36,8 @@ export interface AdoptedRun {
 export class RunJournal {
   readonly uuid: string;
   readonly pk: number;
-  readonly reports: ReportLine[] = [];
+  /** Report lines so far; a task's "finished" line is kept as its task until asked for. */
+  readonly #lines: (ReportLine | FinishedLine)[] = [];
   readonly #events = new Subject<EngineEvent>();
   readonly events$: Observable<EngineEvent> = this.#events.asObservable();
   readonly #adopted: AdoptedRun["tasks"];
@@ -44,6 +47,8 @@ export class RunJournal {
   readonly #handledRecords = new Map<number, readonly HandlerRecord[]>();
   /** Adopted calls whose inputs are linked already. */
   readonly #linked = new Set<number>();
+  /** The data nodes of short literal inputs, one per value. */
+  readonly #literals = new SharedLiterals();
 
   constructor(
     readonly name: string,
@@ -62,7 +67,7 @@ export class RunJournal {
       store.updateProcess(this.pk, { attributes });
       return;
     }
-    this.uuid = randomUUID();
+    this.uuid = nodeUuid();
     this.pk = store.addNode({
       type: "run",
       uuid: this.uuid,
@@ -116,7 +121,7 @@ export class RunJournal {
     }
     const pk = this.store.addNode({
       type: "task",
-      uuid: randomUUID(),
+      uuid: nodeUuid(),
       name,
       kind: definition.kind,
       state: "PLANNED",
@@ -127,8 +132,17 @@ export class RunJournal {
     return pk;
   }
 
+  /**
+   * Whether anyone listens to `events$`. Nobody does unless a view, a notebook or a caller
+   * subscribed: then no event object is made (three or four per task).
+   */
+  get #heard(): boolean {
+    return this.#events.observed;
+  }
+
   /** Announces a task that was just created. */
   taskCreated(task: TaskRun): void {
+    if (!this.#heard) return;
     this.#events.next({
       type: "task.created",
       run: this.uuid,
@@ -155,6 +169,15 @@ export class RunJournal {
     const previous = task.moveTo(state, at);
     // built field by field: this runs several times per task, and spreads allocate
     const update: Mutable<ProcessUpdate> = { state };
+    if (state === "RUNNING") update.startedAt = at;
+    else update.endedAt = at;
+    // A task may throw `undefined`: FAILED always carries an error.
+    const failure = error !== undefined || state === "FAILED" ? serialiseError(error) : undefined;
+    const exitCode = state === "FAILED" ? exitCodeOf(error) : undefined;
+    if (failure !== undefined) update.error = failure;
+    if (exitCode !== undefined) update.exitCode = exitCode;
+    if (!this.#final.has(task.pk)) this.store.updateProcess(task.pk, update);
+    if (!this.#heard) return;
     const event: Mutable<EngineEventOf<"task.state">> = {
       type: "task.state",
       run: this.uuid,
@@ -165,17 +188,10 @@ export class RunJournal {
       previous,
       attempt: task.attempt,
     };
-    if (state === "RUNNING") update.startedAt = at;
-    else update.endedAt = at;
-    // A task may throw `undefined`: FAILED always carries an error.
-    if (error !== undefined || state === "FAILED") {
-      update.error = event.error = serialiseError(error);
-      const code = state === "FAILED" ? exitCodeOf(error) : undefined;
-      if (code !== undefined) update.exitCode = event.exitCode = code;
-    }
+    if (failure !== undefined) event.error = failure;
+    if (exitCode !== undefined) event.exitCode = exitCode;
     if (task.pid !== undefined) event.pid = task.pid;
     if (state === "FINISHED") event.value = task.value;
-    if (!this.#final.has(task.pk)) this.store.updateProcess(task.pk, update);
     this.#events.next(event);
   }
 
@@ -240,13 +256,26 @@ export class RunJournal {
     );
   }
 
+  /** The report lines so far. */
+  get reports(): readonly ReportLine[] {
+    const lines = this.#lines;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as ReportLine | FinishedLine;
+      if (line instanceof FinishedLine) lines[i] = line.line(this.pk);
+    }
+    return lines as ReportLine[];
+  }
+
   /** Moves a task to FINISHED and says so. */
   finished(task: TaskRun, note: string): void {
     this.moveTask(task, "FINISHED");
-    this.report(
-      "update_task_state",
-      `Task: ${task.name}, type: ${task.definition.kind}, finished${note}.`,
-    );
+    const at = Date.now();
+    const line = reportLine(this.pk, STEP_FINISHED, finishedMessage(task, note), "REPORT", at);
+    this.store.addReport(this.pk, line);
+    this.log.report?.(line);
+    if (this.#heard) this.#events.next({ type: "report", run: this.uuid, at, line });
+    // One line per task: kept as the task and its note, not as text, while nobody reads it.
+    this.#lines.push(new FinishedLine(task, note, at));
   }
 
   /** Moves a task to FAILED and says why. */
@@ -316,10 +345,10 @@ export class RunJournal {
   /** Writes a report line: to the store, the log, and `events$`. */
   report(step: string, message: string, level: ReportLine["level"] = "REPORT"): void {
     const line = reportLine(this.pk, step, message, level);
-    this.reports.push(line);
+    this.#lines.push(line);
     this.store.addReport(this.pk, line);
     this.log.report?.(line);
-    this.#events.next({ type: "report", run: this.uuid, at: line.at, line });
+    if (this.#heard) this.#events.next({ type: "report", run: this.uuid, at: line.at, line });
   }
 
   /**
@@ -331,10 +360,10 @@ export class RunJournal {
     const text = output.text.endsWith("\n") ? output.text.slice(0, -1) : output.text;
     for (const message of text.split("\n")) {
       const line = taskOutputLine(this.pk, task, output.method, message, at);
-      this.reports.push(line);
+      this.#lines.push(line);
       this.store.addReport(task.pk, line);
       this.log.print(line);
-      this.#events.next({ type: "report", run: this.uuid, at, line });
+      if (this.#heard) this.#events.next({ type: "report", run: this.uuid, at, line });
     }
   }
 
@@ -356,13 +385,13 @@ export class RunJournal {
       if (fromFutures) {
         // the literal values beside the futures are inputs too: `sum([a.result, 1000, 5])`
         literalParts(task.args[i], label, (value, path) => {
-          const from = this.save(toDataNode(value));
+          const from = this.save(this.#literals.node(value));
           this.store.addLink({ from, to: task.pk, type: "INPUT", label: path });
         });
         continue;
       }
       this.store.addLink({
-        from: this.save(toDataNode(args[i])),
+        from: this.save(this.#literals.node(args[i])),
         to: task.pk,
         type: "INPUT",
         label,
