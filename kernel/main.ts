@@ -35,24 +35,24 @@ async function main(connectionFile: string | undefined): Promise<void> {
   // The sockets are bound last, once the kernel is ready for what arrives on them.
   const wire: { transport?: Transport } = {};
   const outbox = createSession(signer, (channel, frames) => wire.transport?.send(channel, frames));
+  const execution = createLazyExecution(async () => {
+    const [{ createTsExecution }, notebook] = await Promise.all([
+      import("./execution/tslab-execution.js"),
+      import("./notebook.js"),
+    ]);
+    const types = fileURLToPath(new URL("./notebook.js", import.meta.url));
+    return createTsExecution({
+      modules: new Map([
+        ["workgraph", { exports: notebook, types }],
+        // The other entries load when a cell first imports them.
+        ["workgraph/widgets", providedEntry("../widgets/index.js")],
+        ["workgraph/plumbing", providedEntry("../engine/plumbing.js")],
+      ]),
+    });
+  });
   const kernel = createKernel({
     outbox,
-    // tslab and the engine load after the sockets are up: kernel_info does not wait for them.
-    execution: createLazyExecution(async () => {
-      const [{ createTsExecution }, notebook] = await Promise.all([
-        import("./execution/tslab-execution.js"),
-        import("./notebook.js"),
-      ]);
-      const types = fileURLToPath(new URL("./notebook.js", import.meta.url));
-      return createTsExecution({
-        modules: new Map([
-          ["workgraph", { exports: notebook, types }],
-          // The other entries load when a cell first imports them.
-          ["workgraph/widgets", providedEntry("../widgets/index.js")],
-          ["workgraph/plumbing", providedEntry("../engine/plumbing.js")],
-        ]),
-      });
-    }),
+    execution,
     live: { bundles: viewBundles() },
     info: kernelInfo(packageVersion(), typescriptVersion()),
     log,
@@ -62,6 +62,17 @@ async function main(connectionFile: string | undefined): Promise<void> {
   process.on("uncaughtException", (error) => reportUncaught("Uncaught", error));
   process.on("unhandledRejection", (reason) => reportUncaught("Unhandled rejection", reason));
   process.on("SIGINT", () => kernel.interrupt());
+  // A kernel whose front end is gone (killed, crashed) ends, even in the middle of a cell or
+  // of the warm-up; its job workers, watching it in turn, follow.
+  const { watchParent } = await import("../engine/plumbing.js");
+  watchParent();
+  // The compiler and the engine load, and the compiler is warmed, before the sockets are
+  // bound: the first kernel_info answers a kernel whose first cell runs at once. A failed load
+  // is reported to the first request that needs the execution.
+  await execution.get().then(
+    (ready) => ready.warmUp?.(),
+    () => {},
+  );
   wire.transport = await createZmqTransport(
     connection,
     createReceiver(signer, kernel.receive, log),
@@ -69,11 +80,6 @@ async function main(connectionFile: string | undefined): Promise<void> {
   );
   outbox.publish(undefined, "status", { execution_state: "starting" });
   log(messages.started(process.pid, endpoint(connection, "shell"), process.cwd()));
-  // A kernel whose front end is gone (killed, crashed) ends, even in the middle of a cell;
-  // its job workers, watching it in turn, follow. Loaded once the sockets are up, as the
-  // engine is.
-  const { watchParent } = await import("../engine/plumbing.js");
-  watchParent();
 }
 
 /** A package entry of this copy, loaded on first `require` (an ES module, shared with import). */

@@ -1,5 +1,5 @@
 /**
- * Runs cells converted by tslab's converter, keeping what earlier cells declared (in place of
+ * Runs cells compiled by the cell compiler, keeping what earlier cells declared (in place of
  * tslab's executor, which forgets everything a failing cell declared and names every script
  * `evalmachine.<anonymous>`). Each cell runs as a script named after it, with its compiled
  * positions mapped back to the cell (cell-stacks.ts).
@@ -8,17 +8,17 @@ import Module, { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
 import vm from "node:vm";
 import type * as TypeScript from "@tslab/typescript-for-tslab";
-import type { Converter, Diagnostic, SideOutput } from "tslab/dist/converter.js";
 import { getCodeMetadata } from "tslab/dist/metadata.js";
+import type { CellCompiler, CompilerDiagnostic, SideOutput } from "./cell-compiler.js";
 import { createCellExports, withoutExportsPreamble } from "./cell-exports.js";
 import type { CellStacks } from "./cell-stacks.js";
 import { compiledPositions } from "./compiled-positions.js";
-import { keptDeclarations } from "./kept-declarations.js";
+import { keptDeclarations } from "./declaration-filter.js";
 
 /** How one cell ended. */
 export type CellRun =
   | { readonly status: "ok"; readonly result?: { readonly value: unknown } }
-  | { readonly status: "diagnostics"; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly status: "diagnostics"; readonly diagnostics: readonly CompilerDiagnostic[] }
   | { readonly status: "thrown"; readonly error: unknown; readonly interrupted: boolean };
 
 /** What the executor needs. */
@@ -26,7 +26,7 @@ export interface CellExecutorOptions {
   readonly ts: typeof TypeScript;
   /** The notebook's folder: `require` resolves from here, as a script there would. */
   readonly rootDir: string;
-  readonly converter: Converter;
+  readonly compiler: CellCompiler;
   readonly stacks: CellStacks;
   /** Modules `require(name)` returns whatever the folder holds. */
   readonly provided: (name: string) => { exports: unknown } | undefined;
@@ -50,7 +50,7 @@ const WRAPPER_LINES = 1;
 
 /** Creates the executor of one kernel. */
 export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
-  const { ts, converter, stacks } = options;
+  const { ts, compiler, stacks } = options;
   const exports = createCellExports();
   const sideOutputs = new Map<string, string>();
   const sideModules = new Map<string, Module>();
@@ -106,18 +106,18 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       const meta = getCodeMetadata(code);
       if (meta.module !== undefined) {
         // Modules are registered even with errors, as tslab does; nothing runs.
-        const diagnostics = converter.addModule(meta.module, code, meta);
+        const diagnostics = compiler.addModule(meta.module, code, meta.jsx === true);
         return diagnostics.length > 0
           ? { status: "thrown", error: moduleError(diagnostics), interrupted: false }
           : { status: "ok" };
       }
       if (meta.mode === "browser") return { status: "ok" };
-      const converted = converter.convert(declarations, code);
+      const converted = compiler.compile(declarations, code);
       updateSideOutputs(converted.sideOutputs);
       if (converted.diagnostics.length > 0) {
         return { status: "diagnostics", diagnostics: converted.diagnostics };
       }
-      const declared = converted.declOutput ?? "";
+      const declared = converted.declarations ?? "";
       if (converted.output === undefined || converted.output === "") {
         declarations = declared;
         return { status: "ok" };
@@ -125,7 +125,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       const { code: compiled, declared: values } = withoutExportsPreamble(converted.output);
       const map = compiledPositions(ts, code, compiled);
       stacks.register(name, { compiled, map, lineOffset: WRAPPER_LINES });
-      const wrapper = converted.hasToplevelAwait === true ? "(async function" : "(function";
+      const wrapper = converted.hasTopLevelAwait === true ? "(async function" : "(function";
       const script = `${wrapper} (exports, require) {\n${compiled}\n})(${HOST}.exports, ${HOST}.require)`;
       exports.startCell();
       const interrupted = new Promise<never>((_, reject) => {
@@ -134,7 +134,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       interrupted.catch(() => {});
       try {
         const value: unknown = vm.runInThisContext(script, { filename: name, breakOnSigint: true });
-        if (converted.hasToplevelAwait === true) await Promise.race([value, interrupted]);
+        if (converted.hasTopLevelAwait === true) await Promise.race([value, interrupted]);
       } catch (error) {
         // Keep what the cell assigned before it failed; drop the values it never reached.
         const assigned = exports.assigned();
@@ -145,7 +145,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
         interrupt = () => {};
       }
       declarations = declared;
-      const last = converted.lastExpressionVar;
+      const last = converted.lastValue;
       if (last === undefined) return { status: "ok" };
       const value = exports.object[last];
       delete exports.object[last];
@@ -159,7 +159,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
 }
 
 /** The diagnostics of a `//@module` cell, as tslab prints them. */
-function moduleError(diagnostics: readonly Diagnostic[]): Error {
+function moduleError(diagnostics: readonly CompilerDiagnostic[]): Error {
   const lines = diagnostics.map(
     (d) =>
       `${d.fileName !== undefined ? `${d.fileName} ` : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`,

@@ -41,7 +41,7 @@ export interface CodeExecution {
   isComplete(code: string): Completeness;
   /** A stack from another process (a job's), with frames of functions defined in cells mapped. */
   mapStack(stack: string): string;
-  /** Does, while the kernel idles before its first cell, work the first cells would wait for. */
+  /** Does, before the first cell comes, the work the first cells would wait for (once). */
   warmUp?(): void;
   /** Stops the awaiting cell (a synchronous loop is stopped by SIGINT itself). */
   interrupt(): void;

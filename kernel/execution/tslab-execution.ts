@@ -1,15 +1,18 @@
 /**
- * TypeScript cells through tslab's converter (type-check, then compile to CommonJS) and
- * executor (run in this process, keeping declarations across cells). This folder is the only
- * place that imports tslab. tslab's own protocol layer is not used (see ARCHITECTURE.md: it
- * lacks execute_result, errors, comms, interrupts and per-cell output).
+ * TypeScript cells, checked and compiled by the cell compiler (on tslab's TypeScript fork) and
+ * run in this process, keeping declarations across cells. This folder is the only place that
+ * imports tslab; of it, only the fork, `@module` cells' metadata, completeness and quick-info
+ * printing are used. tslab's own protocol layer is not used (see ARCHITECTURE.md: it lacks
+ * execute_result, errors, comms, interrupts and per-cell output).
  */
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type * as TypeScript from "@tslab/typescript-for-tslab";
-import { createConverter, isCompleteCode } from "tslab/dist/converter.js";
+import { isCompleteCode } from "tslab/dist/converter.js";
 import { printQuickInfo } from "tslab/dist/inspect.js";
 import type { CodeExecution, Completeness, ExecutionOutcome } from "./code-execution.js";
+import { createCellCompiler } from "./cell-compiler.js";
+import { cellCompletions, quickInfo } from "./cell-services.js";
 import { createCellExecutor } from "./cell-executor.js";
 import { installCellStacks } from "./cell-stacks.js";
 import { toCellDiagnostics } from "./diagnostics.js";
@@ -32,13 +35,9 @@ export interface TsExecutionOptions {
   readonly modules: ReadonlyMap<string, ProvidedModule>;
 }
 
-/** How long the kernel idles after the compiler has started before warming it further. */
-const WARM_UP_DELAY_MS = 50;
-
 /**
- * Creates the TypeScript execution of one kernel (over a second: a compiler starts). Cells are
- * checked and run from the process's working directory, the notebook's folder: tslab's
- * converter takes it from there.
+ * Creates the TypeScript execution of one kernel. Cells are checked and run from the process's
+ * working directory, the notebook's folder.
  */
 export function createTsExecution(options: TsExecutionOptions): CodeExecution {
   const rootDir = process.cwd();
@@ -47,22 +46,25 @@ export function createTsExecution(options: TsExecutionOptions): CodeExecution {
     "@tslab/typescript-for-tslab",
   ) as typeof TypeScript;
   const moduleTypes = new Map([...options.modules].map(([name, m]) => [name, m.types]));
+  // `import * as tslab from "tslab"` (its display helpers) type-checks from any folder too.
+  if (!moduleTypes.has("tslab")) moduleTypes.set("tslab", `${tslabDir}/dist/public.js`);
   const packageTypes = packageTypesResolver(ts, realFileSystem(ts.sys));
   const undoOverlay = installOverlay(ts.sys, {
     ...notebookOverlay({ cwd: rootDir, tslabDir, moduleTypes }),
     packageTypes,
   });
-  const converter = createConverter();
+  const compiler = createCellCompiler(ts, rootDir, tslabDir);
   const stacks = installCellStacks();
   const executor = createCellExecutor({
     ts,
     rootDir,
-    converter,
+    compiler,
     stacks,
     provided: (name) => (name === "tslab" ? { exports: tslabModule() } : options.modules.get(name)),
   });
   setCellLocals(executor.locals);
   let running = false;
+  let warmed = false;
   let cells = 0;
   const names = new Set<string>();
   return {
@@ -89,22 +91,23 @@ export function createTsExecution(options: TsExecutionOptions): CodeExecution {
       }
     },
     complete(code, offset) {
-      const info = converter.complete(executor.declarations(), code, offset);
-      return { start: info.start, end: info.end, matches: info.candidates };
+      return cellCompletions(ts, compiler.at(executor.declarations(), code, offset), code);
     },
     inspect(code, offset) {
-      const info = converter.inspect(executor.declarations(), code, offset);
+      const info = quickInfo(ts, compiler.at(executor.declarations(), code, offset));
       const text = info !== undefined ? printQuickInfo(info) : "";
       return text === "" ? undefined : text;
     },
     warmUp() {
-      // Checking a first import of the package parses and binds its declaration files, which
-      // the first real import then reuses. Skipped once a cell has come: it never waits on this.
-      if (!options.modules.has("workgraph")) return;
-      setTimeout(() => {
-        if (running || cells > 0) return;
-        converter.convert("", 'import * as warmUp from "workgraph";\nwarmUp;');
-      }, WARM_UP_DELAY_MS).unref();
+      if (warmed) return;
+      warmed = true;
+      // The first program parses and binds the libs, `@types` and the package's declaration
+      // files, and the first checks compile the checker's code: every later cell reuses both.
+      const imports = options.modules.has("workgraph")
+        ? 'import * as warm from "workgraph";\n'
+        : "";
+      compiler.compile("", `${imports}const warmed: number = [1].map((n) => n + 1)[0];\nwarmed;`);
+      compiler.compile("", "1 + 1");
     },
     isComplete: (code) => completeness(ts, code),
     mapStack: (stack) => stacks.mapJobFrames(stack),
@@ -112,7 +115,6 @@ export function createTsExecution(options: TsExecutionOptions): CodeExecution {
       if (running) executor.interrupt();
     },
     close() {
-      converter.close();
       stacks.uninstall();
       undoOverlay();
     },

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type * as TypeScript from "@tslab/typescript-for-tslab";
 import { describe, expect, it } from "vitest";
-import { keptDeclarations } from "../../../kernel/execution/kept-declarations.js";
+import { keptDeclarations } from "../../../kernel/execution/declaration-filter.js";
 
 const tslabDir = dirname(createRequire(import.meta.url).resolve("tslab/package.json"));
 const ts = createRequire(join(tslabDir, "package.json"))(
