@@ -49,7 +49,7 @@ describe("the cell compiler", () => {
     expect(wrong).toMatchObject({
       status: "diagnostics",
       diagnostics: [
-        { line: 1, column: 19, message: "Type 'string' is not assignable to type 'number'." },
+        { line: 1, column: 20, message: "Type 'string' is not assignable to type 'number'." },
       ],
     });
   });
