@@ -12,6 +12,7 @@ const serialisedError: z.ZodType<SerialisedError> = z.lazy(() =>
     message: z.string(),
     stack: z.string().exactOptional(),
     cause: serialisedError.exactOptional(),
+    exitCode: z.number().int().exactOptional(),
   }),
 );
 

@@ -117,6 +117,7 @@ function plainError(error: SerialisedError): SerialisedError {
     message: String(error.message),
     ...(error.stack !== undefined ? { stack: String(error.stack) } : {}),
     ...(error.cause !== undefined ? { cause: plainError(error.cause) } : {}),
+    ...(Number.isInteger(error.exitCode) ? { exitCode: Number(error.exitCode) } : {}),
   };
 }
 

@@ -171,6 +171,30 @@ describe("task handlers", () => {
     ]);
   });
 
+  it("handle a job's exit code: the code crosses the process boundary", async () => {
+    const converge = task.job(
+      function converge(steps: number) {
+        if (steps < 8) throw Object.assign(new Error(`only ${steps} steps`), { exitCode: 3 });
+        return steps;
+      },
+      {
+        handlers: [
+          {
+            exitCodes: [3],
+            handler: (f) => ({ retry: { steps: (f.inputs.steps as number) * 2 } }),
+          },
+        ],
+      },
+    );
+    const store = new MemoryStore();
+    const r = run(async () => ({ steps: converge(2).result }), {}, options(store));
+    expect((await r).steps.value).toBe(8);
+    expect(r.reports.filter((l) => l.step === "handle_failure").map((l) => l.message)).toEqual([
+      "Task: converge failed (exit code 3, Error: only 2 steps); handler 1: retry with steps=4.",
+      "Task: converge failed (exit code 3, Error: only 4 steps); handler 1: retry with steps=8.",
+    ]);
+  });
+
   it("a handler that throws, asks for an unknown input or is declared wrongly is named", async () => {
     const bad = (name: string, handler: (f: TaskFailure) => { retry: Record<string, unknown> }) =>
       task(
