@@ -1,5 +1,6 @@
 /** The errors of running on a broker (BullMQ on Redis or PostgreSQL), with their context. */
 import { WorkgraphError } from "../../model/errors.js";
+import { maskUrl } from "../../store/postgres/connection-url.js";
 
 /** A broker URL or prefix that cannot be used. */
 export class BrokerUrlError extends WorkgraphError {
@@ -21,5 +22,27 @@ export class BrokerJobLostError extends WorkgraphError {
     readonly detail: string,
   ) {
     super(`Job ${taskName} (broker job ${jobId}) was lost: ${detail}`);
+  }
+}
+
+/** A broker that stayed out of reach while jobs were sent to it. */
+export class BrokerUnavailableError extends WorkgraphError {
+  override name = "BrokerUnavailableError";
+  /** The broker's URL, its password masked. */
+  readonly url: string;
+  constructor(
+    readonly kind: "redis" | "postgresql",
+    url: string,
+    cause: unknown,
+  ) {
+    const shown = maskUrl(url);
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `The ${kind === "redis" ? "Redis" : "PostgreSQL"} broker at ${shown} is out of reach: ${detail}`,
+      {
+        cause,
+      },
+    );
+    this.url = shown;
   }
 }

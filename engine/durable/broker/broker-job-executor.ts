@@ -1,30 +1,51 @@
 /**
  * A {@link JobExecutor} that sends job tasks through the broker's `jobs` queue to workers on any
- * machine. A result is taken from BullMQ's `completed`/`failed` events, and, since those have
- * been seen to go missing under concurrency, also from the job itself: jobs waited on for a
- * while are read back from the broker until they have settled.
+ * machine. The jobs asked for in one event-loop turn go in with one `addBulk`; each names this
+ * executor's result stream (`job-results.ts`), where workers publish results before they
+ * complete the jobs. A result that never arrives (a worker that died between the two, a job
+ * lost) is found by reading the job back: only when no result has come for a while, and with
+ * a growing pause per job, so a busy executor reads nothing back.
  */
 import { randomUUID } from "node:crypto";
 import { deserialiseError } from "../../model/error-serialisation.js";
 import type { JobExecutor, JobRequest } from "../../execute/executor.js";
 import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
-import { BrokerJobLostError } from "./broker-errors.js";
+import { BrokerJobLostError, BrokerUnavailableError } from "./broker-errors.js";
 import type { Bus } from "./bus.js";
-import { decodeValue, encodeValue, jobResultSchema, type JobData } from "./job-wire.js";
+import { ResultInbox } from "./job-results.js";
+import {
+  decodeValue,
+  encodeValue,
+  jobResultSchema,
+  type JobData,
+  type JobResult,
+} from "./job-wire.js";
 
-/** How often jobs still waited on are read back from the broker, and after how long. */
-const RECONCILE_EVERY_MS = 500;
-const RECONCILE_AFTER_MS = 1_000;
+/** How often jobs still waited on may be read back, and when: after this much silence. */
+const RECONCILE_EVERY_MS = 1_000;
+const SILENCE_MS = 1_000;
+/** A job is read back first after this long, then after twice as long, up to the maximum. */
+const FIRST_CHECK_MS = 1_000;
+const MAX_CHECK_MS = 30_000;
 /** At most this many jobs read back per round. */
 const RECONCILE_BATCH = 200;
+/** At most this many jobs per `addBulk`. */
+const ADD_BATCH = 1_000;
+/** How long adding jobs is tried again while the broker is out of reach, by default. */
+const UNAVAILABLE_AFTER_MS = 60_000;
 /** How many job tasks a run keeps queued at once by default: workers take them as they can. */
 const DEFAULT_IN_FLIGHT = 1_000;
 
 interface Waiter {
+  readonly jobId: string;
   readonly request: JobRequest;
+  readonly data: JobData;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  checkedAt: number;
+  readonly addedAt: number;
+  /** When the job may be read back next, and the pause after that. */
+  checkAt: number;
+  checkEvery: number;
   /** Set once the broker has the job: only then can its absence mean it was lost. */
   added: boolean;
 }
@@ -32,43 +53,63 @@ interface Waiter {
 /** Sends job tasks to workers through the broker. */
 export class BrokerJobExecutor implements JobExecutor {
   readonly concurrency: number;
+  readonly #broker: Broker;
   readonly #queue;
-  readonly #events;
+  readonly #inbox: ResultInbox;
   readonly #waiters = new Map<string, Waiter>();
-  readonly #ready: Promise<unknown>;
+  readonly #toAdd: Waiter[] = [];
+  #adding = false;
+  #heardAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #reconciling = false;
+  #closed = false;
+  readonly #unavailableAfterMs: number;
 
   constructor(
     broker: Broker,
     private readonly bus: Bus,
-    options: { readonly inFlight?: number } = {},
+    options: { readonly inFlight?: number; readonly unavailableAfterMs?: number } = {},
   ) {
     this.concurrency = options.inFlight ?? DEFAULT_IN_FLIGHT;
+    this.#unavailableAfterMs = options.unavailableAfterMs ?? UNAVAILABLE_AFTER_MS;
+    this.#broker = broker;
     this.#queue = new broker.classes.Queue(QUEUE_NAMES.jobs, broker.options);
-    this.#events = new broker.classes.QueueEvents(QUEUE_NAMES.jobs, broker.options);
-    this.#events.on("completed", ({ jobId, returnvalue }) => this.#settle(jobId, returnvalue));
-    this.#events.on("failed", ({ jobId, failedReason }) => this.#lost(jobId, failedReason));
-    this.#events.on("error", () => undefined); // the connection retries; reconciling covers gaps
     this.#queue.on("error", () => undefined);
-    this.#ready = this.#events.waitUntilReady();
+    this.#inbox = new ResultInbox(broker, bus.id, (results) => {
+      this.#heardAt = Date.now();
+      for (const [jobId, result] of results) this.#settle(jobId, result);
+    });
   }
 
   /** Resolves with the job's return value; rejects with its error (name, message, stack kept). */
   async run(request: JobRequest): Promise<unknown> {
     request.signal?.throwIfAborted();
-    await this.#ready;
     // the same task attempt asked again (its run continued elsewhere) waits on the same job
     const jobId = request.key !== undefined ? `task-${request.key}` : randomUUID();
     const data: JobData = {
       taskName: request.taskName,
       source: request.source,
       args: encodeValue(request.args),
+      replyTo: this.#inbox.name,
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     };
     const settled = new Promise<unknown>((resolve, reject) => {
-      this.#waiters.set(jobId, { request, resolve, reject, checkedAt: Date.now(), added: false });
+      const now = Date.now();
+      const waiter: Waiter = {
+        jobId,
+        request,
+        data,
+        resolve,
+        reject,
+        addedAt: now,
+        checkAt: now + FIRST_CHECK_MS,
+        checkEvery: FIRST_CHECK_MS,
+        added: false,
+      };
+      this.#waiters.set(jobId, waiter);
+      this.#toAdd.push(waiter);
     });
+    if (!this.#adding && this.#toAdd.length === 1) setImmediate(() => void this.#addQueued());
     const onAbort = (): void => {
       const waiter = this.#waiters.get(jobId);
       this.#waiters.delete(jobId);
@@ -79,13 +120,6 @@ export class BrokerJobExecutor implements JobExecutor {
     request.signal?.addEventListener("abort", onAbort, { once: true });
     this.#timer ??= setInterval(() => void this.#reconcile(), RECONCILE_EVERY_MS);
     try {
-      await this.#queue.add("job", data, {
-        jobId,
-        removeOnComplete: { age: 3_600, count: 100_000 },
-        removeOnFail: { age: 24 * 3_600 },
-      });
-      const waiter = this.#waiters.get(jobId);
-      if (waiter !== undefined) waiter.added = true;
       return await settled;
     } finally {
       request.signal?.removeEventListener("abort", onAbort);
@@ -104,26 +138,92 @@ export class BrokerJobExecutor implements JobExecutor {
 
   /** Closes the broker connections; jobs still waited on reject. */
   async close(): Promise<void> {
+    this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     for (const [jobId, waiter] of this.#waiters) {
       waiter.reject(new BrokerJobLostError(waiter.request.taskName, jobId, "the executor closed"));
     }
     this.#waiters.clear();
-    await Promise.all([this.#queue.close(), this.#events.close()]);
+    await Promise.all([this.#queue.close(), this.#inbox.close()]);
   }
 
-  #settle(jobId: string, returnvalue: unknown): void {
+  /** Adds the jobs asked for so far, `ADD_BATCH` at a time, once the result stream is read. */
+  async #addQueued(): Promise<void> {
+    if (this.#adding) return;
+    this.#adding = true;
+    try {
+      await this.#whenReady();
+      while (this.#toAdd.length > 0 && !this.#closed) {
+        const batch = this.#toAdd.splice(0, ADD_BATCH).filter((w) => this.#waiters.has(w.jobId));
+        if (batch.length === 0) continue;
+        try {
+          await this.#addBulk(batch);
+          for (const waiter of batch) waiter.added = true;
+        } catch (error) {
+          const cause = new BrokerUnavailableError(this.#broker.kind, this.#broker.url, error);
+          for (const waiter of batch) {
+            this.#waiters.delete(waiter.jobId);
+            waiter.reject(cause);
+          }
+        }
+      }
+    } catch (error) {
+      // the result stream could not be read: no job can be waited on
+      const cause = new BrokerUnavailableError(this.#broker.kind, this.#broker.url, error);
+      for (const waiter of this.#toAdd.splice(0)) {
+        this.#waiters.delete(waiter.jobId);
+        waiter.reject(cause);
+      }
+    } finally {
+      this.#adding = false;
+      if (this.#toAdd.length > 0 && !this.#closed) setImmediate(() => void this.#addQueued());
+    }
+  }
+
+  /** The result stream is read: waits for it as long as jobs may wait for the broker. */
+  async #whenReady(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer for ${this.#unavailableAfterMs} ms`)),
+        this.#unavailableAfterMs,
+      );
+    });
+    try {
+      await Promise.race([this.#inbox.ready(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One `addBulk`, tried again while the broker is out of reach (a minute by default). */
+  async #addBulk(batch: readonly Waiter[]): Promise<void> {
+    const jobs = batch.map((waiter) => ({
+      name: "job",
+      data: waiter.data,
+      opts: {
+        jobId: waiter.jobId,
+        removeOnComplete: { age: 3_600, count: 100_000 },
+        removeOnFail: { age: 24 * 3_600 },
+      },
+    }));
+    const giveUpAt = Date.now() + this.#unavailableAfterMs;
+    for (let wait = 50; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        await this.#queue.addBulk(jobs);
+        return;
+      } catch (error) {
+        // adding a job again is harmless: the broker keeps the first job of an id
+        if (this.#closed || Date.now() + wait > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  #settle(jobId: string, result: JobResult): void {
     const waiter = this.#waiters.get(jobId);
     if (waiter === undefined) return;
-    const raw =
-      typeof returnvalue === "string" ? (JSON.parse(returnvalue) as unknown) : returnvalue;
-    const parsed = jobResultSchema.safeParse(raw);
     this.#waiters.delete(jobId);
-    if (!parsed.success) {
-      waiter.reject(new BrokerJobLostError(waiter.request.taskName, jobId, "unreadable result"));
-      return;
-    }
-    const result = parsed.data;
     for (const output of result.output) waiter.request.onOutput?.(output);
     if (result.ok) waiter.resolve(decodeValue(result.value));
     else waiter.reject(deserialiseError(result.error));
@@ -136,38 +236,50 @@ export class BrokerJobExecutor implements JobExecutor {
     waiter.reject(new BrokerJobLostError(waiter.request.taskName, jobId, reason));
   }
 
-  /** Reads back jobs waited on for a while: a missed event must not leave a task hanging. */
+  /**
+   * Reads back jobs whose result has not come: when no result has come for a while (so the
+   * run waits on them), or rarely for jobs that run long. A job that has ended is settled
+   * from the broker; one that is gone is lost.
+   */
   async #reconcile(): Promise<void> {
     if (this.#reconciling) return;
     this.#reconciling = true;
     try {
       const now = Date.now();
-      const due = [...this.#waiters]
-        .filter(([, w]) => w.added && now - w.checkedAt >= RECONCILE_AFTER_MS)
-        .slice(0, RECONCILE_BATCH);
-      await Promise.all(
-        due.map(async ([jobId, waiter]) => {
-          waiter.checkedAt = Date.now();
-          const job = await this.#queue.getJob(jobId);
-          if (!this.#waiters.has(jobId)) return;
-          if (job === undefined) {
-            this.#lost(jobId, "it is no longer in the broker");
-            return;
-          }
-          if (job.finishedOn === undefined) return;
-          if (
-            job.failedReason !== undefined &&
-            job.failedReason !== "" &&
-            job.returnvalue == null
-          ) {
-            this.#lost(jobId, job.failedReason);
-          } else this.#settle(jobId, job.returnvalue);
-        }),
-      );
+      const silent = now - this.#heardAt >= SILENCE_MS;
+      const due: Waiter[] = [];
+      for (const waiter of this.#waiters.values()) {
+        if (due.length >= RECONCILE_BATCH) break;
+        if (!waiter.added || now < waiter.checkAt) continue;
+        // while results come, the run is not waiting on this job alone: read back long ones only
+        if (!silent && now - waiter.addedAt < MAX_CHECK_MS) continue;
+        due.push(waiter);
+      }
+      await Promise.all(due.map((waiter) => this.#readBack(waiter)));
     } catch {
-      // the broker is unreachable now: the next round tries again
+      // the broker is out of reach now: the next round tries again
     } finally {
       this.#reconciling = false;
     }
+  }
+
+  async #readBack(waiter: Waiter): Promise<void> {
+    const { jobId } = waiter;
+    waiter.checkEvery = Math.min(waiter.checkEvery * 2, MAX_CHECK_MS);
+    waiter.checkAt = Date.now() + waiter.checkEvery;
+    const state = await this.#queue.getJobState(jobId);
+    if (state !== "completed" && state !== "failed" && state !== "unknown") return;
+    const job = await this.#queue.getJob(jobId);
+    if (!this.#waiters.has(jobId)) return;
+    if (job === undefined) {
+      this.#lost(jobId, "it is no longer in the broker");
+      return;
+    }
+    if (job.finishedOn === undefined) return;
+    const raw: unknown =
+      typeof job.returnvalue === "string" ? JSON.parse(job.returnvalue) : job.returnvalue;
+    const parsed = jobResultSchema.safeParse(raw);
+    if (parsed.success) this.#settle(jobId, parsed.data);
+    else this.#lost(jobId, job.failedReason || "its result is unreadable");
   }
 }

@@ -5,9 +5,11 @@
 import type { JobExecutor } from "../../execute/executor.js";
 import type { BrokerOptions } from "./broker-connection.js";
 
-/** Where the jobs go, and how many a run keeps queued at once. */
+/** Where the jobs go, how many a run keeps queued at once, how long the broker may be away. */
 export interface BrokerJobsOptions extends BrokerOptions {
   readonly inFlight?: number;
+  /** Jobs that cannot be sent for this long fail, naming the broker; default 60 s. */
+  readonly unavailableAfterMs?: number;
 }
 
 /** A job executor whose jobs run on the broker's workers (`workgraph worker`). */
@@ -17,11 +19,12 @@ export async function createBrokerJobs(options: BrokerJobsOptions): Promise<JobE
   const { BrokerJobExecutor } = await import("./broker-job-executor.js");
   const broker = openBroker(options);
   const bus = new Bus(broker);
-  const executor = new BrokerJobExecutor(
-    broker,
-    bus,
-    options.inFlight !== undefined ? { inFlight: options.inFlight } : {},
-  );
+  const executor = new BrokerJobExecutor(broker, bus, {
+    ...(options.inFlight !== undefined ? { inFlight: options.inFlight } : {}),
+    ...(options.unavailableAfterMs !== undefined
+      ? { unavailableAfterMs: options.unavailableAfterMs }
+      : {}),
+  });
   return {
     concurrency: executor.concurrency,
     run: (request) => executor.run(request),

@@ -10,6 +10,8 @@ export const WORKER_TIMING = {
   lockDuration: 20_000,
   stalledInterval: 5_000,
   maxStalledCount: 3,
+  /** A job's completion that failed (the broker out of reach) is tried again this soon. */
+  runRetryDelay: 1_000,
 } as const;
 
 /** How many flows one worker runs at once (they mostly wait for their jobs). */

@@ -16,7 +16,14 @@ import { BrokerJobExecutor } from "./broker-job-executor.js";
 import { BrokerRunQueue, type RunJobData } from "./broker-run-queue.js";
 import { FLOWS_PER_WORKER, WORKER_TIMING } from "./broker-timing.js";
 import { Bus, type BusMessage } from "./bus.js";
-import { decodeValue, encodeValue, jobDataSchema, type JobResult } from "./job-wire.js";
+import { ResultOutbox } from "./job-results.js";
+import {
+  decodeValue,
+  encodeValue,
+  jobDataSchema,
+  type JobData,
+  type JobResult,
+} from "./job-wire.js";
 import { publishRunEvents } from "./run-publisher.js";
 
 /** What a worker needs. */
@@ -45,6 +52,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   const { broker, store, log } = options;
   const bus = new Bus(broker);
   const pool = createJobPool({ size: options.concurrency });
+  const outbox = new ResultOutbox(broker);
   const common = { ...broker.options, ...WORKER_TIMING };
   let lastError = "";
   // a broker that is down repeats the same error on every retry: say it once
@@ -58,24 +66,35 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     QUEUE_NAMES.jobs,
     async (job, _token, signal): Promise<JobResult> => {
       const data = jobDataSchema.parse(job.data);
-      const output: { method: "log" | "info" | "debug" | "warn" | "error"; text: string }[] = [];
-      try {
-        const value = await pool.run({
-          taskName: data.taskName,
-          source: data.source,
-          args: decodeValue(data.args) as unknown[],
-          ...(data.timeoutMs !== undefined ? { timeoutMs: data.timeoutMs } : {}),
-          ...(signal !== undefined ? { signal } : {}),
-          onOutput: (line) => output.push({ method: line.method, text: line.text }),
-        });
-        return { ok: true, value: encodeValue(value), output };
-      } catch (error) {
-        return { ok: false, error: serialiseError(error), output };
+      const result = await runJob(data, signal);
+      // the sender hears first; a worker that dies before completing the job runs it again
+      if (data.replyTo !== undefined && job.id !== undefined) {
+        await outbox.send(data.replyTo, job.id, result);
       }
+      return result;
     },
+    // no more jobs than job processes: a machine that dies takes back only the jobs it ran
+    // (fetching ahead would let it hold finished jobs not yet completed, which run again)
     { ...common, concurrency: options.concurrency },
   );
   jobs.on("error", (error) => logError("jobs queue", error));
+
+  async function runJob(data: JobData, signal: AbortSignal | undefined): Promise<JobResult> {
+    const output: { method: "log" | "info" | "debug" | "warn" | "error"; text: string }[] = [];
+    try {
+      const value = await pool.run({
+        taskName: data.taskName,
+        source: data.source,
+        args: decodeValue(data.args) as unknown[],
+        ...(data.timeoutMs !== undefined ? { timeoutMs: data.timeoutMs } : {}),
+        ...(signal !== undefined ? { signal } : {}),
+        onOutput: (line) => output.push({ method: line.method, text: line.text }),
+      });
+      return { ok: true, value: encodeValue(value), output };
+    } catch (error) {
+      return { ok: false, error: serialiseError(error), output };
+    }
+  }
 
   let daemon: Daemon | undefined;
   let runs: InstanceType<Broker["classes"]["Worker"]> | undefined;
@@ -140,7 +159,13 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     async close() {
       daemon?.stop();
       await Promise.all([runs?.close(true), jobs.close(true)]);
-      await Promise.all([executor?.close(), runQueue?.close(), bus.close(), pool.close()]);
+      await Promise.all([
+        executor?.close(),
+        runQueue?.close(),
+        bus.close(),
+        pool.close(),
+        outbox.close(),
+      ]);
       store.flush();
     },
   };

@@ -15,6 +15,8 @@ export const jobDataSchema = z.object({
   /** base64 of `v8.serialize(args)`. */
   args: z.string(),
   timeoutMs: z.number().optional(),
+  /** The sender's result stream (`job-results.ts`). */
+  replyTo: z.string().optional(),
 });
 
 /** A job task as queued. */

@@ -1,0 +1,209 @@
+/**
+ * Faults on the services of job tasks sent through a broker, on real Redis and PostgreSQL:
+ * the network to the broker cut mid-run (a TCP proxy of the test's own, so no other test is
+ * touched), and the store's PostgreSQL connections ended by the server. The run goes on once
+ * the service answers again, or ends naming the lost service; what was stored stays stored.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { run, task, type JobExecutor } from "../../engine/index.js";
+import { createBrokerJobs } from "../../engine/plumbing.js";
+import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
+import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { startWorker, testBroker, type TestBroker } from "../support/broker.js";
+import { pgQuery, usePgSchemas } from "../support/postgres.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
+
+const TASKS = 80;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+const schemas = usePgSchemas();
+
+const slowDouble = task.job(async function slowDouble(i: number) {
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  return i * 2;
+});
+
+async function doubles(n: number) {
+  const parts = [];
+  for (let i = 0; i < n; i++) parts.push(slowDouble(i).result);
+  const total = task(function total(values: number[]) {
+    return values.reduce((a, b) => a + b, 0);
+  });
+  return { total: total(parts).result };
+}
+
+/** The pks of the tasks `read` finds FINISHED in run `pk`. */
+type FinishedReader = (pk: number) => Set<number>;
+
+async function until(what: string, probe: () => boolean, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Two `workgraph worker --jobs-only` processes on `broker`, and an executor that sends to them. */
+async function workersOn(broker: TestBroker, unavailableAfterMs?: number): Promise<JobExecutor> {
+  const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  for (let i = 0; i < 2; i++) {
+    const worker = await startWorker(broker, join(dir, `worker-${i}.sqlite`), [
+      "--jobs-only",
+      "--concurrency",
+      "2",
+    ]);
+    cleanups.push(() => worker.dispose());
+  }
+  const jobs = await createBrokerJobs({
+    url: broker.url,
+    prefix: broker.prefix,
+    ...(unavailableAfterMs !== undefined ? { unavailableAfterMs } : {}),
+  });
+  cleanups.push(() => jobs.close());
+  return jobs;
+}
+
+/** `broker`'s namespace, reached through a proxy of this test's own. */
+async function behindProxy(kind: "redis" | "postgresql"): Promise<{
+  broker: TestBroker;
+  proxy: TcpProxy;
+}> {
+  const real = await testBroker(kind);
+  cleanups.push(() => real.dispose());
+  const proxy = new TcpProxy("127.0.0.1", kind === "redis" ? 6379 : 5432);
+  cleanups.push(() => proxy.close());
+  await proxy.restore();
+  const url = real.url.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
+  return { broker: { ...real, url }, proxy };
+}
+
+/** Runs the flow and cuts the proxy once some tasks are stored FINISHED, for `cutMs`. */
+async function runThroughCut(
+  store: SqliteStore | PostgresStore,
+  finished: FinishedReader,
+  jobs: JobExecutor,
+  cut: () => Promise<void>,
+  restore: () => Promise<void>,
+) {
+  const r = run(doubles, { n: TASKS }, { store, jobs, log: false });
+  await until("ten tasks stored FINISHED", () => finished(r.pk).size >= 10);
+  await cut();
+  const before = finished(r.pk);
+  await sleep(1_500);
+  await restore();
+  const outcome = await r.done;
+  const after = finished(r.pk);
+  return { r, outcome, before, after };
+}
+
+describe.each(["redis", "postgresql"] as const)("job tasks on a %s broker", (kind) => {
+  it("the network to the broker cut mid-run: workers and sender reconnect, the run finishes, nothing stored is lost", async () => {
+    const { broker, proxy } = await behindProxy(kind);
+    const jobs = await workersOn(broker);
+    const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-store-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, "store.sqlite");
+    const store = new SqliteStore(file);
+    cleanups.push(() => store.close());
+    // a second connection to the file reads what is on disk, not the writer's memory
+    const reader = new SqliteStore(file);
+    cleanups.push(() => reader.close());
+    const finished: FinishedReader = (pk) =>
+      new Set(
+        reader
+          .tasks(pk)
+          .filter((t) => t.state === "FINISHED")
+          .map((t) => t.pk),
+      );
+    const { r, outcome, before, after } = await runThroughCut(
+      store,
+      finished,
+      jobs,
+      () => proxy.cut(),
+      () => proxy.restore(),
+    );
+    expect(outcome.state).toBe("FINISHED");
+    expect((await r).total.value).toBe(TASKS * (TASKS - 1));
+    expect(before.size).toBeGreaterThanOrEqual(10);
+    for (const pk of before) expect(after.has(pk)).toBe(true);
+    expect(after.size).toBe(TASKS + 1);
+  }, 240_000);
+});
+
+describe("job tasks whose store is PostgreSQL", () => {
+  it("the store's connections ended by the server mid-run: the run finishes with every row, nothing stored is lost", async () => {
+    const broker = await testBroker("redis");
+    cleanups.push(() => broker.dispose());
+    const jobs = await workersOn(broker);
+    const url = schemas.url();
+    const schema = new URL(url).searchParams.get("schema") ?? "";
+    const store = new PostgresStore(url);
+    cleanups.push(() => store.close());
+    const finished: FinishedReader = (pk) => {
+      // a store opened afresh reads what the server holds
+      const reader = new PostgresStore(url);
+      try {
+        return new Set(
+          reader
+            .tasks(pk)
+            .filter((t) => t.state === "FINISHED")
+            .map((t) => t.pk),
+        );
+      } finally {
+        reader.close();
+      }
+    };
+    let ended = 0;
+    const { r, outcome, before, after } = await runThroughCut(
+      store,
+      finished,
+      jobs,
+      async () => {
+        const result = await pgQuery(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+          [`workgraph ${schema}`],
+        );
+        ended += result.rowCount ?? 0;
+      },
+      async () => undefined,
+    );
+    expect(ended).toBeGreaterThan(0);
+    expect(outcome.state).toBe("FINISHED");
+    expect((await r).total.value).toBe(TASKS * (TASKS - 1));
+    expect(before.size).toBeGreaterThanOrEqual(10);
+    for (const pk of before) expect(after.has(pk)).toBe(true);
+    expect(after.size).toBe(TASKS + 1);
+  }, 240_000);
+});
+
+describe("job tasks when the broker stays out of reach", () => {
+  it("ends the run naming the lost broker, and keeps what was stored", async () => {
+    const { broker, proxy } = await behindProxy("postgresql");
+    const jobs = await workersOn(broker, 3_000);
+    await proxy.cut();
+    const store = new SqliteStore(":memory:");
+    cleanups.push(() => store.close());
+    const r = run(doubles, { n: 3 }, { store, jobs, log: false });
+    const outcome = await r.done;
+    expect(outcome.state).toBe("EXCEPTED");
+    const failed = store.tasks(r.pk).filter((t) => t.name?.startsWith("slowDouble"));
+    expect(failed.length).toBe(3);
+    expect(failed.every((t) => t.state === "FAILED")).toBe(true);
+    // the run's error, or the task error it carries, names the broker
+    const messages: string[] = [];
+    for (let e: unknown = outcome.error; e instanceof Error; e = e.cause) messages.push(e.message);
+    expect(messages.join(" / ")).toMatch(/PostgreSQL broker at postgresql:\/\/.*is out of reach/);
+    for (const t of failed) {
+      const stored = JSON.parse(t.attributes ?? "{}") as { error?: { message?: string } };
+      expect(stored.error?.message).toMatch(/PostgreSQL broker .* is out of reach/);
+    }
+  }, 240_000);
+});
