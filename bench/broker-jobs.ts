@@ -1,82 +1,77 @@
 /**
- * Job tasks through BullMQ on Redis to `workgraph worker` processes (1, 2, 4, one job process
- * each) against Dask distributed with as many worker processes (one thread each), measured
- * interleaved on this machine: throughput of 2,000 trivial jobs, sleeping jobs (growth with
- * workers on few cores), and one job's round trip.
+ * Job tasks through BullMQ, on Redis and on PostgreSQL, to `workgraph worker` processes (1, 2,
+ * 4, one job process each) against Dask distributed with as many worker processes (one thread
+ * each, the bench's Dask peer in `peers/`), measured interleaved on this machine: throughput of
+ * 2,000 trivial jobs, of sleeping jobs (growth with workers on few cores), and one job's round
+ * trip (median). `WORKGRAPH_BENCH_REDIS` and `WORKGRAPH_BENCH_PG` name the services.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { checkJobSource, createBrokerJobs } from "../engine/plumbing.js";
+import { daskMissing, startDask } from "./peers/dask.js";
 
-const REDIS_URL = process.env.WORKGRAPH_BENCH_REDIS ?? "redis://127.0.0.1:6379";
-const PYTHON = "/usr/bin/python3";
+const URLS = {
+  redis: process.env.WORKGRAPH_BENCH_REDIS ?? "redis://127.0.0.1:6379",
+  postgresql: process.env.WORKGRAPH_BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432/test",
+} as const;
 const TRIVIAL = 2_000;
 const SLEEPING = 200;
 const SLEEP_MS = 20;
 const ROUND_TRIPS = 200;
+const WORKER_COUNTS = [1, 2, 4] as const;
 const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+/** Which broker carries the jobs. */
+export type BrokerKind = keyof typeof URLS;
 
 /** Figures of one side at one worker count. */
 export interface SideFigures {
   readonly jobsPerSecond: number;
   readonly sleepingPerSecond: number;
+  /** Median of {@link ROUND_TRIPS} jobs sent one after the other. */
   readonly roundTripMs: number;
 }
 
-/** Both sides at each worker count; `dask` is undefined when Dask is not installed. */
+/** Each side at one worker count; `dask` is undefined when Dask is not installed. */
 export interface BrokerBench {
   readonly workers: number;
-  readonly workgraph: SideFigures;
+  readonly redis: SideFigures;
+  readonly postgresql: SideFigures;
   readonly dask: SideFigures | undefined;
 }
 
-const DASK = `
-import json, sys, time
-from dask.distributed import Client, LocalCluster
-n, trivial, sleeping, sleep_ms, trips = map(int, sys.argv[1:6])
-def echo(x): return x
-def nap(x):
-    time.sleep(sleep_ms / 1000)
-    return x
-if __name__ == "__main__":
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
-        client.gather(client.map(echo, range(200), pure=False))
-        t = time.perf_counter(); client.gather(client.map(echo, range(trivial), pure=False)); jobs = trivial / (time.perf_counter() - t)
-        t = time.perf_counter(); client.gather(client.map(nap, range(sleeping), pure=False)); naps = sleeping / (time.perf_counter() - t)
-        t = time.perf_counter()
-        for i in range(trips): client.submit(echo, i, pure=False).result()
-        trip = (time.perf_counter() - t) / trips * 1000
-        print(json.dumps({"jobsPerSecond": jobs, "sleepingPerSecond": naps, "roundTripMs": trip}))
-`;
-
-function daskAvailable(): boolean {
-  return spawnSync(PYTHON, ["-c", "import distributed"], { stdio: "ignore" }).status === 0;
+/** Dask distributed with `workers` worker processes: the same three figures. */
+async function dask(workers: number): Promise<SideFigures> {
+  const peer = await startDask({ kind: "distributed", workers, processes: true });
+  try {
+    await peer.measure("map", 200);
+    const jobsPerSecond = TRIVIAL / (await peer.measure("map", TRIVIAL));
+    const sleepingPerSecond = SLEEPING / (await peer.measure("nap", SLEEPING));
+    const trips: number[] = [];
+    for (let i = 0; i < ROUND_TRIPS; i++) trips.push((await peer.measure("round-trip", 1)) * 1000);
+    return { jobsPerSecond, sleepingPerSecond, roundTripMs: median(trips) };
+  } finally {
+    await peer.close();
+  }
 }
 
-function dask(workers: number): SideFigures {
-  const out = spawnSync(
-    PYTHON,
-    ["-c", DASK, ...[workers, TRIVIAL, SLEEPING, SLEEP_MS, ROUND_TRIPS].map(String)],
-    { encoding: "utf8", timeout: 600_000 },
-  );
-  if (out.status !== 0) throw new Error(`Dask bench failed: ${out.stderr}`);
-  return JSON.parse(out.stdout.trim().split("\n").pop() ?? "{}") as SideFigures;
-}
-
-async function startWorkers(count: number, prefix: string, home: string): Promise<ChildProcess[]> {
+async function startWorkers(
+  count: number,
+  url: string,
+  prefix: string,
+  home: string,
+): Promise<ChildProcess[]> {
   const children = Array.from({ length: count }, () =>
     spawn(
       process.execPath,
-      [CLI, "worker", "--broker", REDIS_URL, "--broker-prefix", prefix, "--jobs-only"],
-      {
-        env: { ...process.env, WORKGRAPH_HOME: home },
-        stdio: ["ignore", "pipe", "inherit"],
-      },
+      [CLI, "worker", "--broker", url, "--broker-prefix", prefix, "--jobs-only", "-c", "1"],
+      { env: { ...process.env, WORKGRAPH_HOME: home }, stdio: ["ignore", "pipe", "inherit"] },
     ),
   );
   await Promise.all(
@@ -93,11 +88,18 @@ async function startWorkers(count: number, prefix: string, home: string): Promis
   return children;
 }
 
-async function workgraph(workers: number): Promise<SideFigures> {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function workgraph(kind: BrokerKind, workers: number): Promise<SideFigures> {
+  const url = URLS[kind];
   const prefix = `wgbench_${randomBytes(4).toString("hex")}`;
   const home = mkdtempSync(join(tmpdir(), "workgraph-bench-"));
-  const children = await startWorkers(workers, prefix, home);
-  const jobs = await createBrokerJobs({ url: REDIS_URL, prefix });
+  const children = await startWorkers(workers, url, prefix, home);
+  const jobs = await createBrokerJobs({ url, prefix });
   try {
     const echo = {
       taskName: "echo",
@@ -121,24 +123,34 @@ async function workgraph(workers: number): Promise<SideFigures> {
       Array.from({ length: SLEEPING }, () => jobs.run({ ...nap, args: [SLEEP_MS] })),
     );
     const sleepingPerSecond = SLEEPING / ((performance.now() - start) / 1000);
-    start = performance.now();
-    for (let i = 0; i < ROUND_TRIPS; i++) await jobs.run({ ...echo, args: [i] });
-    const roundTripMs = (performance.now() - start) / ROUND_TRIPS;
-    return { jobsPerSecond, sleepingPerSecond, roundTripMs };
+    const trips: number[] = [];
+    for (let i = 0; i < ROUND_TRIPS; i++) {
+      start = performance.now();
+      await jobs.run({ ...echo, args: [i] });
+      trips.push(performance.now() - start);
+    }
+    return { jobsPerSecond, sleepingPerSecond, roundTripMs: median(trips) };
   } finally {
     await jobs.close();
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(
       children.map((child) => new Promise((resolve) => child.once("exit", resolve))),
     );
-    await clearPrefix(prefix);
+    await clearPrefix(kind, prefix);
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-async function clearPrefix(prefix: string): Promise<void> {
+async function clearPrefix(kind: BrokerKind, prefix: string): Promise<void> {
+  if (kind === "postgresql") {
+    const client = new pg.Client({ connectionString: URLS.postgresql });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${prefix}" CASCADE`);
+    await client.end();
+    return;
+  }
   const { Redis } = await import("ioredis");
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(URLS.redis);
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
@@ -148,16 +160,19 @@ async function clearPrefix(prefix: string): Promise<void> {
   redis.disconnect();
 }
 
-/** Runs both sides at 1, 2 and 4 worker processes, interleaved. */
+/** Runs every side at 1, 2 and 4 worker processes, interleaved. */
 export async function benchBrokerJobs(): Promise<BrokerBench[]> {
-  const withDask = daskAvailable();
+  const withDask = daskMissing({ kind: "distributed", workers: 1, processes: true }) === undefined;
   const results: BrokerBench[] = [];
-  for (const workers of [1, 2, 4]) {
-    const ours = await workgraph(workers);
-    results.push({ workers, workgraph: ours, dask: withDask ? dask(workers) : undefined });
+  for (const workers of WORKER_COUNTS) {
+    const redis = await workgraph("redis", workers);
+    const postgresql = await workgraph("postgresql", workers);
+    const peer = withDask ? await dask(workers) : undefined;
+    results.push({ workers, redis, postgresql, dask: peer });
   }
   return results;
 }
 
-/** Whether the peer can be measured here. */
-export const daskInstalled = daskAvailable;
+/** Why the peer cannot be measured here, or undefined when it can. */
+export const daskAbsent = (): string | undefined =>
+  daskMissing({ kind: "distributed", workers: 1, processes: true });

@@ -5,7 +5,7 @@
  */
 import os from "node:os";
 import { benchArchive } from "./archive.js";
-import { benchBrokerJobs, daskInstalled } from "./broker-jobs.js";
+import { benchBrokerJobs, daskAbsent } from "./broker-jobs.js";
 import { benchEngineThroughput } from "./engine-throughput.js";
 import { benchJobRuns, printJobRuns } from "./job-runs.js";
 import { benchKernel, type KernelFigures } from "./kernel.js";
@@ -101,32 +101,7 @@ async function main(): Promise<void> {
   }
   if (wanted("peers")) printPeers(await benchPeers());
   if (wanted("jobs")) printJobRuns(await benchJobRuns(), line);
-  if (wanted("broker")) {
-    if (!daskInstalled()) {
-      console.log(
-        "Dask distributed is not installed (.ci/install-system installs it): broker figures without the peer",
-      );
-    }
-    for (const { workers, workgraph, dask } of await benchBrokerJobs()) {
-      // the ratio says how many times better ours is: faster rate, or shorter time
-      const peer = (ours: number, theirs: number | undefined, unit: string, digits = 0) =>
-        theirs === undefined
-          ? `${fmt(ours, digits)} ${unit}`
-          : `${fmt(ours, digits)} ${unit} vs Dask ${fmt(theirs, digits)} (${fmt(unit === "ms" ? theirs / ours : ours / theirs, 1)}×)`;
-      line(
-        `BullMQ/Redis, ${workers} worker process(es): 2,000 trivial jobs`,
-        peer(workgraph.jobsPerSecond, dask?.jobsPerSecond, "jobs/s"),
-      );
-      line(
-        `BullMQ/Redis, ${workers} worker process(es): 200 jobs sleeping 20 ms`,
-        peer(workgraph.sleepingPerSecond, dask?.sleepingPerSecond, "jobs/s"),
-      );
-      line(
-        `BullMQ/Redis, ${workers} worker process(es): one job's round trip`,
-        peer(workgraph.roundTripMs, dask?.roundTripMs, "ms", 2),
-      );
-    }
-  }
+  if (wanted("broker")) printBroker(await benchBrokerJobs());
   if (wanted("kernel")) {
     printKernels(await benchKernel(Number(process.env.BENCH_KERNEL_ROUNDS ?? 3)));
   }
@@ -155,6 +130,37 @@ function printPeers(peers: PeersBench): void {
       }
     }
   }
+}
+
+/** Job tasks through BullMQ on Redis and PostgreSQL against Dask distributed, with ratios. */
+function printBroker(results: Awaited<ReturnType<typeof benchBrokerJobs>>): void {
+  const absent = daskAbsent();
+  if (absent !== undefined) console.log(`Dask distributed not measured: ${absent}; no ratios`);
+  // the ratio says how many times better ours is: a higher rate, or a shorter time
+  const peer = (ours: number, theirs: number | undefined, unit: string, digits = 0) =>
+    theirs === undefined
+      ? `${fmt(ours, digits)} ${unit}`
+      : `${fmt(ours, digits)} ${unit} (${fmt(unit === "ms" ? theirs / ours : ours / theirs, 1)}× Dask)`;
+  const rows: [string, "jobsPerSecond" | "sleepingPerSecond" | "roundTripMs", string, number][] = [
+    ["2,000 trivial jobs", "jobsPerSecond", "jobs/s", 0],
+    ["200 jobs sleeping 20 ms", "sleepingPerSecond", "jobs/s", 0],
+    ["one job's round trip (median)", "roundTripMs", "ms", 2],
+  ];
+  for (const { workers, redis, postgresql, dask } of results) {
+    for (const [what, key, unit, digits] of rows) {
+      const label = `jobs, ${workers} worker process(es): ${what}`;
+      line(`${label}, BullMQ/Redis`, peer(redis[key], dask?.[key], unit, digits));
+      line(`${label}, BullMQ/PostgreSQL`, peer(postgresql[key], dask?.[key], unit, digits));
+      if (dask !== undefined)
+        line(`${label}, Dask distributed`, `${fmt(dask[key], digits)} ${unit}`);
+    }
+  }
+  const growth = (side: "redis" | "postgresql") =>
+    results
+      .map((r) => fmt(r[side].sleepingPerSecond / results[0]![side].sleepingPerSecond, 2))
+      .join(" : ");
+  line("sleeping jobs, growth 1 : 2 : 4 workers, Redis", growth("redis"));
+  line("sleeping jobs, growth 1 : 2 : 4 workers, PostgreSQL", growth("postgresql"));
 }
 
 /** Submitted runs against run(), and recovery after SIGKILL. */

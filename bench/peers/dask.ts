@@ -24,9 +24,10 @@ export type DaskScheduler =
 
 /**
  * `fan-out`: n tiny `add(i, 1)` then one sum; `chain`: n adds each waiting for the one before;
- * `map`: n independent trivial calls gathered; `round-trip`: n trivial calls one after another.
+ * `map`: n independent trivial calls gathered; `nap`: the same with calls that sleep 20 ms;
+ * `round-trip`: n trivial calls one after another.
  */
-export type DaskShape = "fan-out" | "chain" | "map" | "round-trip";
+export type DaskShape = "fan-out" | "chain" | "map" | "nap" | "round-trip";
 
 /** A running Dask side: one round of a shape at a time, in seconds. */
 export interface DaskPeer {

@@ -1,7 +1,7 @@
 """The bench's shapes on Dask, timed on request.
 
 Started once per scheduler by bench/peers/dask.ts; reads one JSON request a line on stdin
-({"shape": "fan-out" | "chain" | "map" | "round-trip", "n": N}) and answers one JSON line
+({"shape": "fan-out" | "chain" | "map" | "nap" | "round-trip", "n": N}) and answers one JSON line
 ({"seconds": S}). Each request builds its graph with dask.delayed, as a Dask user writes it,
 and computes it; the time covers both, like a workgraph run covers calling its tasks.
 
@@ -26,6 +26,14 @@ def total(values):
 
 
 def echo(x):
+    return x
+
+
+NAP_SECONDS = 0.02
+
+
+def nap(x):
+    time.sleep(NAP_SECONDS)
     return x
 
 
@@ -73,6 +81,12 @@ def main():
                 value = len(client.gather(client.map(echo, range(n), pure=False)))
             else:
                 value = len(compute([delayed(echo)(i) for i in range(n)]))
+            expected = n
+        elif shape == "nap":
+            if client is not None:
+                value = len(client.gather(client.map(nap, range(n), pure=False)))
+            else:
+                value = len(compute([delayed(nap)(i) for i in range(n)]))
             expected = n
         elif shape == "round-trip":
             for i in range(n):
