@@ -27,6 +27,7 @@ export { TaskHandle } from "./author/task-handle.js";
 export { TaskSocket } from "./author/task-socket.js";
 export type { Future, PartsOf, PartKey } from "./author/task-socket.js";
 export { waitFor } from "./author/wait-for.js";
+export { inputNode } from "./author/input-node.js";
 export type { Waitable, Waited, WaitOptions } from "./author/wait-for.js";
 export { currentTask } from "./author/flow-context.js";
 export { WorkGraphImperativeEngine } from "./author/engine-shape.js";

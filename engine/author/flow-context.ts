@@ -34,6 +34,10 @@ export interface TaskProgress {
 export interface FlowScope {
   /** Schedules a call of a task; its inputs may hold futures. */
   schedule(definition: TaskDefinition, args: readonly unknown[]): TaskProgress;
+  /** The run's name. */
+  readonly name: string;
+  /** The run's input nodes by name. */
+  readonly inputNodes: ReadonlyMap<string, DataNode>;
 }
 
 /** An in-process task as the code inside it sees it. */

@@ -1,16 +1,17 @@
 /**
  * Binds named run inputs to a flow's parameters, as Python binds keyword arguments. Each input
- * becomes a data node; the flow receives the nodes, which behave as their values.
+ * becomes a data node; the flow receives their values (`flow-values.ts` says how, and how tasks
+ * fed from them stay linked to the nodes).
  */
 import type { DataNode } from "../model/data-node.js";
 import { toDataNode } from "../model/data-node.js";
 import { FlowInputError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
 import { parameterList } from "./function-params.js";
+import type { FlowInputValues } from "./flow-values.js";
 
-/** A flow's positional arguments and the data node of each named input. */
+/** The data node of each named input. */
 export interface BoundInputs {
-  readonly args: readonly unknown[];
   readonly nodes: ReadonlyMap<string, DataNode>;
 }
 
@@ -23,9 +24,7 @@ export function bindFlowInputs(
   const parameters = parameterList(flow);
   const nodes = new Map<string, DataNode>();
   for (const [key, value] of Object.entries(inputs)) nodes.set(key, toDataNode(value));
-  if (parameters.objectParameter) {
-    return { args: flowArguments(flow, nodes), nodes };
-  }
+  if (parameters.objectParameter) return { nodes };
   const known = parameters.rest ? parameters.names.slice(0, -1) : parameters.names;
   for (const key of nodes.keys()) {
     if (!known.includes(key)) {
@@ -37,16 +36,18 @@ export function bindFlowInputs(
       throw new FlowInputError(flowName, name, messages.missingFlowInput(flowName, name));
     }
   });
-  return { args: flowArguments(flow, nodes), nodes };
+  return { nodes };
 }
 
-/** The arguments a flow is called with, from its input nodes by parameter name. */
+/** The arguments a flow is called with: its inputs' values by parameter name. */
 export function flowArguments(
   flow: (...args: never[]) => unknown,
-  nodes: ReadonlyMap<string, DataNode>,
+  values: FlowInputValues,
 ): unknown[] {
   const parameters = parameterList(flow);
-  if (parameters.objectParameter) return [Object.fromEntries(nodes)];
+  if (parameters.objectParameter) {
+    return [Object.fromEntries([...values.nodes.keys()].map((name) => [name, values.value(name)]))];
+  }
   const known = parameters.rest ? parameters.names.slice(0, -1) : parameters.names;
-  return known.map((name) => nodes.get(name));
+  return known.map((name) => values.value(name));
 }

@@ -14,6 +14,7 @@ import type { TaskHandle } from "./task-handle.js";
 import type { TaskSocket } from "./task-socket.js";
 import type { TaskDefinition } from "./task-definition.js";
 import { callTask, task, type TaskFunction } from "./task.js";
+import { inputNode } from "./input-node.js";
 import { graphOrder, inputValue, linksOf, positional, type GraphLink } from "./graph-order.js";
 
 /** Options of `addTask`. */
@@ -181,7 +182,8 @@ export class GraphBuilder {
       this.validate(inputs);
       const handles = new Map<WorkGraphTask, TaskHandle<unknown, Record<string, unknown>>>();
       const socketValue = (socket: GraphSocket): unknown => {
-        if (socket.task === undefined) return inputs[socket.name];
+        // the graph's input node itself, so the link holds whatever the value
+        if (socket.task === undefined) return inputNode(socket.name);
         const handle = handles.get(socket.task) as TaskHandle<unknown, Record<string, unknown>>;
         if (socket.name === "result") return handle.result;
         // a socket in a namespace: `stats.mean` is `outputs.stats.mean`

@@ -44,7 +44,7 @@ export function continueRun(pk: number, flow: Flow, options: ContinueOptions): R
   const bound = bindFlowInputs(name, flow, inputs);
   const tasks = store.tasks(pk).map((task) => ({ pk: task.pk, state: task.state }));
   const jobs = options.jobs;
-  const controller = new RunController(name, flow, bound.args, bound.nodes, {
+  const controller = new RunController(name, flow, bound.nodes, {
     name,
     store,
     keyCalls: true,

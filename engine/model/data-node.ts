@@ -1,7 +1,7 @@
 /**
  * Data nodes: values that entered the provenance store, each with a uuid and (once stored) a pk.
- * They behave as their values in arithmetic, comparison and string use, so a flow parameter
- * that receives one can be used as the number or string it holds.
+ * They behave as their values in arithmetic, comparison and string use, so a result node can
+ * be used as the number or string it holds (flow parameters receive plain values).
  */
 import { nodeUuid } from "./node-uuid.js";
 import { inspect } from "node:util";

@@ -52,6 +52,13 @@ export const missingFlowInput = (flow: string, input: string) =>
 export const badEngineInputs = (details: string) =>
   `run(WorkGraphImperativeEngine, …) needs { inputs: { workgraph_data: { name, flow, function_inputs } } }: ${details}`;
 
+export const inputNodeOutsideFlow = (input: string) =>
+  `inputNode("${input}") was called outside a flow: call it inside the function given to run()`;
+
+export const noSuchFlowInput = (flow: string, input: string, known: readonly string[]) =>
+  `Run ${flow} has no input "${input}"` +
+  (known.length > 0 ? `; its inputs are: ${known.join(", ")}` : "; it was given no inputs");
+
 export const calledOutsideFlow = (task: string) =>
   `Task ${task} was called outside a flow: call it inside the function given to run()`;
 

@@ -3,7 +3,7 @@
  * scheduled (so it can be cancelled before it starts), started with the task's inputs as its
  * input nodes, and ended with the parent's task.
  */
-import { DataNode, toDataNode } from "../model/data-node.js";
+import { toDataNode, type DataNode } from "../model/data-node.js";
 import type { RunState } from "../model/states.js";
 import { namedArguments } from "../author/flow-task.js";
 import { TaskSocket } from "../author/task-socket.js";
@@ -36,7 +36,11 @@ export type ChildSettle = (
 export class ChildRuns {
   readonly #children = new Map<TaskRun, ChildRun>();
 
-  constructor(private readonly make: (task: TaskRun) => ChildRun) {}
+  constructor(
+    private readonly make: (task: TaskRun) => ChildRun,
+    /** The parent's input node a value the parent's flow received stands for. */
+    private readonly parentInput: (value: unknown) => DataNode | undefined,
+  ) {}
 
   /** Makes the child run of a flow task as it is scheduled; other tasks have none. */
   created(task: TaskRun): ChildRun | undefined {
@@ -58,7 +62,7 @@ export class ChildRuns {
     const inputs = new Map<string, DataNode>();
     const given = namedArguments(task.definition, task.args);
     const bound = namedArguments(task.definition, args);
-    bound.forEach(([name, value], i) => inputs.set(name, inputNode(given[i]?.[1], value)));
+    bound.forEach(([name, value], i) => inputs.set(name, this.#inputNode(given[i]?.[1], value)));
     child.bind(inputs);
     child.start();
     void child.done.then((outcome) => {
@@ -76,6 +80,14 @@ export class ChildRuns {
     });
   }
 
+  /** The node a child's input is: the parent's own node when one was passed, so lineage holds. */
+  #inputNode(given: unknown, value: unknown): DataNode {
+    if (given instanceof TaskSocket && given.path.length === 0 && given.state === "FINISHED") {
+      return given.task.outputNode(given.name);
+    }
+    return this.parentInput(given) ?? toDataNode(value);
+  }
+
   /** Does something to every child run (pause, play). */
   each(act: (child: ChildRun) => void): void {
     for (const child of this.#children.values()) act(child);
@@ -85,13 +97,4 @@ export class ChildRuns {
   cancel(task: TaskRun, reason: string): void {
     this.#children.get(task)?.cancel(reason);
   }
-}
-
-/** The node a child's input is: the parent's own node when one was passed, so lineage holds. */
-function inputNode(given: unknown, value: unknown): DataNode {
-  if (given instanceof DataNode) return given;
-  if (given instanceof TaskSocket && given.path.length === 0 && given.state === "FINISHED") {
-    return given.task.outputNode(given.name);
-  }
-  return toDataNode(value);
 }

@@ -30,6 +30,7 @@ import { startTask } from "./task-start.js";
 import { handleFailure } from "./task-handling.js";
 import { ChildRuns } from "./child-runs.js";
 import { flowArguments } from "../author/flow-inputs.js";
+import { FlowInputValues } from "../author/flow-values.js";
 import { RunJournal } from "./run-journal.js";
 import type { ControllerOptions } from "./controller-options.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -58,18 +59,23 @@ export class RunController implements FlowScope {
   #stopWatchingStore: (() => void) | undefined = undefined;
   #resolveDone!: (outcome: RunOutcome) => void;
   #flowArgs: readonly unknown[];
-  readonly #children = new ChildRuns((task) => this.#makeChild(task));
+  /** The values the flow received, and the input node each came from. */
+  #inputs: FlowInputValues;
+  readonly #children = new ChildRuns(
+    (task) => this.#makeChild(task),
+    (value) => this.#inputs.nodeOf(value),
+  );
   /** How the flow returned: an object of results, a single `result`, or nothing. */
   resultShape: "object" | "single" | "none" = "none";
 
   constructor(
     readonly name: string,
     private readonly flow: (...args: never[]) => unknown,
-    flowArgs: readonly unknown[],
     inputs: ReadonlyMap<string, DataNode>,
     private readonly options: ControllerOptions,
   ) {
-    this.#flowArgs = flowArgs;
+    this.#inputs = new FlowInputValues(inputs);
+    this.#flowArgs = flowArguments(flow, this.#inputs);
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#journal = new RunJournal(
       name,
@@ -165,9 +171,15 @@ export class RunController implements FlowScope {
     this.#journal.report(step, message, level);
   }
 
+  /** The run's input nodes by name. */
+  get inputNodes(): ReadonlyMap<string, DataNode> {
+    return this.#inputs.nodes;
+  }
+
   /** Gives a child run, made before its inputs were known, its input nodes. */
   bind(inputs: ReadonlyMap<string, DataNode>): void {
-    this.#flowArgs = flowArguments(this.flow, inputs);
+    this.#inputs = new FlowInputValues(inputs);
+    this.#flowArgs = flowArguments(this.flow, this.#inputs);
     this.#journal.linkRunInputs(inputs);
   }
 
@@ -179,7 +191,7 @@ export class RunController implements FlowScope {
   #makeChild(task: TaskRun): RunController {
     const calledBy = { run: this.pk, task: task.pk };
     const options = { ...this.options, name: task.name, replay: undefined, calledBy };
-    const child = new RunController(task.name, task.definition.fn, [], new Map(), options);
+    const child = new RunController(task.name, task.definition.fn, new Map(), options);
     this.#journal.annotate(task.pk, { childRun: child.pk });
     if (this.paused) child.pause();
     return child;
@@ -204,8 +216,12 @@ export class RunController implements FlowScope {
         )
       );
     }
-    const { sources, producers, hasFutures } = findSources(definition, args, this.tasks, (node) =>
-      this.#journal.save(node),
+    const { sources, producers, hasFutures } = findSources(
+      definition,
+      args,
+      this.tasks,
+      (node) => this.#journal.save(node),
+      this.#inputs,
     );
     if (!hasFutures) {
       const invalid = checkInputs(definition, args);
@@ -236,7 +252,7 @@ export class RunController implements FlowScope {
 
   #begin(task: TaskRun): void {
     const definition = task.definition;
-    const started = startTask(task, this.tasks, this.#journal);
+    const started = startTask(task, this.tasks, this.#journal, this.#inputs);
     if (!started.ok) {
       this.#fail(task, started.error);
       return;

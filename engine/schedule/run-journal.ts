@@ -11,6 +11,7 @@ import { isTerminalRun, type RunState, type TaskState } from "../model/states.js
 import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { taskAttributes } from "./task-attributes.js";
+import type { FlowInputValues } from "../author/flow-values.js";
 import { literalParts, parameterName } from "./task-inputs.js";
 import type { TaskRun } from "./task-run.js";
 import { nameList, reportLine, taskOutputLine } from "../model/report-line.js";
@@ -367,8 +368,17 @@ export class RunJournal {
     }
   }
 
-  /** Links what a task received: outputs of other tasks, data nodes, and plain values. */
-  linkInputs(task: TaskRun, args: readonly unknown[], tasks: readonly TaskRun[]): void {
+  /**
+   * Links what a task received: outputs of other tasks, data nodes, and plain values (a
+   * primitive part that one input of the run holds is linked to that input's node, as whole
+   * arguments are by their sources: `flow-values.ts`).
+   */
+  linkInputs(
+    task: TaskRun,
+    args: readonly unknown[],
+    tasks: readonly TaskRun[],
+    inputs: FlowInputValues,
+  ): void {
     if (this.#linked.has(task.pk)) return;
     for (const source of task.sources) {
       const pk =
@@ -379,15 +389,22 @@ export class RunJournal {
     }
     for (let i = 0; i < args.length; i++) {
       const label = parameterName(task.definition.parameters, i);
+      // linked above as a whole: a future, a node, or an input's value
+      if (task.sources.some((s) => s.path === label)) continue;
       const fromFutures = task.sources.some(
-        (s) => s.path === label || s.path.startsWith(`${label}.`) || s.path.startsWith(`${label}[`),
+        (s) => s.path.startsWith(`${label}.`) || s.path.startsWith(`${label}[`),
       );
       if (fromFutures) {
         // the literal values beside the futures are inputs too: `sum([a.result, 1000, 5])`
-        literalParts(task.args[i], label, (value, path) => {
-          const from = this.save(this.#literals.node(value));
-          this.store.addLink({ from, to: task.pk, type: "INPUT", label: path });
-        });
+        literalParts(
+          task.args[i],
+          label,
+          (value, path) => {
+            const from = this.save(inputs.nodeOfPrimitive(value) ?? this.#literals.node(value));
+            this.store.addLink({ from, to: task.pk, type: "INPUT", label: path });
+          },
+          (value) => inputs.nodeOfObject(value),
+        );
         continue;
       }
       this.store.addLink({

@@ -101,7 +101,7 @@ export function run(first: unknown, second?: unknown, third?: RunOptions): Run {
     reader !== undefined && (options.resume !== undefined || options.cache === true)
       ? new ReplaySource(reader, options.resume, options.cache === true)
       : undefined;
-  const controller = new RunController(runName, flow, bound.args, bound.nodes, {
+  const controller = new RunController(runName, flow, bound.nodes, {
     name: runName,
     store,
     keyCalls: reader !== undefined,

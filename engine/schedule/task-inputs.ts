@@ -24,13 +24,31 @@ export function parameterName(parameters: ParameterList, index: number): string 
   return `arg${index}`;
 }
 
-/** Calls `visit` for every socket and data node in the arguments; returns whether any exist. */
+/** The run's input node of an object its flow received, if it is one. */
+export type InputObjects = (value: object) => DataNode | undefined;
+
+/** How a run finds the input node a value its flow received stands for (`flow-values.ts`). */
+export interface InputLookup {
+  nodeOfObject(value: object): DataNode | undefined;
+  nodeOfPrimitive(value: unknown): DataNode | undefined;
+}
+
+/**
+ * Calls `visit` for every socket and data node in the arguments (an object the flow received
+ * as an input counts as its node); returns whether any exist. A whole argument that is a
+ * primitive one input holds is visited as that input's node too, but needs no resolving.
+ */
 export function scanArguments(
   args: readonly unknown[],
   parameters: ParameterList,
   visit: (found: Found) => void,
+  inputs?: InputLookup,
 ): boolean {
-  if (args.every((arg) => typeof arg !== "object" || arg === null)) return false;
+  if (args.every((arg) => typeof arg !== "object" || arg === null)) {
+    if (inputs !== undefined) visitPrimitives(args, parameters, visit, inputs);
+    return false;
+  }
+  const inputObjects: InputObjects = (value) => inputs?.nodeOfObject(value);
   let any = false;
   const walk = (value: unknown, path: string, depth: number): void => {
     if (typeof value !== "object" || value === null) return;
@@ -44,6 +62,12 @@ export function scanArguments(
       any = true;
       visit({ kind: "data", node: value, path });
     } else if (depth < 64) {
+      const input = inputObjects(value);
+      if (input !== undefined) {
+        any = true;
+        visit({ kind: "data", node: input, path });
+        return;
+      }
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, depth + 1);
       } else if (isPlainObject(value)) {
@@ -53,8 +77,26 @@ export function scanArguments(
       }
     }
   };
-  for (let i = 0; i < args.length; i++) walk(args[i], parameterName(parameters, i), 0);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg === "object" && arg !== null) walk(arg, parameterName(parameters, i), 0);
+    else if (inputs !== undefined) visitPrimitives([arg], parameters, visit, inputs, i);
+  }
   return any;
+}
+
+function visitPrimitives(
+  args: readonly unknown[],
+  parameters: ParameterList,
+  visit: (found: Found) => void,
+  inputs: InputLookup,
+  offset = 0,
+): void {
+  for (let i = 0; i < args.length; i++) {
+    const node = inputs.nodeOfPrimitive(args[i]);
+    if (node !== undefined)
+      visit({ kind: "data", node, path: parameterName(parameters, i + offset) });
+  }
 }
 
 /** A copy of the arguments with every socket and data node replaced by its value. */
@@ -80,23 +122,29 @@ export function resolveValue(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** Calls `visit` for each plain value inside an argument that also holds futures, by path. */
+/**
+ * Calls `visit` for each plain value inside an argument that also holds futures (or input
+ * objects, which are linked as their nodes), by path.
+ */
 export function literalParts(
   value: unknown,
   path: string,
   visit: (value: unknown, path: string) => void,
+  inputObjects: InputObjects = () => undefined,
   depth = 0,
 ): void {
   if (value instanceof TaskSocket || value instanceof TaskHandle || value instanceof DataNode) {
     return;
   }
   if (depth < 64 && typeof value === "object" && value !== null) {
+    if (inputObjects(value) !== undefined) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => literalParts(v, `${path}[${i}]`, visit, depth + 1));
+      value.forEach((v, i) => literalParts(v, `${path}[${i}]`, visit, inputObjects, depth + 1));
       return;
     }
     if (isPlainObject(value)) {
-      for (const [k, v] of Object.entries(value)) literalParts(v, `${path}.${k}`, visit, depth + 1);
+      for (const [k, v] of Object.entries(value))
+        literalParts(v, `${path}.${k}`, visit, inputObjects, depth + 1);
       return;
     }
   }

@@ -5,7 +5,7 @@ import type { DataNode } from "../model/data-node.js";
 import type { InputSource } from "../model/events.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { partText } from "../author/task-socket.js";
-import { scanArguments } from "./task-inputs.js";
+import { scanArguments, type InputLookup } from "./task-inputs.js";
 import { TaskRun } from "./task-run.js";
 
 /** A new task's input sources, the tasks it waits for, and whether it has futures at all. */
@@ -25,33 +25,39 @@ export function findSources(
   args: readonly unknown[],
   tasks: readonly TaskRun[],
   save: (node: DataNode) => number,
+  inputs?: InputLookup,
 ): TaskSources {
   const sources: InputSource[] = [];
   const producers: TaskRun[] = [];
-  const hasFutures = scanArguments(args, definition.parameters, (found) => {
-    if (found.kind === "data") {
-      sources.push({ from: "data", pk: save(found.node), path: found.path });
-      return;
-    }
-    const producer = found.socket.task;
-    const socket = found.socket.name;
-    if (producer instanceof TaskRun && tasks[producer.id] === producer) {
-      const path = found.path;
-      const part = found.socket.path.length > 0 ? partText(found.socket.path) : undefined;
-      sources.push(
-        part === undefined
-          ? { from: "task", task: producer.id, socket, path }
-          : { from: "task", task: producer.id, socket, path, part },
-      );
-      producers.push(producer);
-    } else if (producer.state === "FINISHED") {
-      sources.push({ from: "data", pk: save(producer.outputNode(socket)), path: found.path });
-    } else {
-      throw new FlowContextError(
-        definition.name,
-        messages.foreignFuture(definition.name, found.path, producer.name),
-      );
-    }
-  });
+  const hasFutures = scanArguments(
+    args,
+    definition.parameters,
+    (found) => {
+      if (found.kind === "data") {
+        sources.push({ from: "data", pk: save(found.node), path: found.path });
+        return;
+      }
+      const producer = found.socket.task;
+      const socket = found.socket.name;
+      if (producer instanceof TaskRun && tasks[producer.id] === producer) {
+        const path = found.path;
+        const part = found.socket.path.length > 0 ? partText(found.socket.path) : undefined;
+        sources.push(
+          part === undefined
+            ? { from: "task", task: producer.id, socket, path }
+            : { from: "task", task: producer.id, socket, path, part },
+        );
+        producers.push(producer);
+      } else if (producer.state === "FINISHED") {
+        sources.push({ from: "data", pk: save(producer.outputNode(socket)), path: found.path });
+      } else {
+        throw new FlowContextError(
+          definition.name,
+          messages.foreignFuture(definition.name, found.path, producer.name),
+        );
+      }
+    },
+    inputs,
+  );
   return { sources, producers, hasFutures };
 }

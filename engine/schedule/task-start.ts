@@ -1,5 +1,6 @@
 /** What happens as a task starts: its inputs resolved, linked and checked, and it RUNNING. */
 import type { TaskInputError } from "../model/errors.js";
+import type { FlowInputValues } from "../author/flow-values.js";
 import { checkInputs, checkSendable } from "./task-checks.js";
 import { resolveArguments } from "./task-inputs.js";
 import type { RunJournal } from "./run-journal.js";
@@ -11,7 +12,12 @@ export type Started =
   | { readonly ok: false; readonly error: unknown };
 
 /** Resolves, links and checks a task's inputs, and moves it to RUNNING. */
-export function startTask(task: TaskRun, tasks: readonly TaskRun[], journal: RunJournal): Started {
+export function startTask(
+  task: TaskRun,
+  tasks: readonly TaskRun[],
+  journal: RunJournal,
+  inputs: FlowInputValues,
+): Started {
   const definition = task.definition;
   let args: readonly unknown[];
   try {
@@ -22,7 +28,7 @@ export function startTask(task: TaskRun, tasks: readonly TaskRun[], journal: Run
     return { ok: false, error };
   }
   task.resolvedArgs = args;
-  journal.linkInputs(task, args, tasks);
+  journal.linkInputs(task, args, tasks, inputs);
   journal.moveTask(task, "RUNNING");
   const invalid: TaskInputError | undefined =
     (task.hasFutures ? checkInputs(definition, args) : undefined) ??
