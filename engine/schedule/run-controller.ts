@@ -37,6 +37,8 @@ import { Dispatcher } from "./dispatcher.js";
 import { findReuse } from "./task-reuse.js";
 import { nameList } from "../model/report-line.js";
 import { collectResults, type ResultsOutcome } from "./run-results.js";
+import { gatherDefinition, gatherResults } from "./gather-results.js";
+import { TaskSocket } from "../author/task-socket.js";
 
 /** Runs one flow and its tasks. */
 export class RunController implements FlowScope {
@@ -369,8 +371,18 @@ export class RunController implements FlowScope {
 
   #flowReturnedWith(value: unknown): void {
     if (isTerminalRun(this.state)) return;
+    try {
+      // results that gather futures are made by a task of the run, so their lineage is stored
+      this.#returned = gatherResults(
+        value,
+        this.#inputs,
+        (definition, args) => new TaskSocket(this.schedule(definition, args), "result"),
+      );
+    } catch (error) {
+      this.#except(error);
+      return;
+    }
     this.#flowReturned = true;
-    this.#returned = value;
     if (this.#unfinished > 0) this.#moveRun("WAITING");
     this.#maybeFinish();
   }
@@ -384,8 +396,11 @@ export class RunController implements FlowScope {
       this.#except(error);
       return;
     }
-    if (outcome.failed !== undefined) {
-      this.#except(outcome.failed.failure());
+    const missing = outcome.failed;
+    if (missing !== undefined) {
+      // a gathered result names the task whose failure kept it from being gathered
+      const gathered = missing instanceof TaskRun && missing.definition === gatherDefinition;
+      this.#except(gathered ? missing.error : missing.failure());
       return;
     }
     this.graphResults = outcome.graphResults;

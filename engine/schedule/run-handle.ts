@@ -16,11 +16,12 @@ import {
   type TaskDetails,
 } from "../model/run-graph.js";
 import type { RunController } from "./run-controller.js";
+import type { Resolved } from "../author/resolved.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { runGraph, taskDetails } from "./run-graph.js";
 import { drawGraph, GraphDrawing } from "../model/graph-drawing.js";
 
-/** The data node a returned entry becomes. */
+/** The data node a returned entry becomes (futures gathered in it are values). */
 export type ResultNode<V> =
   V extends TaskSocket<infer T>
     ? DataNode<T>
@@ -28,7 +29,7 @@ export type ResultNode<V> =
       ? DataNode<T>
       : V extends DataNode<infer T>
         ? DataNode<T>
-        : DataNode<V>;
+        : DataNode<Resolved<V>>;
 
 /** The results of a flow that returned R: a plain object maps names to results. */
 export type RunResults<R> = [R] extends [void | undefined]
