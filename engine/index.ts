@@ -35,7 +35,7 @@ export type { WorkGraphData } from "./author/engine-shape.js";
 
 // Running: runs, their handles, graphs and events.
 export { run } from "./schedule/run.js";
-export { WorkGraph } from "./schedule/work-graph.js";
+export { WorkGraph } from "./durable/work-graph.js";
 export { WorkGraphTask, GraphSocket, GraphInput } from "./author/graph-task.js";
 export type { AddTaskOptions } from "./author/graph-builder.js";
 export type { GraphLink } from "./author/graph-order.js";

@@ -51,7 +51,10 @@ setGraphDrawer((graph: StaticGraph): MimeBundle | undefined => {
 setRunDrawer(drawWithViews);
 
 // A flow defined in a cell goes to the daemon as source, with what it uses from the cells.
-setFlowCapture((flow) => captureFlowSource(flow, cellLocal, packageMember));
+// A WorkGraph's generated flow brings a scope of its own (its tasks), looked up first.
+setFlowCapture((flow, scope) =>
+  captureFlowSource(flow, (name) => scope?.(name) ?? cellLocal(name), packageMember),
+);
 
 /** `""` for this package's module (`import * as wg from "workgraph"`), or the export's name. */
 function packageMember(value: unknown): string | undefined {

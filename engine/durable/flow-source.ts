@@ -39,15 +39,31 @@ export function captureFlowSource(
   lookup: ScopeLookup,
   packageMember: PackageMember,
 ): FlowReference {
-  const flowName = flow.name || "flow";
+  return captureSource(
+    flow.name || "flow",
+    Function.prototype.toString.call(flow),
+    lookup,
+    packageMember,
+  );
+}
+
+/** The source reference of a flow given as text (a generated flow), with what it uses. */
+export function captureSource(
+  flowName: string,
+  text: string,
+  lookup: ScopeLookup,
+  packageMember: PackageMember,
+): FlowReference {
   const definitions = new Map<string, SourceDefinition>();
   const pending: string[] = [];
-  const read = (name: string, fn: (...args: never[]) => unknown): string => {
-    const { source, free } = rewrite(Function.prototype.toString.call(fn), flowName, name);
+  const readText = (name: string, fnText: string): string => {
+    const { source, free } = rewrite(fnText, flowName, name);
     pending.push(...free);
     return source;
   };
-  const source = read(flowName, flow);
+  const read = (name: string, fn: (...args: never[]) => unknown): string =>
+    readText(name, Function.prototype.toString.call(fn));
+  const source = readText(flowName, text);
   for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
     if (definitions.has(name) || name === flowName) continue;
     const found = lookup(name);

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { task } from "../author/task.js";
+import { GraphBuilder } from "../author/graph-builder.js";
 import type { TaskOptions } from "../author/task-definition.js";
 import { WorkgraphError } from "../model/errors.js";
 import type { Flow } from "../schedule/run.js";
@@ -34,6 +35,8 @@ export async function loadFlow(
     throw new WorkgraphError(messages.exportGone(reference.module, reference.export));
   }
   const flow = namespace[reference.export];
+  // a WorkGraph exported from a module runs as the flow generated from it
+  if (flow instanceof GraphBuilder) return flow.toFlow();
   if (typeof flow !== "function") {
     throw new WorkgraphError(
       messages.notAFlowExport(reference.module, reference.export, typeof flow),

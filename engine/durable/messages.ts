@@ -49,5 +49,16 @@ export const taskWithSchemas = (flow: string, name: string) =>
   `submit(): flow ${flow} uses task ${name}, whose zod schemas cannot be sent to the daemon; ` +
   `export the flow from a module and pass { module: import.meta.url }`;
 
+export const unsendableInput = (graph: string, where: string) =>
+  `submit(): WorkGraph ${graph} gives ${where} a value that cannot be sent to the daemon ` +
+  `(only numbers, strings, booleans, null, arrays, plain objects and sockets travel)`;
+
+export const graphWithFlow = (graph: string, task: string) =>
+  `submit(): WorkGraph ${graph} holds ${task}, a flow or graph run as a child, which cannot be ` +
+  `sent to the daemon as source; export the graph from a module and pass { module: import.meta.url }`;
+
+export const notAGraphExport = (module: string, name: string) =>
+  `submit(): ${module} does not export the WorkGraph ${name}`;
+
 export const unparsableSource = (name: string, detail: string) =>
   `submit(): cannot read the source of ${name}: ${detail}`;

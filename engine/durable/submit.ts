@@ -14,6 +14,11 @@ import { parseFlowCall, type WorkGraphData } from "../author/engine-shape.js";
 import { bindFlowInputs } from "../author/flow-inputs.js";
 import { WorkgraphError } from "../model/errors.js";
 import { loadedProfile } from "../store/profile.js";
+import { checkKnownKeys } from "../model/known-keys.js";
+import type { GraphBuilder } from "../author/graph-builder.js";
+import { inputNode } from "../author/input-node.js";
+import { captureFlowSource, type ScopeLookup } from "./flow-source.js";
+import { graphSource } from "./graph-source.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Flow } from "../schedule/run.js";
 import { connectDaemon } from "./daemon-control.js";
@@ -48,10 +53,17 @@ const optionsSchema = z.object({
   log: z.custom<(text: string) => void>((v) => typeof v === "function").optional(),
 });
 
-/** Finds how a flow that no module reference names travels: its source (a notebook's flows). */
-export type FlowCapture = (flow: Flow) => FlowReference | undefined;
+/**
+ * Finds how a flow that no module reference names travels: its source (a notebook's flows).
+ * `scope` answers first for identifiers the engine itself defined (a WorkGraph's tasks).
+ */
+export type FlowCapture = (flow: Flow, scope?: ScopeLookup) => FlowReference | undefined;
 
-let captureFlow: FlowCapture = () => undefined;
+// Outside a notebook only generated flows (WorkGraphs) travel as source, with what they hold.
+let captureFlow: FlowCapture = (flow, scope) =>
+  scope === undefined
+    ? undefined
+    : captureFlowSource(flow, scope, (value) => (value === inputNode ? "inputNode" : undefined));
 
 /** Sets how flows defined outside modules (in notebook cells) are sent as source. */
 export function setFlowCapture(capture: FlowCapture): void {
@@ -79,12 +91,50 @@ export function submit<F extends Flow>(
 ): SubmittedRun<Awaited<ReturnType<F>>>;
 export function submit(first: unknown, second?: unknown, third?: SubmitOptions): SubmittedRun {
   const { flow, inputs, name } = parseFlowCall("submit", first, second);
-  const parsed = optionsSchema.safeParse(third ?? {});
-  if (!parsed.success) throw new TypeError(`Options of submit(): ${z.prettifyError(parsed.error)}`);
-  const options: SubmitOptions = third ?? {};
+  const options = checkOptions("submit()", third);
   const runName = options.name ?? name ?? (flow.name || "flow");
   const reference = flowReference(flow, runName, options);
   return submitReference(reference, runName, inputs, flow, options);
+}
+
+/**
+ * Submits a declarative graph (`wg.submit()`): validated first, then sent as a module's export
+ * (`{ module, export? }`) or as the source of the flow that runs it, tasks included.
+ */
+export function submitGraph(
+  graph: GraphBuilder,
+  inputs: Readonly<Record<string, unknown>> = {},
+  given?: SubmitOptions,
+): SubmittedRun<Record<string, unknown>> {
+  const options = checkOptions(`submit() of WorkGraph ${graph.name}`, given);
+  graph.validate(inputs);
+  const runName = options.name ?? graph.name;
+  let reference: FlowReference;
+  if (options.module !== undefined) {
+    const module = modulePath(options.module);
+    reference = {
+      kind: "module",
+      module,
+      export: options.export ?? exportName(module, graph, runName),
+    };
+  } else {
+    const generated = graphSource(graph);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a flow generated from the graph, to read as source
+    const make = new Function(`return (${generated.source});`) as () => Flow;
+    const flow = make();
+    const captured = captureFlow(flow, generated.scope);
+    if (captured === undefined) throw new WorkgraphError(messages.noFlowReference(runName));
+    reference = captured;
+  }
+  return submitReference(reference, runName, inputs, graph.toFlow(), options);
+}
+
+function checkOptions(caller: string, options: SubmitOptions | undefined): SubmitOptions {
+  checkKnownKeys(caller, options, Object.keys(optionsSchema.shape));
+  const parsed = optionsSchema.safeParse(options ?? {});
+  if (!parsed.success)
+    throw new TypeError(`Options of ${caller}: ${z.prettifyError(parsed.error)}`);
+  return options ?? {};
 }
 
 /** Submits a flow given by reference (a module's export, or source); used by `workgraph submit`. */
@@ -158,11 +208,7 @@ function flowReference(
   options: Pick<SubmitOptions, "module" | "export">,
 ): FlowReference {
   if (options.module !== undefined) {
-    const module = options.module.startsWith("file:")
-      ? fileURLToPath(options.module)
-      : isAbsolute(options.module) || options.module.startsWith(".")
-        ? resolve(options.module)
-        : options.module;
+    const module = modulePath(options.module);
     return { kind: "module", module, export: options.export ?? exportName(module, flow, name) };
   }
   const captured = captureFlow(flow);
@@ -172,8 +218,14 @@ function flowReference(
 
 const requireHere = createRequire(import.meta.url);
 
-/** The name under which `module` exports `flow`. */
-function exportName(module: string, flow: Flow, name: string): string {
+/** A module given as `import.meta.url`, a path or a package specifier, as stored. */
+function modulePath(module: string): string {
+  if (module.startsWith("file:")) return fileURLToPath(module);
+  return isAbsolute(module) || module.startsWith(".") ? resolve(module) : module;
+}
+
+/** The name under which `module` exports `flow` (or a graph). */
+function exportName(module: string, flow: unknown, name: string): string {
   const namespace = requireHere(module) as Record<string, unknown>;
   for (const [key, value] of Object.entries(namespace)) if (value === flow) return key;
   throw new WorkgraphError(messages.notExported(name, module));

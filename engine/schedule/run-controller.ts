@@ -190,6 +190,12 @@ export class RunController implements FlowScope {
     return this.#children.of(this.schedule(definition, args)) as RunController;
   }
 
+  /** The child run of the flow task with this id, if it is one. */
+  childOf(taskId: number): RunController | undefined {
+    const task = this.tasks[taskId];
+    return task === undefined ? undefined : (this.#children.of(task) as RunController | undefined);
+  }
+
   #makeChild(task: TaskRun): RunController {
     const calledBy = { run: this.pk, task: task.pk };
     const options = { ...this.options, name: task.name, replay: undefined, calledBy };

@@ -40,6 +40,9 @@ export type RunResults<R> = [R] extends [void | undefined]
       ? { readonly result: ResultNode<R> }
       : { readonly [K in keyof R]: ResultNode<R[K]> };
 
+/** The handle of each child run asked for, so the same run is the same handle. */
+const handles = new WeakMap<RunController, Run>();
+
 /** A run, while it goes on and after: await it for its results. */
 export class Run<R = unknown> implements Promise<RunResults<R>> {
   readonly #controller: RunController;
@@ -112,6 +115,18 @@ export class Run<R = unknown> implements Promise<RunResults<R>> {
   /** One task (by its place in call order) with its inputs, outputs and source. */
   task(id: number): TaskDetails | undefined {
     return taskDetails(this.#controller, id);
+  }
+
+  /**
+   * The child run of a flow task (a nested flow or WorkGraph, by its place in call order): the
+   * same handle each time; undefined for a task that is not a flow.
+   */
+  child(taskId: number): Run | undefined {
+    const controller = this.#controller.childOf(taskId);
+    if (controller === undefined) return undefined;
+    let handle = handles.get(controller);
+    if (handle === undefined) handles.set(controller, (handle = new Run(controller)));
+    return handle;
   }
 
   /** When the run was created (ms since the epoch). */

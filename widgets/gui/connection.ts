@@ -42,6 +42,13 @@ export function createConnection(
           .task(message.run, message.task)
           .then((detail) => send({ type: "task", run: message.run, detail: detail ?? null }), fail);
         return;
+      case "child":
+        source.child(message.run, message.task).then((child) => {
+          send({ type: "child", run: message.run, task: message.task, child: child ?? null });
+          // the child shows in the list once the page has asked for it
+          if (child !== undefined) sendRuns();
+        }, fail);
+        return;
       case "control":
         source.control(message.run, message.action).then(() => {
           send({ type: "controlled", run: message.run, action: message.action });

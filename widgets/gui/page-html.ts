@@ -32,6 +32,7 @@ export function pageHtml(token: string): string {
   .state.FAILED, .state.EXCEPTED { background: #f2938c; } .state.SKIPPED { background: #f4d166; }
   .state.KILLED { background: #c9a7d9; }
   button.control { font-size: 11px; margin-left: 4px; cursor: pointer; }
+  button.crumb { font: inherit; border: 0; background: none; padding: 0; color: #1f5f99; cursor: pointer; text-decoration: underline; }
   .muted { color: #777; }
   #run-error pre { background: #fdecea; color: #8a1c1c; border-color: #f2c4c0; margin-bottom: 8px; }
 </style>
@@ -40,7 +41,7 @@ export function pageHtml(token: string): string {
 <header><b>workgraph</b><span id="status">connecting…</span></header>
 <main>
   <section id="runs-pane"><h2>Runs</h2><table id="runs"></table></section>
-  <section id="run-pane"><h2 id="run-title" class="muted">Pick a run</h2><div id="run-error"></div><div id="dag"></div><div id="timeline"></div></section>
+  <section id="run-pane"><nav id="trail"></nav><h2 id="run-title" class="muted">Pick a run</h2><div id="run-error"></div><div id="dag"></div><div id="timeline"></div></section>
   <aside id="task-pane"><h2>Task</h2><div id="task" class="muted">Click a task in the graph.</div></aside>
 </main>
 ${scripts.join("\n")}

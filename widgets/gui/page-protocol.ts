@@ -28,6 +28,8 @@ export const clientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("task"), run: id, task: id }),
   /** Pause, play or kill a run. */
   z.object({ type: z.literal("control"), run: id, action: z.enum(RUN_ACTIONS) }),
+  /** Find the child run of a flow task, to open it. */
+  z.object({ type: z.literal("child"), run: id, task: id }),
 ]);
 
 /** A message from the page, once checked. */
@@ -60,6 +62,13 @@ export type ServerMessage =
     }
   | { readonly type: "task"; readonly run: number; readonly detail: TaskDetail | null }
   | { readonly type: "controlled"; readonly run: number; readonly action: RunAction }
+  | {
+      readonly type: "child";
+      readonly run: number;
+      readonly task: number;
+      /** The flow task's child run, or null when it has none (yet). */
+      readonly child: RunSummary | null;
+    }
   | { readonly type: "error"; readonly message: string };
 
 /** Reads a message from the page: the message, or what is wrong with it. */

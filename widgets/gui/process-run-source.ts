@@ -55,6 +55,15 @@ export class ProcessRunSource implements RunSource {
     return Promise.resolve();
   }
 
+  /** The child run of a flow task, registered here so the page can open and follow it. */
+  async child(id: number, taskId: number): Promise<RunSummary | undefined> {
+    const child = this.#entries.get(id)?.run.child(taskId);
+    if (child === undefined) return undefined;
+    const childId = this.register(child);
+    const entry = this.#entries.get(childId);
+    return entry && summary(entry);
+  }
+
   /** Registers every run this process starts from now on, until the subscription ends. */
   watch(): Subscription {
     return runStarted$.subscribe((run) => this.register(run));

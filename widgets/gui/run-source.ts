@@ -66,6 +66,11 @@ export interface RunSource {
   readonly changes$: Observable<unknown>;
   /** Pauses, plays or kills a run; rejects saying why when it cannot. */
   control(id: number, action: RunAction): Promise<void>;
+  /**
+   * The child run of a flow task (a nested flow or WorkGraph), as the page lists it, so the
+   * page can open it; undefined when the task has no child run (yet).
+   */
+  child(id: number, taskId: number): Promise<RunSummary | undefined>;
 }
 
 /** What the page's buttons do to a run. */

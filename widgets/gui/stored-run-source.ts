@@ -16,7 +16,7 @@ import {
 } from "rxjs";
 import type { DrawableGraph } from "../graph/drawable-graph.js";
 import { previewValue } from "../graph/preview.js";
-import { followStoredRun } from "../../engine/plumbing.js";
+import { followStoredRun, type NodeRow } from "../../engine/plumbing.js";
 import type { FollowedGraph, RunAction, RunSource, RunSummary, TaskDetail } from "./run-source.js";
 import { notSubmitted } from "./texts.js";
 import { parseJson, readStoredGraph, type StoreReader } from "./stored-graph.js";
@@ -61,7 +61,22 @@ export class StoredRunSource implements RunSource {
   }
 
   async runs(): Promise<readonly RunSummary[]> {
-    return this.reader.runs({ limit: this.#limit }).map((row) => ({
+    return this.reader.runs({ limit: this.#limit }).map((row) => this.#summary(row));
+  }
+
+  /** The child run a flow task's node names (its `childRun` attribute). */
+  async child(id: number, taskId: number): Promise<RunSummary | undefined> {
+    const taskPk = readStoredGraph(this.reader, id)?.tasks[taskId]?.pk;
+    const task = taskPk === undefined ? undefined : this.reader.node(taskPk);
+    const childPk = (parseJson(task?.attributes ?? null) as { childRun?: unknown } | undefined)
+      ?.childRun;
+    if (typeof childPk !== "number") return undefined;
+    const row = this.reader.node(childPk);
+    return row?.type === "run" ? this.#summary(row) : undefined;
+  }
+
+  #summary(row: NodeRow): RunSummary {
+    return {
       id: row.pk,
       pk: row.pk,
       name: row.name ?? `run ${row.pk}`,
@@ -70,7 +85,7 @@ export class StoredRunSource implements RunSource {
       endedAt: row.endedAt,
       tasks: this.reader.taskCount(row.pk),
       error: storedError(row.attributes),
-    }));
+    };
   }
 
   async graph(id: number): Promise<DrawableGraph | undefined> {

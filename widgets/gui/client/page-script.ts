@@ -4,7 +4,8 @@
  *
  * It lists the runs, shows the open run's DAG and timeline with vega-embed, applies the
  * server's patches as vega changesets (zoom and selection stay), and fills the task panel
- * when a task is clicked.
+ * when a task is clicked. A click on a flow task (a nested flow or WorkGraph) opens its child
+ * run, with breadcrumbs back to the runs above it.
  */
 import type { View } from "vega";
 import type { TopLevelSpec } from "vega-lite";
@@ -38,6 +39,11 @@ export function pageScript(env: PageEnv): void {
   let openRun: number | undefined;
   let openTask: number | undefined;
   let runs: readonly RunSummary[] = [];
+  // the runs above the open one, outermost first, when it was opened from a parent's graph
+  let trail: { readonly id: number; readonly label: string }[] = [];
+  const children = new Map<number, RunSummary>();
+  const summaryOf = (id: number | undefined): RunSummary | undefined =>
+    runs.find((r) => r.id === id) ?? (id === undefined ? undefined : children.get(id));
   let views: { dag: Embedded; timeline: Embedded } | undefined;
   // Patches wait for the views they change; every message is handled in arrival order.
   let queue: Promise<void> = Promise.resolve();
@@ -86,6 +92,14 @@ export function pageScript(env: PageEnv): void {
       case "task":
         if (message.run === openRun && message.detail !== null) showTask(message.detail);
         return;
+      case "child":
+        if (message.run !== openRun) return;
+        if (message.child === null) {
+          showTaskOf(message.task);
+          return;
+        }
+        openChild(message.run, message.child);
+        return;
       case "controlled":
         status.textContent = `${message.action}: run ${message.run}`;
         return;
@@ -117,14 +131,42 @@ export function pageScript(env: PageEnv): void {
         make("td", `${run.tasks}`, "muted"),
       );
       row.title = `pk ${run.pk} · started ${time(run.createdAt)} · ended ${time(run.endedAt) || "—"}`;
-      row.addEventListener("click", () => open(run.id));
+      row.addEventListener("click", () => {
+        trail = [];
+        open(run.id);
+      });
       return row;
     });
     byId("runs").replaceChildren(...rows);
   }
 
+  function openChild(parentId: number, child: RunSummary): void {
+    const parent = summaryOf(parentId);
+    trail = [
+      ...trail,
+      { id: parentId, label: `${parent?.name ?? "run"} (pk ${parent?.pk ?? "?"})` },
+    ];
+    children.set(child.id, child);
+    open(child.id);
+  }
+
+  function showTrail(): void {
+    const crumbs: (PageElement | string)[] = [];
+    trail.forEach((crumb, i) => {
+      const back = make("button", crumb.label, "crumb");
+      back.setAttribute("data-run", String(crumb.id));
+      back.addEventListener("click", () => {
+        trail = trail.slice(0, i);
+        open(crumb.id);
+      });
+      crumbs.push(back, " › ");
+    });
+    byId("trail").replaceChildren(...crumbs);
+  }
+
   function open(id: number): void {
     openRun = id;
+    showTrail();
     openTask = undefined;
     views?.dag.finalize();
     views?.timeline.finalize();
@@ -136,7 +178,7 @@ export function pageScript(env: PageEnv): void {
   }
 
   function showTitle(state: string): void {
-    const run = runs.find((r) => r.id === openRun);
+    const run = summaryOf(openRun);
     const title = byId("run-title");
     title.className = "";
     title.replaceChildren(`${run?.name ?? "run"} (pk ${run?.pk ?? "?"}) `);
@@ -188,8 +230,12 @@ export function pageScript(env: PageEnv): void {
     };
     for (const view of [embedded.dag.view, embedded.timeline.view]) {
       view.addEventListener("click", (_event, item) => {
-        const datum = (item as { datum?: { id?: unknown } } | null | undefined)?.datum;
-        if (typeof datum?.id === "number") showTaskOf(datum.id);
+        const datum = (item as { datum?: { id?: unknown; kind?: unknown } } | null | undefined)
+          ?.datum;
+        if (typeof datum?.id !== "number") return;
+        // a flow task opens its child run (or shows its panel when it has none)
+        if (datum.kind === "flow") send({ type: "child", run: openRun, task: datum.id });
+        else showTaskOf(datum.id);
       });
     }
     if (shownRun !== openRun) {
