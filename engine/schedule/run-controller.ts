@@ -237,7 +237,14 @@ export class RunController implements FlowScope {
     }
     const at = Date.now();
     const name = this.#names.unique(definition.name);
-    const pk = this.#journal.addTask(definition, name, at, this.tasks.length);
+    const stored = [];
+    for (const source of sources) {
+      const producer = source.from === "task" ? this.tasks[source.task] : undefined;
+      if (source.from === "task" && producer !== undefined) {
+        stored.push({ task: producer.pk, socket: source.socket, input: source.path });
+      }
+    }
+    const pk = this.#journal.addTask(definition, name, at, this.tasks.length, stored);
     const task = new TaskRun(
       this.tasks.length,
       name,

@@ -112,22 +112,34 @@ export class RunJournal {
     return node.pk;
   }
 
-  /** Stores a new task node called by the run; returns its pk. */
-  addTask(definition: TaskDefinition, name: string, ctime: number, position: number): number {
+  /**
+   * Stores a new task node called by the run; returns its pk. The tasks its inputs come from
+   * are recorded with it (`sources`: producer pk, socket, input), so a graph read back from the
+   * store has the edges into a task that has not started yet (its INPUT links come at start).
+   */
+  addTask(
+    definition: TaskDefinition,
+    name: string,
+    ctime: number,
+    position: number,
+    sources: readonly StoredSource[] = [],
+  ): number {
     const adopted = this.#adopted[position];
     if (adopted !== undefined) {
       if (adopted.state === "FINISHED") this.#final.add(adopted.pk);
       if (adopted.state !== "PLANNED") this.#linked.add(adopted.pk);
       return adopted.pk;
     }
+    const uuid = nodeUuid();
+    const attributes = this.#taskAttributes(definition, uuid);
     const pk = this.store.addNode({
       type: "task",
-      uuid: nodeUuid(),
+      uuid,
       name,
       kind: definition.kind,
       state: "PLANNED",
       ctime,
-      attributes: taskAttributes(definition),
+      attributes: sources.length > 0 ? { ...attributes, sources } : attributes,
     });
     this.store.addLink({ from: this.pk, to: pk, type: "CALL", label: name });
     return pk;
@@ -139,6 +151,27 @@ export class RunJournal {
    */
   get #heard(): boolean {
     return this.#events.observed;
+  }
+
+  /**
+   * The attributes a new call of `definition` stores. Its function's source is stored once per
+   * distinct source in this store (from this process): on the first task that has it
+   * (`source`), and named by that task's uuid on the others (`sourceIn`).
+   */
+  #taskAttributes(definition: TaskDefinition, uuid: string): Readonly<Record<string, unknown>> {
+    let byDefinition = storeAttributes.get(this.store);
+    if (byDefinition === undefined) storeAttributes.set(this.store, (byDefinition = new WeakMap()));
+    const cached = byDefinition.get(definition);
+    if (cached !== undefined) return cached;
+    const base = taskAttributes(definition);
+    const text = definition.source ?? String(definition.fn);
+    let holders = sourceHolders.get(this.store);
+    if (holders === undefined) sourceHolders.set(this.store, (holders = new Map<string, string>()));
+    const holder = holders.get(text);
+    if (holder === undefined) holders.set(text, uuid);
+    const shared = Object.freeze({ ...base, sourceIn: holder ?? uuid });
+    byDefinition.set(definition, shared);
+    return holder === undefined ? { ...base, source: text } : shared;
   }
 
   /** Announces a task that was just created. */
@@ -440,4 +473,21 @@ export class RunJournal {
     this.store.flush();
     this.#events.complete();
   }
+}
+
+/** The attributes every later call of a task shares, made once per store and task definition. */
+const storeAttributes = new WeakMap<
+  ProvenanceStore,
+  WeakMap<TaskDefinition, Readonly<Record<string, unknown>>>
+>();
+/** The uuid of the task that holds each task source stored, per store. */
+const sourceHolders = new WeakMap<ProvenanceStore, Map<string, string>>();
+
+/** A task an input of a new task comes from, as stored on the new task's node. */
+export interface StoredSource {
+  /** The producing task's pk. */
+  readonly task: number;
+  readonly socket: string;
+  /** The input's path (`x`, `values[2]`). */
+  readonly input: string;
 }

@@ -1,12 +1,13 @@
 /**
  * The live page's run list and run header, in headless Chromium: each run shows its pk and
- * start time; a run that ended EXCEPTED says why above its graph; and `workgraph gui` on a
- * fresh home starts and says there are no runs yet.
+ * start time; a run that ended EXCEPTED says why above its graph; a run of 10,001 tasks folds
+ * as the notebook folds it (`inc ×10,000`), also when it grows past that size while shown; and
+ * `workgraph gui` on a fresh home starts and says there are no runs yet.
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryStore, run, task } from "../../engine/index.js";
 import { ProcessRunSource, startGui, type GuiServer } from "../../widgets/index.js";
@@ -25,6 +26,36 @@ async function breaks() {
 
 async function fine() {
   return { x: one().result };
+}
+
+const begin = task(function begin() {
+  return 0;
+});
+const inc = task(function inc(x: number) {
+  return x + 1;
+});
+
+/** A promise the test opens when it wants. */
+let openGate: () => void = () => {};
+const gateOpened = new Promise<void>((resolve) => (openGate = resolve));
+
+async function manyIncs() {
+  begin();
+  await gateOpened;
+  for (let i = 0; i < 10_000; i++) inc(i);
+  return {};
+}
+
+/** The names and states of the nodes the page's DAG holds now. */
+function nodesInPage(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const hooks = (
+      globalThis as unknown as {
+        workgraph: { dag?: { data(n: string): { name: string; state: string }[] } };
+      }
+    ).workgraph;
+    return (hooks.dag?.data("nodes") ?? []).map((row) => `${row.name} ${row.state}`).sort();
+  });
 }
 
 let browser: Browser;
@@ -63,6 +94,30 @@ describe("the page's runs", () => {
     expect(await page.locator("#run-error").textContent()).toBe("");
     await page.close();
   });
+});
+
+describe("a run of 10,001 tasks", () => {
+  let server: GuiServer;
+  afterAll(() => server?.close());
+
+  it("folds each function's calls into one node, as the notebook does, once it grows", async () => {
+    const source = new ProcessRunSource();
+    server = await startGui({ source });
+    const flow = run(manyIncs, {}, { log: false, store: new MemoryStore() });
+    source.register(flow);
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.locator("#runs tr", { hasText: "manyIncs" }).click();
+    await expect.poll(() => nodesInPage(page)).toEqual(["begin FINISHED"]);
+    openGate();
+    await flow;
+    await expect.poll(() => nodesInPage(page)).toEqual(["begin FINISHED", "inc ×10,000 FINISHED"]);
+    // opened after it ended, it is folded from the start
+    await page.reload();
+    await page.locator("#runs tr", { hasText: "manyIncs" }).click();
+    await expect.poll(() => nodesInPage(page)).toEqual(["begin FINISHED", "inc ×10,000 FINISHED"]);
+    await page.close();
+  }, 60_000);
 });
 
 describe("workgraph gui on a fresh home", () => {

@@ -4,13 +4,22 @@
  * events into a model of its graph that says what changed since it was last asked, so a patch
  * costs what changed, not the size of the run. A run that is live when opened keeps an
  * append-only layout, so patches only add nodes and edges and change states: the user's zoom
- * and selection survive every update.
+ * and selection survive every update. A run of more than `FOLD_ABOVE` tasks is drawn as the
+ * notebook draws it, each task function's calls folded into one node (`inc ×10,000`), each
+ * named after its first call so a click opens that call; the page draws it anew once, when the
+ * run grows past that size.
  */
 import { defer, of, type Observable, type SchedulerLike } from "rxjs";
 import { liveThrottle } from "../../engine/plumbing.js";
 import { dagSpecOf } from "../dag/dag-spec.js";
 import { edgeData, nodeData, nodeDatum, type NodeDatum } from "../dag/dag-data.js";
-import { drawableEdges, isLive, type DrawableEdge } from "../graph/drawable-graph.js";
+import {
+  drawableEdges,
+  isLive,
+  type DrawableEdge,
+  type DrawableGraph,
+} from "../graph/drawable-graph.js";
+import { FOLD_ABOVE, foldRepeated, groupOf } from "../graph/fold-repeated.js";
 import { AppendOnlyLayout } from "../layout/append-only-layout.js";
 import type { GraphLayout } from "../layout/graph-layout.js";
 import { sugiyamaLayout } from "../layout/sugiyama-layout.js";
@@ -53,6 +62,7 @@ export function runFeed$(
 /** What one page has been sent of a run, so a patch carries only what is new to it. */
 class FeedState {
   #first = true;
+  #folded = false;
   #layout: AppendOnlyLayout | undefined;
   readonly #rows = new Map<number, NodeDatum>();
   readonly #edgesSent = new Set<string>();
@@ -69,11 +79,16 @@ class FeedState {
     // A run first seen ended was laid out whole; it has nothing more to change.
     if (this.#layout === undefined) return this.#patch(state, [], [], []);
     const graph = followed.graph();
-    const placed = this.#layout.update(graph);
-    const names = (taskId: number): string => graph.tasks[taskId]?.name ?? `#${taskId}`;
-    const incoming = incomingOf(drawableEdges(graph), new Set(changes.tasks.map((t) => t.id)));
+    if (!this.#folded && graph.tasks.length > FOLD_ABOVE) return this.#whole(followed);
+    // Folded, every node may have changed (a count, a state): they are few.
+    const drawn = this.#folded ? foldedForPage(graph) : graph;
+    const placed = this.#layout.update(drawn);
+    const byId = new Map(drawn.tasks.map((t) => [t.id, t]));
+    const names = (taskId: number): string => byId.get(taskId)?.name ?? `#${taskId}`;
+    const shown = this.#folded ? drawn.tasks : changes.tasks;
+    const incoming = incomingOf(drawableEdges(drawn), new Set(shown.map((t) => t.id)));
     const nodes: NodeDatum[] = [];
-    for (const task of changes.tasks) {
+    for (const task of shown) {
       const centre = placed.nodes.get(task.id);
       if (centre === undefined) continue;
       const row = nodeDatum(task, centre, incoming, names);
@@ -92,9 +107,13 @@ class FeedState {
     this.#first = false;
     const graph = followed.graph();
     followed.takeChanges();
-    if (isLive(graph)) this.#layout = new AppendOnlyLayout();
-    const placed = this.#layout?.update(graph) ?? sugiyamaLayout(graph);
-    const nodeRows = nodeData(graph, placed);
+    this.#folded = graph.tasks.length > FOLD_ABOVE;
+    const drawn = this.#folded ? foldedForPage(graph) : graph;
+    this.#rows.clear();
+    this.#edgesSent.clear();
+    this.#layout = isLive(graph) ? new AppendOnlyLayout() : undefined;
+    const placed = this.#layout?.update(drawn) ?? sugiyamaLayout(drawn);
+    const nodeRows = nodeData(drawn, placed);
     for (const row of nodeRows) this.#rows.set(row.id, row);
     const size = chartSize(nodeRows, UNCAPPED);
     const dag = dagSpecOf(graph.name, nodeRows, edgeData(this.#newRoutes(placed)), size);
@@ -125,6 +144,26 @@ class FeedState {
     });
     return { nodes: placed.nodes, edges };
   }
+}
+
+/** The graph folded as the notebook folds it, each folded node keeping its first call's id. */
+export function foldedForPage(graph: DrawableGraph): DrawableGraph {
+  const first: number[] = [];
+  const groups = new Set<string>();
+  for (const task of graph.tasks) {
+    const group = groupOf(task);
+    if (groups.has(group)) continue;
+    groups.add(group);
+    first.push(task.id);
+  }
+  // foldRepeated numbers the folded nodes in the order their groups first appear
+  const folded = foldRepeated(graph);
+  const idOf = (index: number): number => first[index] ?? index;
+  return {
+    ...folded,
+    tasks: folded.tasks.map((task) => ({ ...task, id: idOf(task.id) })),
+    edges: folded.edges.map((edge) => ({ ...edge, from: idOf(edge.from), to: idOf(edge.to) })),
+  };
 }
 
 /** The edges into each of `ids`. */

@@ -20,7 +20,10 @@ export function readStoredGraph(reader: StoreReader, pk: number): DrawableGraph 
   const edges: DrawableEdge[] = [];
   const tasks = rows.map((row, i): DrawableTask => {
     const inputs: Record<string, unknown> = {};
-    for (const input of reader.links({ to: row.pk, type: "INPUT" })) {
+    const links = reader.links({ to: row.pk, type: "INPUT" });
+    // a task not started yet has no INPUT links: its node names the tasks it waits for
+    if (links.length === 0) edges.push(...plannedEdges(row, i, idOfPk));
+    for (const input of links) {
       const creator = reader.links({ to: input.from, type: "CREATE" })[0];
       const from = creator !== undefined ? idOfPk.get(creator.from) : undefined;
       if (creator !== undefined && from !== undefined) {
@@ -76,4 +79,32 @@ export function parseJson(text: string | null): unknown {
   } catch {
     return text;
   }
+}
+
+/** The edges into a task that has not started, from the sources stored with its node. */
+function plannedEdges(
+  row: NodeRow,
+  id: number,
+  idOfPk: ReadonlyMap<number, number>,
+): DrawableEdge[] {
+  const sources = (parseJson(row.attributes) as { sources?: unknown } | undefined)?.sources;
+  if (!Array.isArray(sources)) return [];
+  const edges: DrawableEdge[] = [];
+  for (const source of sources as { task?: unknown; socket?: unknown; input?: unknown }[]) {
+    const from = typeof source.task === "number" ? idOfPk.get(source.task) : undefined;
+    if (from === undefined) continue;
+    edges.push({ from, to: id, socket: String(source.socket), input: String(source.input) });
+  }
+  return edges;
+}
+
+/** The source of the function task `pk` called, stored once per distinct source. */
+export function storedSource(reader: StoreReader, pk: number): string | null {
+  const attributes = parseJson(reader.node(pk)?.attributes ?? null) as
+    { source?: unknown; sourceIn?: unknown } | undefined;
+  if (typeof attributes?.source === "string") return attributes.source;
+  if (typeof attributes?.sourceIn !== "string") return null;
+  const holder = parseJson(reader.node(attributes.sourceIn)?.attributes ?? null) as
+    { source?: unknown } | undefined;
+  return typeof holder?.source === "string" ? holder.source : null;
 }

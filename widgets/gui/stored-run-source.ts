@@ -19,7 +19,7 @@ import { previewValue } from "../graph/preview.js";
 import { followStoredRun, type NodeRow } from "../../engine/plumbing.js";
 import type { FollowedGraph, RunAction, RunSource, RunSummary, TaskDetail } from "./run-source.js";
 import { notSubmitted } from "./texts.js";
-import { parseJson, readStoredGraph, type StoreReader } from "./stored-graph.js";
+import { parseJson, readStoredGraph, storedSource, type StoreReader } from "./stored-graph.js";
 import { StoredGraphFollower } from "./stored-graph-follower.js";
 import { historyFromTimes } from "./task-history.js";
 import { linesAbout } from "./task-logs.js";
@@ -126,7 +126,7 @@ export class StoredRunSource implements RunSource {
           ...(task.pk !== undefined ? this.reader.reports(task.pk) : []),
         ].sort((a, b) => a.at - b.at),
       ),
-      source: null,
+      source: task.pk !== undefined ? storedSource(this.reader, task.pk) : null,
     };
   }
 

@@ -18,7 +18,10 @@ export function storedRunGraph(reader: ProvenanceReader, pk: number): RunGraph |
   const idOfPk = new Map(rows.map((row, i) => [row.pk, i]));
   const edges: GraphEdge[] = [];
   const tasks = rows.map((row, i): GraphTask => {
-    for (const input of reader.links({ to: row.pk, type: "INPUT" })) {
+    const links = reader.links({ to: row.pk, type: "INPUT" });
+    // a task not started yet has no INPUT links: its node names the tasks it waits for
+    if (links.length === 0) edges.push(...plannedEdges(row, i, idOfPk));
+    for (const input of links) {
       const creator = reader.links({ to: input.from, type: "CREATE" })[0];
       const from = creator !== undefined ? idOfPk.get(creator.from) : undefined;
       if (creator !== undefined && from !== undefined) {
@@ -74,4 +77,21 @@ function parse(text: string | null): unknown {
   } catch {
     return text;
   }
+}
+
+/** The edges into a task that has not started, from the sources stored with its node. */
+function plannedEdges(
+  row: NodeRow,
+  id: number,
+  idOfPk: ReadonlyMap<number, number>,
+): GraphEdge[] {
+  const sources = (parse(row.attributes) as { sources?: unknown } | undefined)?.sources;
+  if (!Array.isArray(sources)) return [];
+  const edges: GraphEdge[] = [];
+  for (const source of sources as { task?: unknown; socket?: unknown; input?: unknown }[]) {
+    const from = typeof source.task === "number" ? idOfPk.get(source.task) : undefined;
+    if (from === undefined) continue;
+    edges.push({ from, to: id, socket: String(source.socket), input: String(source.input) });
+  }
+  return edges;
 }
