@@ -80,11 +80,7 @@ function parse(text: string | null): unknown {
 }
 
 /** The edges into a task that has not started, from the sources stored with its node. */
-function plannedEdges(
-  row: NodeRow,
-  id: number,
-  idOfPk: ReadonlyMap<number, number>,
-): GraphEdge[] {
+function plannedEdges(row: NodeRow, id: number, idOfPk: ReadonlyMap<number, number>): GraphEdge[] {
   const sources = (parse(row.attributes) as { sources?: unknown } | undefined)?.sources;
   if (!Array.isArray(sources)) return [];
   const edges: GraphEdge[] = [];
