@@ -126,7 +126,7 @@ function printPeers(peers: PeersBench): void {
       if (oursSeconds === undefined) continue;
       for (const [side, theirs] of Object.entries(seconds)) {
         if (!side.startsWith("Dask")) continue;
-        line(`${shape}: ${store} / ${side}`, `${fmt(theirs / oursSeconds, 2)}× faster`);
+        line(`${shape}: ${store} / ${side}`, `${fmt(theirs / oursSeconds, 2)}× (Dask time / ours)`);
       }
     }
   }

@@ -36,6 +36,11 @@ export interface JobExecutor {
   run(request: JobRequest): Promise<unknown>;
   /** How many jobs may run at once (one per worker process). */
   readonly concurrency: number;
+  /**
+   * How many jobs to hand it at once to keep its processes busy (some wait in a process, sent
+   * ahead); a run hands it no more. Default: `concurrency`.
+   */
+  readonly capacity?: number;
   /** Pids of the live worker processes. */
   pids(): number[];
   /** Kills every worker process; pending jobs reject. */

@@ -1,19 +1,21 @@
 /**
  * A warm pool of worker processes that run job functions, one job per process at a time, the
- * rest waiting in a FIFO queue. A process that dies (timeout, abort, a crash, `process.exit`,
- * a kill from outside) fails only its own job and is replaced. Idle workers are unref'd, so a
- * script that used jobs still exits by itself.
+ * rest waiting in a FIFO queue. While its jobs are short, a worker is sent a few jobs ahead, in
+ * one message, so it never waits for the pool between them. A process that dies (timeout,
+ * abort, a crash, `process.exit`, a kill from outside) fails only its running job, the jobs
+ * sent ahead go back to the queue, and it is replaced. Idle workers are unref'd, so a script
+ * that used jobs still exits by itself.
  *
- *   run(request) → queue → idle worker ──job──▶ job-worker.ts ──result | error──▶ settle
+ *   run(request) → queue → worker ──jobs (batched)──▶ job-worker.ts ──result | error──▶ settle
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import os from "node:os";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { deserialiseError } from "../model/error-serialisation.js";
 import { JobPoolClosedError, JobProcessError, TaskTimeoutError } from "../model/errors.js";
+import { AbortWatch } from "./abort-watch.js";
 import type { JobExecutor, JobRequest } from "./executor.js";
-import { workerMessage, type JobRequestMessage, type WorkerMessage } from "./job-protocol.js";
+import { workerMessage, type PoolMessage, type WorkerMessage } from "./job-protocol.js";
+import { AHEAD_BELOW_MS, forkWorker, PIPELINE_DEPTH, TOP_UP_AT } from "./pool-worker.js";
+import { requestMessage, running, type Job, type Worker } from "./pool-worker.js";
 
 /** How a job pool is set up. */
 export interface JobPoolOptions {
@@ -21,49 +23,27 @@ export interface JobPoolOptions {
   readonly size?: number;
   /** Extra Node flags for each worker, such as `--max-old-space-size=4096`. */
   readonly execArgv?: readonly string[];
+  /** @internal Jobs go ahead to a worker whose last job ran less than this (ms); for tests. */
+  readonly aheadBelowMs?: number;
 }
-
-interface Job {
-  readonly id: number;
-  readonly request: JobRequest;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  timer?: NodeJS.Timeout;
-  /** Set when we kill the job's process on purpose: the error to report once it is gone. */
-  killedFor?: unknown;
-}
-
-interface Worker {
-  readonly child: ChildProcess;
-  /** `stopping`: we have sent SIGKILL; whatever it still says is ignored. */
-  state: "starting" | "idle" | "busy" | "stopping" | "dead";
-  job: Job | undefined;
-  referenced: boolean;
-  readonly ready: Promise<void>;
-  readonly markReady: () => void;
-  readonly failStart: (error: unknown) => void;
-  readonly exited: Promise<void>;
-  readonly markExited: () => void;
-}
-
-// Under vitest or tsx this module is TypeScript, and so is its worker, which then needs tsx's
-// loader; from dist/ both are JavaScript and the worker is forked as it is.
-const RUNS_FROM_SOURCE = import.meta.url.endsWith(".ts");
-const WORKER_FILE = fileURLToPath(
-  new URL(RUNS_FROM_SOURCE ? "./job-worker.ts" : "./job-worker.js", import.meta.url),
-);
 
 /** Runs job functions in a warm pool of `child_process.fork` workers. */
 export class JobPool implements JobExecutor {
   /** How many jobs may run at once (one per worker process). */
   readonly concurrency: number;
   private readonly execArgv: readonly string[];
+  private readonly aheadBelowMs: number;
   private readonly workers = new Set<Worker>();
   private readonly queue: Job[] = [];
-  private readonly watchedSignals = new Map<AbortSignal, { jobs: Set<Job>; onAbort: () => void }>();
+  private readonly signals = new AbortWatch<Job>((job, reason) => this.abort(job, reason));
   private lastJobId = 0;
   private warming = 0;
   private closed = false;
+  private dispatchQueued = false;
+  private readonly dispatchNow = () => {
+    this.dispatchQueued = false;
+    this.dispatch();
+  };
   private readonly killAllNow = () => {
     for (const worker of this.workers) worker.child.kill("SIGKILL");
   };
@@ -71,8 +51,13 @@ export class JobPool implements JobExecutor {
   constructor(options: JobPoolOptions = {}) {
     const size = options.size ?? os.availableParallelism();
     this.concurrency = Number.isFinite(size) ? Math.max(1, Math.floor(size)) : 1;
-    const loader = RUNS_FROM_SOURCE ? ["--import", tsxLoaderUrl()] : [];
-    this.execArgv = [...loader, ...(options.execArgv ?? [])];
+    this.execArgv = options.execArgv ?? [];
+    this.aheadBelowMs = options.aheadBelowMs ?? AHEAD_BELOW_MS;
+  }
+
+  /** How many jobs to hand the pool at once to keep every worker busy: some are sent ahead. */
+  get capacity(): number {
+    return this.concurrency * PIPELINE_DEPTH;
   }
 
   /** Resolves with the job's return value; rejects with its error (name, message, stack kept). */
@@ -84,9 +69,13 @@ export class JobPool implements JobExecutor {
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const job: Job = { id: ++this.lastJobId, request, resolve, reject };
-      if (signal !== undefined) this.watch(signal, job);
+      if (signal !== undefined) this.signals.watch(signal, job);
       this.queue.push(job);
-      this.dispatch();
+      // The jobs asked for in one go leave in one message per worker.
+      if (!this.dispatchQueued) {
+        this.dispatchQueued = true;
+        queueMicrotask(this.dispatchNow);
+      }
     });
   }
 
@@ -122,7 +111,7 @@ export class JobPool implements JobExecutor {
     // Whoever awaits close() waits for the exits, so they must hold the event loop open.
     this.updateRefs();
     const exits = [...this.workers].map((worker) => {
-      const taskName = worker.job?.request.taskName ?? "(none)";
+      const taskName = running(worker)?.request.taskName ?? "(none)";
       this.kill(worker, new JobPoolClosedError(taskName));
       return worker.exited;
     });
@@ -130,15 +119,20 @@ export class JobPool implements JobExecutor {
     process.off("exit", this.killAllNow);
   }
 
-  /** Hands waiting jobs to idle workers, and starts workers while jobs wait for one. */
+  /**
+   * Hands waiting jobs to workers: first one to each idle worker, then, while no worker is
+   * starting, some ahead to workers whose jobs are short; starts workers while jobs wait.
+   */
   private dispatch(): void {
     let starting = 0;
+    const batches = new Map<Worker, Job[]>();
+    const ready: Worker[] = [];
     for (const worker of this.workers) {
       if (worker.state === "starting") starting++;
-      if (worker.state !== "idle") continue;
-      // A job whose arguments fail to send leaves the worker idle for the next one.
-      for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) {
-        if (this.start(worker, job)) break;
+      if (worker.state !== "ready") continue;
+      ready.push(worker);
+      if (worker.jobs.length === 0 && this.queue.length > 0) {
+        batches.set(worker, [this.queue.shift() as Job]);
       }
     }
     while (!this.closed && this.queue.length > starting && this.workers.size < this.concurrency) {
@@ -152,73 +146,77 @@ export class JobPool implements JobExecutor {
       }
       starting++;
     }
+    if (starting === 0) this.sendAhead(ready, batches);
+    for (const [worker, jobs] of batches) this.send(worker, jobs);
     this.updateRefs();
   }
 
-  /** Sends the job to the worker; false if its arguments could not be sent. */
-  private start(worker: Worker, job: Job): boolean {
-    const { request } = job;
-    const message: JobRequestMessage = {
-      type: "job",
-      id: job.id,
-      taskName: request.taskName,
-      source: request.source,
-      args: [...request.args],
-    };
+  /** Tops up, one job each in turn, the workers whose last job was short and few are ahead. */
+  private sendAhead(ready: readonly Worker[], batches: Map<Worker, Job[]>): void {
+    const open = ready.filter(
+      (worker) =>
+        worker.lastMs < this.aheadBelowMs &&
+        worker.jobs.length + (batches.get(worker)?.length ?? 0) <= TOP_UP_AT,
+    );
+    while (this.queue.length > 0 && open.length > 0) {
+      for (let i = 0; i < open.length && this.queue.length > 0; i++) {
+        const worker = open[i] as Worker;
+        const batch = batches.get(worker) ?? [];
+        if (worker.jobs.length + batch.length >= PIPELINE_DEPTH) {
+          open.splice(i--, 1);
+          continue;
+        }
+        batch.push(this.queue.shift() as Job);
+        batches.set(worker, batch);
+      }
+    }
+  }
+
+  /** Sends jobs to a worker in one message; a job whose arguments V8 cannot clone fails alone. */
+  private send(worker: Worker, jobs: Job[]): void {
+    const message: PoolMessage = { type: "jobs", jobs: jobs.map(requestMessage) };
     try {
       worker.child.send(message);
     } catch (error) {
-      // V8 could not clone the arguments; the worker never saw the job and stays idle.
+      // V8 could not clone some job's arguments: send them one by one to find which.
+      if (jobs.length > 1) {
+        for (const job of jobs) this.send(worker, [job]);
+        return;
+      }
+      // The worker never saw the job and stays as it was.
+      const job = jobs[0] as Job;
       this.settle(job, () => job.reject(error));
-      return false;
+      return;
     }
-    worker.state = "busy";
-    worker.job = job;
-    const { timeoutMs, onStart } = request;
-    if (timeoutMs !== undefined) {
-      job.timer = setTimeout(() => {
-        this.kill(worker, new TaskTimeoutError(request.taskName, timeoutMs));
-      }, timeoutMs);
-    }
-    if (onStart !== undefined && worker.child.pid !== undefined) {
+    const idle = running(worker) === undefined;
+    worker.jobs.push(...jobs);
+    if (idle) this.started(worker);
+    const pid = worker.child.pid;
+    for (const { request } of jobs) {
+      if (request.onStart === undefined || pid === undefined) continue;
       try {
-        onStart(worker.child.pid);
+        request.onStart(pid);
       } catch {
         // An observer's failure must not leave the job half started.
       }
     }
-    return true;
+  }
+
+  /** The worker's next job has started: its timeout runs from now. */
+  private started(worker: Worker): void {
+    const job = running(worker);
+    const timeoutMs = job?.request.timeoutMs;
+    if (job === undefined || timeoutMs === undefined) return;
+    job.timer = setTimeout(() => {
+      this.kill(worker, new TaskTimeoutError(job.request.taskName, timeoutMs));
+    }, timeoutMs);
   }
 
   private spawn(): void {
-    const child = fork(WORKER_FILE, [], {
-      execArgv: [...this.execArgv],
-      // Structured clone instead of JSON: Map, Set, Date, bigint and typed arrays survive.
-      serialization: "advanced",
-    });
-    let markReady = () => {};
-    let failStart: (error: unknown) => void = () => {};
-    let markExited = () => {};
-    const ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failStart = reject;
-    });
-    // warm() may never be called: a failed start must not become an unhandled rejection.
-    ready.catch(() => {});
-    const exited = new Promise<void>((resolve) => (markExited = resolve));
-    const worker: Worker = {
-      child,
-      state: "starting",
-      job: undefined,
-      referenced: true,
-      ready,
-      markReady,
-      failStart,
-      exited,
-      markExited,
-    };
+    const worker = forkWorker(this.execArgv);
     if (this.workers.size === 0) process.on("exit", this.killAllNow);
     this.workers.add(worker);
+    const { child } = worker;
     child.on("message", (raw: unknown) => {
       const parsed = workerMessage.safeParse(raw);
       // Our worker sends nothing else; a stray message must not take the pool down.
@@ -235,14 +233,18 @@ export class JobPool implements JobExecutor {
   private onMessage(worker: Worker, message: WorkerMessage): void {
     if (message.type === "ready") {
       if (worker.state !== "starting") return;
-      worker.state = "idle";
+      worker.state = "ready";
       worker.markReady();
       this.dispatch();
       return;
     }
-    const { job } = worker;
-    if (job === undefined || job.id !== message.id || worker.state !== "busy") return;
+    if (worker.state !== "ready") return;
+    // The worker answers in order: jobs before this one were dropped and skipped.
+    const at = worker.jobs.findIndex((job) => job.id === message.id);
+    if (at < 0) return;
+    const job = worker.jobs[at] as Job;
     if (message.type === "output") {
+      if (job.dropped === true) return;
       try {
         job.request.onOutput?.({ method: message.method, text: message.text });
       } catch {
@@ -250,10 +252,17 @@ export class JobPool implements JobExecutor {
       }
       return;
     }
-    worker.state = "idle";
-    worker.job = undefined;
-    // Hand the worker its next job before settling this one, so it never waits on our callers.
-    this.dispatch();
+    worker.jobs.splice(0, at + 1);
+    worker.lastMs = message.ms ?? Infinity;
+    if (running(worker) !== undefined) this.started(worker);
+    // An idle worker gets its next job before this one settles, so it never waits on our
+    // callers; one with jobs ahead is topped up after, with what they asked for meanwhile.
+    if (worker.jobs.length === 0) this.dispatch();
+    else if (worker.jobs.length <= TOP_UP_AT && !this.dispatchQueued) {
+      this.dispatchQueued = true;
+      queueMicrotask(this.dispatchNow);
+    }
+    if (job.dropped === true) return;
     if (message.type === "result") this.settle(job, () => job.resolve(message.value));
     else this.settle(job, () => job.reject(deserialiseError(message.error)));
   }
@@ -270,10 +279,16 @@ export class JobPool implements JobExecutor {
       this.closed
         ? new JobPoolClosedError(taskName)
         : new JobProcessError(taskName, pid, code, signal);
-    const { job } = worker;
-    worker.job = undefined;
+    const job = running(worker);
+    const ahead = worker.jobs.splice(0).filter((each) => each !== job && each.dropped !== true);
     if (job !== undefined) {
       this.settle(job, () => job.reject(job.killedFor ?? died(job.request.taskName)));
+    }
+    // Jobs sent ahead never started: they go first to the next worker, or fail if closed.
+    if (this.closed) {
+      for (const each of ahead) this.settle(each, () => each.reject(died(each.request.taskName)));
+    } else {
+      this.queue.unshift(...ahead);
     }
     // Does nothing once it said ready; otherwise warm() learns that this worker never will.
     worker.failStart(died("(pool warm-up)"));
@@ -294,7 +309,8 @@ export class JobPool implements JobExecutor {
 
   private kill(worker: Worker, reason: unknown): void {
     if (worker.state === "dead") return;
-    if (worker.job !== undefined) worker.job.killedFor = reason;
+    const job = running(worker);
+    if (job !== undefined) job.killedFor = reason;
     // Its reply may already be on the way: it must not settle the job nor free the worker.
     worker.state = "stopping";
     worker.child.kill("SIGKILL");
@@ -304,32 +320,11 @@ export class JobPool implements JobExecutor {
   private settle(job: Job, outcome: () => void): void {
     if (job.timer !== undefined) clearTimeout(job.timer);
     const { signal } = job.request;
-    if (signal !== undefined) this.unwatch(signal, job);
+    if (signal !== undefined) this.signals.unwatch(signal, job);
     outcome();
   }
 
-  /** One abort listener per signal, however many jobs share it (a run's cancel signal). */
-  private watch(signal: AbortSignal, job: Job): void {
-    let watched = this.watchedSignals.get(signal);
-    if (watched === undefined) {
-      const jobs = new Set<Job>();
-      const onAbort = () => {
-        for (const each of [...jobs]) this.abort(each, signal.reason);
-      };
-      watched = { jobs, onAbort };
-      this.watchedSignals.set(signal, watched);
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
-    watched.jobs.add(job);
-  }
-
-  private unwatch(signal: AbortSignal, job: Job): void {
-    const watched = this.watchedSignals.get(signal);
-    if (watched === undefined || !watched.jobs.delete(job) || watched.jobs.size > 0) return;
-    signal.removeEventListener("abort", watched.onAbort);
-    this.watchedSignals.delete(signal);
-  }
-
+  /** A waiting job is taken out; a running one's process is killed; one sent ahead is dropped. */
   private abort(job: Job, reason: unknown): void {
     const queued = this.queue.indexOf(job);
     if (queued >= 0) {
@@ -338,19 +333,33 @@ export class JobPool implements JobExecutor {
       this.updateRefs();
       return;
     }
-    for (const worker of this.workers) if (worker.job === job) this.kill(worker, reason);
+    for (const worker of this.workers) {
+      if (!worker.jobs.includes(job)) continue;
+      if (running(worker) === job || worker.state !== "ready") {
+        this.kill(worker, reason);
+        return;
+      }
+      job.dropped = true;
+      try {
+        worker.child.send({ type: "drop", id: job.id } satisfies PoolMessage);
+      } catch {
+        // The channel is closing: the worker's exit puts nothing back, the job is dropped.
+      }
+      this.settle(job, () => job.reject(reason));
+      return;
+    }
   }
 
   /**
-   * A worker holds the parent's event loop open only while someone waits on it: it runs a
-   * job, it is starting while jobs wait or warm() is awaited, or close() awaits its exit.
+   * A worker holds the parent's event loop open only while someone waits on it: it has jobs,
+   * it is starting while jobs wait or warm() is awaited, or close() awaits its exit.
    */
   private updateRefs(): void {
     const demand = this.queue.length > 0 || this.warming > 0;
     for (const worker of this.workers) {
       const wanted =
         this.closed ||
-        worker.state === "busy" ||
+        (worker.state === "ready" && worker.jobs.some((job) => job.dropped !== true)) ||
         worker.state === "stopping" ||
         (worker.state === "starting" && demand);
       if (wanted === worker.referenced) continue;
@@ -384,9 +393,4 @@ export async function closeDefaultJobPool(): Promise<void> {
   const pool = sharedPool;
   sharedPool = undefined;
   await pool?.close();
-}
-
-/** tsx's ESM loader, found from here so the worker loads TypeScript whatever the cwd. */
-function tsxLoaderUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 }

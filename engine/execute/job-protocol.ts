@@ -16,20 +16,33 @@ const serialisedError: z.ZodType<SerialisedError> = z.lazy(() =>
   }),
 );
 
-/** Parent → worker: run `source` (a function expression) with `args`. */
+/** One job: run `source` (a function expression) with `args`. */
 export const jobRequestMessage = z.object({
-  type: z.literal("job"),
   id: z.number().int(),
   taskName: z.string(),
   source: z.string(),
   args: z.array(z.unknown()),
 });
 
+/** Parent → worker: jobs to run one after another, after those sent before. */
+export const jobsMessage = z.object({
+  type: z.literal("jobs"),
+  jobs: z.array(jobRequestMessage),
+});
+
+/** Parent → worker: skip the job with this id if it has not started (its caller gave up). */
+export const dropMessage = z.object({ type: z.literal("drop"), id: z.number().int() });
+
+/** Any message the pool sends to a worker. */
+export const poolMessage = z.discriminatedUnion("type", [jobsMessage, dropMessage]);
+
 /** Worker → parent: the job with this id returned `value`. */
 export const jobResultMessage = z.object({
   type: z.literal("result"),
   id: z.number().int(),
   value: z.unknown(),
+  /** How long the job ran in the worker, in ms. */
+  ms: z.number().exactOptional(),
 });
 
 /** Worker → parent: the job with this id threw (or its result could not be sent back). */
@@ -37,6 +50,8 @@ export const jobErrorMessage = z.object({
   type: z.literal("error"),
   id: z.number().int(),
   error: serialisedError,
+  /** How long the job ran in the worker, in ms. */
+  ms: z.number().exactOptional(),
 });
 
 /** The console methods a job may call; each line it prints reaches the pool as output. */
@@ -63,6 +78,8 @@ export const workerMessage = z.discriminatedUnion("type", [
 
 /** A job request as sent to a worker. */
 export type JobRequestMessage = z.infer<typeof jobRequestMessage>;
+/** Any message the pool sends to a worker. */
+export type PoolMessage = z.infer<typeof poolMessage>;
 /** A job result as sent to the pool. */
 export type JobResultMessage = z.infer<typeof jobResultMessage>;
 /** A job error as sent to the pool. */

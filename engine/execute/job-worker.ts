@@ -1,7 +1,7 @@
 /**
  * The entry of a job worker process, forked by the job pool. It compiles each distinct job
- * source once, runs one job at a time with the inputs it is sent, and replies with the result
- * or the error. It exits when the pool's end of the IPC channel goes away, and, through its
+ * source once, runs the jobs it is sent one at a time, in order (the pool sends some ahead so
+ * that the next one is already here), and replies to each with the result or the error. It exits when the pool's end of the IPC channel goes away, and, through its
  * watchdog thread, when the pool's process is gone even while a job keeps this one busy.
  */
 import { createRequire } from "node:module";
@@ -13,7 +13,7 @@ import * as messages from "../model/messages.js";
 import { TSLIB_HELPER_NAMES, WORKER_SCOPE_NAMES } from "../model/job-scope.js";
 import {
   CONSOLE_METHODS,
-  jobRequestMessage,
+  poolMessage,
   type JobRequestMessage,
   type WorkerMessage,
 } from "./job-protocol.js";
@@ -141,15 +141,23 @@ function captureConsole(send: (message: WorkerMessage) => void, currentJob: () =
 
 function serve(send: (message: WorkerMessage) => void): void {
   const run = createJobRunner(process.cwd());
+  // Jobs sent ahead wait here and run one after another, in the order sent.
+  const waiting: JobRequestMessage[] = [];
+  const dropped = new Set<number>();
+  let running = false;
   let currentJob = 0;
   captureConsole(send, () => currentJob);
-  process.on("message", (raw: unknown) => {
-    const parsed = jobRequestMessage.safeParse(raw);
-    // The pool only sends job requests; anything else is not ours to answer.
-    if (!parsed.success) return;
-    const { id } = parsed.data;
-    currentJob = id;
-    void run(parsed.data).then((reply) => {
+  const runWaiting = async () => {
+    running = true;
+    for (let job = waiting.shift(); job !== undefined; job = waiting.shift()) {
+      if (dropped.delete(job.id)) continue;
+      const { id } = job;
+      currentJob = id;
+      const started = performance.now();
+      const reply = await run(job);
+      if (reply.type === "result" || reply.type === "error") {
+        reply.ms = performance.now() - started;
+      }
       try {
         send(reply);
       } catch (error) {
@@ -157,7 +165,21 @@ function serve(send: (message: WorkerMessage) => void): void {
         // array as a property): report that instead of the result.
         send(errorReply(id, error));
       }
-    });
+    }
+    running = false;
+  };
+  process.on("message", (raw: unknown) => {
+    const parsed = poolMessage.safeParse(raw);
+    // The pool only sends these; anything else is not ours to answer.
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type === "drop") {
+      // Only a job still waiting can be skipped; one that ran is answered and ignored.
+      if (waiting.some((job) => job.id === message.id)) dropped.add(message.id);
+      return;
+    }
+    waiting.push(...message.jobs);
+    if (!running) void runWaiting();
   });
   process.on("disconnect", () => process.exit(0));
   // 'disconnect' needs a free event loop; a job in a synchronous loop never gives it one.

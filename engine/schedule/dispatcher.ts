@@ -87,7 +87,9 @@ export class Dispatcher {
     if (this.#paused) return batch;
     const slots = this.#local.take(this.maxConcurrency - this.#running, batch);
     if (this.#jobs.size > 0 && slots > 0) {
-      this.#jobs.take(Math.min(slots, this.jobs().concurrency - this.#runningJobs), batch);
+      const jobs = this.jobs();
+      const capacity = jobs.capacity ?? jobs.concurrency;
+      this.#jobs.take(Math.min(slots, capacity - this.#runningJobs), batch);
     }
     return batch;
   }

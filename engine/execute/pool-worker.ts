@@ -1,0 +1,102 @@
+/**
+ * The pool's side of one worker process: the jobs it was sent, in order, and its state. Forked
+ * from job-worker.js (job-worker.ts with tsx's loader under vitest or tsx).
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { JobRequest } from "./executor.js";
+import type { JobRequestMessage } from "./job-protocol.js";
+
+/**
+ * Jobs a worker holds at most (the running one and those sent ahead). More hides the round
+ * trip better but leaves more jobs behind a long one that no other worker can take.
+ */
+export const PIPELINE_DEPTH = 8;
+/** A worker with jobs ahead is topped up once it holds this many or fewer (fewer messages). */
+export const TOP_UP_AT = PIPELINE_DEPTH / 2;
+/** Jobs are sent ahead only to a worker whose last job ran less than this, in ms. */
+export const AHEAD_BELOW_MS = 10;
+
+/** A job as the pool holds it, from run() until it settles. */
+export interface Job {
+  readonly id: number;
+  readonly request: JobRequest;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  timer?: NodeJS.Timeout;
+  /** Set when we kill the job's process on purpose: the error to report once it is gone. */
+  killedFor?: unknown;
+  /** Settled while it waited in a worker (aborted): the worker skips it or its reply is ignored. */
+  dropped?: boolean;
+}
+
+/** A worker process and what the pool knows of it. */
+export interface Worker {
+  readonly child: ChildProcess;
+  /** `stopping`: we have sent SIGKILL; whatever it still says is ignored. */
+  state: "starting" | "ready" | "stopping" | "dead";
+  /** The jobs sent to it, in order: the first not dropped is the one running. */
+  readonly jobs: Job[];
+  /** How long its last job ran, in ms (as the worker measured it). */
+  lastMs: number;
+  referenced: boolean;
+  readonly ready: Promise<void>;
+  readonly markReady: () => void;
+  readonly failStart: (error: unknown) => void;
+  readonly exited: Promise<void>;
+  readonly markExited: () => void;
+}
+
+// Under vitest or tsx this module is TypeScript, and so is its worker, which then needs tsx's
+// loader; from dist/ both are JavaScript and the worker is forked as it is.
+const RUNS_FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_FILE = fileURLToPath(
+  new URL(RUNS_FROM_SOURCE ? "./job-worker.ts" : "./job-worker.js", import.meta.url),
+);
+
+/** Forks a worker process (not ready until it says so). */
+export function forkWorker(execArgv: readonly string[]): Worker {
+  const loader = RUNS_FROM_SOURCE ? ["--import", tsxLoaderUrl()] : [];
+  const child = fork(WORKER_FILE, [], {
+    execArgv: [...loader, ...execArgv],
+    // Structured clone instead of JSON: Map, Set, Date, bigint and typed arrays survive.
+    serialization: "advanced",
+  });
+  let markReady = () => {};
+  let failStart: (error: unknown) => void = () => {};
+  let markExited = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failStart = reject;
+  });
+  // warm() may never be called: a failed start must not become an unhandled rejection.
+  ready.catch(() => {});
+  const exited = new Promise<void>((resolve) => (markExited = resolve));
+  return {
+    child,
+    state: "starting",
+    jobs: [],
+    lastMs: 0,
+    referenced: true,
+    ready,
+    markReady,
+    failStart,
+    exited,
+    markExited,
+  };
+}
+
+/** The job a worker runs now, as far as the pool knows: its first job not dropped. */
+export function running(worker: Worker): Job | undefined {
+  return worker.jobs.find((job) => job.dropped !== true);
+}
+
+export function requestMessage({ id, request }: Job): JobRequestMessage {
+  return { id, taskName: request.taskName, source: request.source, args: [...request.args] };
+}
+
+/** tsx's ESM loader, found from here so the worker loads TypeScript whatever the cwd. */
+function tsxLoaderUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+}
