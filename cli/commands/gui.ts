@@ -57,7 +57,12 @@ export const gui = defineCommand({
     // Read-only: the page never writes, and another process may be writing this file.
     const reader = storage === "sqlite" ? openReadOnly(file) : new PostgresStore(storage);
     const server = await startGui({
-      source: new StoredRunSource(reader),
+      // the page's buttons reach the runs as `workgraph process` does: the profile's daemon,
+      // or the workers of its broker
+      source: new StoredRunSource(
+        reader,
+        values.store === undefined ? { profile: values.profile ?? "default" } : {},
+      ),
       ...(port !== undefined ? { port } : {}),
     });
     const where = reader instanceof PostgresStore ? reader.file : file;

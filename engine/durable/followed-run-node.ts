@@ -73,12 +73,19 @@ function profileOf(reader: ProvenanceReader): string | undefined {
   }
 }
 
-/** Submitted run `pk` of the store `reader` reads, followed live; undefined if it is not one. */
-export function followStoredRun(pk: number, reader: ProvenanceReader): FollowedRunNode | undefined {
+/**
+ * Submitted run `pk` of the store `reader` reads, followed live and commanded through the link
+ * of `profile` (by default, the profile whose store `reader` is, when that can be told: a
+ * PostgreSQL store cannot say which profile it belongs to); undefined if it is not one.
+ */
+export function followStoredRun(
+  pk: number,
+  reader: ProvenanceReader,
+  profile: string | undefined = profileOf(reader),
+): FollowedRunNode | undefined {
   const row = reader.node(pk);
   if (row?.type !== "run") return undefined;
   if (row.attributes === null || !row.attributes.includes('"durable":true')) return undefined;
-  const profile = profileOf(reader);
   if (profile === undefined) return undefined;
   let link: RunLink;
   try {

@@ -30,6 +30,11 @@ export interface StoredRunSourceOptions {
   readonly pollInterval?: number;
   /** How many runs the list shows (default 200). */
   readonly limit?: number;
+  /**
+   * The profile whose store this is: pause, play and kill go through its link (its daemon, or
+   * the workers of its broker). By default, the profile whose folder holds the store's file.
+   */
+  readonly profile?: string;
 }
 
 const ENDED = new Set(["FINISHED", "EXCEPTED", "KILLED"]);
@@ -39,6 +44,7 @@ export class StoredRunSource implements RunSource {
   readonly changes$: Observable<unknown>;
   readonly #poll: number;
   readonly #limit: number;
+  readonly #profile: string | undefined;
 
   constructor(
     private readonly reader: StoreReader,
@@ -46,6 +52,7 @@ export class StoredRunSource implements RunSource {
   ) {
     this.#poll = options.pollInterval ?? 1000;
     this.#limit = options.limit ?? 200;
+    this.#profile = options.profile;
     this.changes$ = interval(this.#poll * 2).pipe(
       map(() => JSON.stringify(reader.runs({ limit: 20 }).map((r) => [r.pk, r.state]))),
       distinctUntilChanged(),
@@ -53,9 +60,9 @@ export class StoredRunSource implements RunSource {
     );
   }
 
-  /** Pauses, plays or kills a run submitted to the profile's daemon. */
+  /** Pauses, plays or kills a submitted run: through the profile's daemon or its broker. */
   async control(id: number, action: RunAction): Promise<void> {
-    const node = followStoredRun(id, this.reader);
+    const node = followStoredRun(id, this.reader, this.#profile);
     if (node === undefined) throw new Error(notSubmitted(id));
     await node[action]();
   }

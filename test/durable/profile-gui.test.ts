@@ -1,0 +1,189 @@
+/**
+ * The live page's pause and kill buttons, on a profile whose store is PostgreSQL and whose
+ * broker is Redis, reach the worker process holding the run: `workgraph gui --profile NAME`
+ * runs in a home of its own, as on another machine, and is driven over its WebSocket.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { createProfile } from "../../engine/store/open-profile.js";
+import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
+import { built, root } from "../support/built.js";
+import { profileBrokerUrl, startProfileWorker, testBroker } from "../support/broker.js";
+import { usePgSchemas } from "../support/postgres.js";
+
+const CHAIN = `
+import { task } from "WG";
+export const step = task.job(async function step(dir, i, ms) {
+  const fs = require("node:fs");
+  fs.appendFileSync(dir + "/steps.log", "start " + i + " " + Date.now() + "\\n");
+  await new Promise((resolve) => setTimeout(resolve, i >= 3 ? ms : 100));
+  return i;
+});
+export async function chain(dir, steps, ms) {
+  let last = 0;
+  for (let i = 1; i <= steps; i++) last = step(dir, i, ms).result;
+  return { last };
+}
+`;
+
+/** When each step started, from the steps' own log. */
+function starts(dir: string): { step: number; at: number }[] {
+  let text = "";
+  try {
+    text = readFileSync(join(dir, "steps.log"), "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .trim()
+    .split("\n")
+    .filter((line) => line.startsWith("start "))
+    .map((line) => {
+      const [, step, at] = line.split(" ");
+      return { step: Number(step), at: Number(at) };
+    });
+}
+
+async function waitFor(check: () => boolean, what: string, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** `workgraph gui --profile NAME` in `home`; resolves with the process and the URL it printed. */
+function startPage(home: string, profile: string): Promise<{ child: ChildProcess; url: URL }> {
+  const child = spawn(process.execPath, [built("cli/main.js"), "gui", "--profile", profile], {
+    cwd: root,
+    env: { ...process.env, WORKGRAPH_HOME: home },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const found = /^workgraph gui: (http\S+)/.exec(line);
+      if (found?.[1] !== undefined) resolve({ child, url: new URL(found[1]) });
+    });
+    child.once("exit", (code) => reject(new Error(`workgraph gui exited ${code}: ${stderr}`)));
+  });
+}
+
+/** The page's socket: sends messages, and waits for the answer of a given type. */
+async function openSocket(url: URL) {
+  const socket = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get("token")}`);
+  const messages: { type: string; run?: number; action?: string; message?: string }[] = [];
+  const waiters: (() => void)[] = [];
+  socket.on("message", (data: Buffer) => {
+    messages.push(JSON.parse(data.toString("utf8")) as (typeof messages)[number]);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  await new Promise((resolve, reject) => {
+    socket.once("open", resolve);
+    socket.once("error", reject);
+  });
+  /** Sends a control message; resolves with the `controlled` answer, rejects with an error's. */
+  const control = async (run: number, action: string) => {
+    socket.send(JSON.stringify({ type: "control", run, action }));
+    for (;;) {
+      const found = messages.findIndex((m) => m.type === "controlled" || m.type === "error");
+      if (found >= 0) {
+        const [answer] = messages.splice(found, 1);
+        if (answer?.type === "error") throw new Error(answer.message);
+        return answer;
+      }
+      await new Promise<void>((wake) => waiters.push(wake));
+    }
+  };
+  return { socket, control };
+}
+
+const schemas = usePgSchemas();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe("the live page of a broker profile", () => {
+  it("pauses and kills a run held by a worker of another home", async () => {
+    const broker = await testBroker("redis");
+    cleanups.push(() => broker.dispose());
+    const storage = schemas.url();
+    const dir = mkdtempSync(join(tmpdir(), "workgraph-profile-gui-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(
+      join(dir, "chain.mjs"),
+      CHAIN.replaceAll("WG", pathToFileURL(join(root, "dist", "index.js")).href),
+    );
+    // the store's schema exists before the worker opens it
+    const store = new PostgresStore(storage);
+    cleanups.push(() => store.close());
+    const worker = await startProfileWorker("farm", storage, broker, ["-c", "1"]);
+    cleanups.push(() => worker.dispose());
+    const home = join(dir, "home");
+    createProfile("farm", { version: 1, storage, broker: profileBrokerUrl(broker) }, { home });
+    const page = await startPage(home, "farm");
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (page.child.exitCode !== null) return resolve();
+          page.child.once("exit", () => resolve());
+          page.child.kill("SIGTERM");
+        }),
+    );
+    const { socket, control } = await openSocket(page.url);
+    cleanups.push(() => socket.close());
+
+    // steps from 3 on take 3 s each: unpaused, the next starts as soon as one finishes
+    const submitted = await new Promise<{ code: number; stdout: string; stderr: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          [
+            built("cli/main.js"),
+            "submit",
+            "./chain.mjs#chain",
+            "-i",
+            `dir=${JSON.stringify(dir)}`,
+            "-i",
+            "steps=8",
+            "-i",
+            "ms=3000",
+            "--profile",
+            "farm",
+          ],
+          { cwd: dir, env: { ...process.env, WORKGRAPH_HOME: home } },
+          (error, stdout, stderr) => resolve({ code: error === null ? 0 : 1, stdout, stderr }),
+        );
+      },
+    );
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const pk = Number(submitted.stdout.trim());
+    await waitFor(() => starts(dir).some((s) => s.step === 2), "step 2");
+
+    // paused: the task running when the pause arrives finishes, and no other starts
+    expect(await control(pk, "pause")).toEqual({ type: "controlled", run: pk, action: "pause" });
+    expect(store.node(pk)?.attributes).toContain('"paused":true');
+    const running = () => store.tasks(pk).filter((t) => t.state === "RUNNING");
+    await waitFor(() => running().length === 0, "the running step to finish", 30_000);
+    const started = starts(dir).length;
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(starts(dir).length).toBe(started);
+    expect(running()).toEqual([]);
+    expect(store.node(pk)?.state).toMatch(/RUNNING|WAITING/);
+
+    expect(await control(pk, "kill")).toEqual({ type: "controlled", run: pk, action: "kill" });
+    await waitFor(() => store.node(pk)?.state === "KILLED", "the run to end KILLED", 60_000);
+    const states = store.tasks(pk).map((t) => t.state);
+    expect(states.filter((s) => s === "PLANNED" || s === "RUNNING")).toEqual([]);
+    expect(starts(dir).length).toBeLessThan(8);
+    await expect(control(pk, "kill")).rejects.toThrow(`run ${pk} has ended KILLED`);
+  }, 300_000);
+});
