@@ -19,15 +19,15 @@ import { usePgSchemas } from "../support/postgres.js";
 
 const CHAIN = `
 import { task } from "WG";
-export const step = task.job(async function step(dir, i, ms) {
+export const step = task.job(async function step(dir, i, previous, ms) {
   const fs = require("node:fs");
   fs.appendFileSync(dir + "/steps.log", "start " + i + " " + Date.now() + "\\n");
   await new Promise((resolve) => setTimeout(resolve, i >= 3 ? ms : 100));
-  return i;
+  return previous + i;
 });
 export async function chain(dir, steps, ms) {
   let last = 0;
-  for (let i = 1; i <= steps; i++) last = step(dir, i, ms).result;
+  for (let i = 1; i <= steps; i++) last = step(dir, i, last, ms).result;
   return { last };
 }
 `;
@@ -171,13 +171,13 @@ describe("the live page of a broker profile", () => {
     // paused: the task running when the pause arrives finishes, and no other starts
     expect(await control(pk, "pause")).toEqual({ type: "controlled", run: pk, action: "pause" });
     expect(store.node(pk)?.attributes).toContain('"paused":true');
+    expect(store.node(pk)?.state).toMatch(/RUNNING|WAITING/);
     const running = () => store.tasks(pk).filter((t) => t.state === "RUNNING");
     await waitFor(() => running().length === 0, "the running step to finish", 30_000);
     const started = starts(dir).length;
     await new Promise((resolve) => setTimeout(resolve, 4000));
     expect(starts(dir).length).toBe(started);
     expect(running()).toEqual([]);
-    expect(store.node(pk)?.state).toMatch(/RUNNING|WAITING/);
 
     expect(await control(pk, "kill")).toEqual({ type: "controlled", run: pk, action: "kill" });
     await waitFor(() => store.node(pk)?.state === "KILLED", "the run to end KILLED", 60_000);
