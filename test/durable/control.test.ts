@@ -1,56 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DaemonHome } from "../support/daemon.js";
 import { isAlive, waitUntilGone } from "../support/processes.js";
-
-const CHAIN = `
-import { task } from "WG";
-export const step = task.job(async function step(dir, i, acc, ms) {
-  const fs = require("node:fs");
-  fs.appendFileSync(dir + "/steps.log", "start " + i + " " + Date.now() + " " + process.pid + "\\n");
-  await new Promise((resolve) => setTimeout(resolve, i >= 3 ? ms : 100));
-  fs.appendFileSync(dir + "/steps.log", "end " + i + " " + Date.now() + "\\n");
-  return acc + i;
-});
-export async function chain(dir, steps, ms) {
-  let acc = 0;
-  for (let i = 1; i <= steps; i++) acc = step(dir, i, acc, ms).result;
-  return { total: acc };
-}
-`;
-
-interface Line {
-  readonly what: string;
-  readonly step: number;
-  readonly at: number;
-  readonly pid: number;
-}
-
-function lines(dir: string): Line[] {
-  let text = "";
-  try {
-    text = readFileSync(join(dir, "steps.log"), "utf8");
-  } catch {
-    return [];
-  }
-  return text
-    .trim()
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => {
-      const [what, step, at, pid] = l.split(" ");
-      return { what: what ?? "", step: Number(step), at: Number(at), pid: Number(pid ?? 0) };
-    });
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { CHAIN, stepLines, waitFor, type StepLine } from "../support/step-log.js";
 
 let home: DaemonHome | undefined;
 afterEach(async () => {
@@ -79,12 +30,17 @@ describe("process pause, play and kill from the command line", () => {
     h.writeModule("chain.mjs", CHAIN);
     // steps from 3 on take 1.5 s: the pause arrives while the run goes on, however busy the machine
     const pk = await submitChain(h, h.path, 6, 1500);
-    await waitFor(() => lines(h.path).some((l) => l.what === "start" && l.step === 2), "step 2");
+    await waitFor(
+      () => stepLines(h.path).some((l) => l.what === "start" && l.step === 2),
+      "step 2",
+    );
     const paused = await h.cli("process", "pause", String(pk));
     expect(paused.stdout, `${paused.code} ${paused.stderr}`).toContain(`pause: run ${pk}`);
     const pausedAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const startsWhilePaused = lines(h.path).filter((l) => l.what === "start" && l.at > pausedAt);
+    const startsWhilePaused = stepLines(h.path).filter(
+      (l) => l.what === "start" && l.at > pausedAt,
+    );
     expect(startsWhilePaused).toEqual([]);
     // the step running at the pause finished and was recorded
     const store = h.store();
@@ -116,8 +72,11 @@ describe("process pause, play and kill from the command line", () => {
     h.writeModule("chain.mjs", CHAIN);
     // step 3 on take a minute here: step 3 still runs when the kill arrives
     const pk = await submitChain(h, h.path, 8, 60_000);
-    await waitFor(() => lines(h.path).some((l) => l.what === "start" && l.step === 3), "step 3");
-    const running = lines(h.path).find((l) => l.what === "start" && l.step === 3) as Line;
+    await waitFor(
+      () => stepLines(h.path).some((l) => l.what === "start" && l.step === 3),
+      "step 3",
+    );
+    const running = stepLines(h.path).find((l) => l.what === "start" && l.step === 3) as StepLine;
     expect(isAlive(running.pid)).toBe(true);
     const killed = await h.cli("process", "kill", String(pk));
     expect(killed.stdout).toContain(`kill: run ${pk}`);
@@ -127,7 +86,7 @@ describe("process pause, play and kill from the command line", () => {
     expect(states.filter((s) => s === "PLANNED" || s === "RUNNING")).toEqual([]);
     expect(states).toContain("KILLED");
     expect(await waitUntilGone(running.pid, 5000)).toBe(true);
-    expect(lines(h.path).some((l) => l.what === "end" && l.step === 3)).toBe(false);
+    expect(stepLines(h.path).some((l) => l.what === "end" && l.step === 3)).toBe(false);
     const again = await h.cli("process", "kill", String(pk));
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`run ${pk} has ended KILLED`);

@@ -4,7 +4,7 @@
  * runs in a home of its own, as on another machine, and is driven over its WebSocket.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -16,47 +16,7 @@ import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
 import { built, root } from "../support/built.js";
 import { profileBrokerUrl, startProfileWorker, testBroker } from "../support/broker.js";
 import { usePgSchemas } from "../support/postgres.js";
-
-const CHAIN = `
-import { task } from "WG";
-export const step = task.job(async function step(dir, i, previous, ms) {
-  const fs = require("node:fs");
-  fs.appendFileSync(dir + "/steps.log", "start " + i + " " + Date.now() + "\\n");
-  await new Promise((resolve) => setTimeout(resolve, i >= 3 ? ms : 100));
-  return previous + i;
-});
-export async function chain(dir, steps, ms) {
-  let last = 0;
-  for (let i = 1; i <= steps; i++) last = step(dir, i, last, ms).result;
-  return { last };
-}
-`;
-
-/** When each step started, from the steps' own log. */
-function starts(dir: string): { step: number; at: number }[] {
-  let text = "";
-  try {
-    text = readFileSync(join(dir, "steps.log"), "utf8");
-  } catch {
-    return [];
-  }
-  return text
-    .trim()
-    .split("\n")
-    .filter((line) => line.startsWith("start "))
-    .map((line) => {
-      const [, step, at] = line.split(" ");
-      return { step: Number(step), at: Number(at) };
-    });
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 120_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { CHAIN, stepLines, waitFor } from "../support/step-log.js";
 
 /** `workgraph gui --profile NAME` in `home`; resolves with the process and the URL it printed. */
 function startPage(home: string, profile: string): Promise<{ child: ChildProcess; url: URL }> {
@@ -166,7 +126,7 @@ describe("the live page of a broker profile", () => {
     );
     expect(submitted.code, submitted.stderr).toBe(0);
     const pk = Number(submitted.stdout.trim());
-    await waitFor(() => starts(dir).some((s) => s.step === 2), "step 2");
+    await waitFor(() => stepLines(dir).some((l) => l.what === "start" && l.step === 2), "step 2");
 
     // paused: the task running when the pause arrives finishes, and no other starts
     expect(await control(pk, "pause")).toEqual({ type: "controlled", run: pk, action: "pause" });
@@ -174,16 +134,16 @@ describe("the live page of a broker profile", () => {
     expect(store.node(pk)?.state).toMatch(/RUNNING|WAITING/);
     const running = () => store.tasks(pk).filter((t) => t.state === "RUNNING");
     await waitFor(() => running().length === 0, "the running step to finish", 30_000);
-    const started = starts(dir).length;
+    const started = stepLines(dir).filter((l) => l.what === "start").length;
     await new Promise((resolve) => setTimeout(resolve, 4000));
-    expect(starts(dir).length).toBe(started);
+    expect(stepLines(dir).filter((l) => l.what === "start").length).toBe(started);
     expect(running()).toEqual([]);
 
     expect(await control(pk, "kill")).toEqual({ type: "controlled", run: pk, action: "kill" });
     await waitFor(() => store.node(pk)?.state === "KILLED", "the run to end KILLED", 60_000);
     const states = store.tasks(pk).map((t) => t.state);
     expect(states.filter((s) => s === "PLANNED" || s === "RUNNING")).toEqual([]);
-    expect(starts(dir).length).toBeLessThan(8);
+    expect(stepLines(dir).filter((l) => l.what === "start").length).toBeLessThan(8);
     await expect(control(pk, "kill")).rejects.toThrow(`run ${pk} has ended KILLED`);
   }, 300_000);
 });
