@@ -155,7 +155,9 @@ export function createCellCompiler(
       }
       const checked = diagnosticsOf(found, file);
       if (checked.diagnostics.length > 0) return { diagnostics: checked.diagnostics };
-      const statements = file.statements.filter((s) => s.pos < PREFIX.length + code.length);
+      // By where they end: the export added after the cell starts (with its leading trivia)
+      // inside the cell when the cell ends on a comment.
+      const statements = file.statements.filter((s) => s.end <= PREFIX.length + code.length);
       const lastStatement = statements[statements.length - 1];
       const last =
         lastStatement !== undefined && ts.isExpressionStatement(lastStatement)

@@ -54,6 +54,15 @@ describe("the cell compiler", () => {
     });
   });
 
+  it("keeps the last value of a cell that declares names and ends on a comment", async () => {
+    expect(value(await execution.execute("const shown = { a: 1 };\nshown // a comment"))).toEqual({
+      a: 1,
+    });
+    expect(value(await execution.execute("const n = 2;\nn /* a comment */\n// and another"))).toBe(
+      2,
+    );
+  });
+
   it("runs top-level await, for await included, and keeps the last value", async () => {
     const cell = [
       "let total = 0;",
