@@ -194,7 +194,9 @@ const checks: Record<Name, (cells: CodeCellOutputs[]) => void> = {
       "Task endless timed out after 500 ms",
     );
     expect(streamText(cellWith(cells, "long.cancel"))).toContain("run: KILLED, exit code 130");
-    expect(result(cellWith(cells, "long.cancel"))).toBe("[ 'nap: KILLED', 'nap1: KILLED' ]");
+    expect(result(cellWith(cells, "long.cancel"))).toBe(
+      "[ 'nap: KILLED', 'nap1: KILLED', 'gather: KILLED' ]",
+    );
   },
   "declarative-and-nested": (cells) => {
     const built = cellWith(cells, 'new WorkGraph("add_multiply")');
