@@ -17,8 +17,7 @@ export function memoryReader(store: MemoryStore): ProvenanceReader {
     links({ from: runPk, type: "CALL" })
       .map((l) => store.node(l.to))
       .filter((n): n is StoredNode => n !== undefined)
-      .map(toRow)
-      .sort((a, b) => a.pk - b.pk);
+      .map(toRow);
   return {
     node(key: number | string): NodeRow | undefined {
       const node =

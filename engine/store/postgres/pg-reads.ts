@@ -82,8 +82,11 @@ export const reads: Reads = {
     return rows<NodeRow>(client, sql, where.params);
   },
   async tasks(client, runPk) {
-    const sql = `SELECT ${NODE_COLUMNS} FROM nodes WHERE pk IN
-      (SELECT to_pk FROM links WHERE from_pk = $1 AND type = 'CALL') ORDER BY pk`;
+    // call order is the order of the CALL links: pks come in blocks per process, so a task a
+    // worker created when it continued a run may have a smaller pk than its predecessor's
+    const sql = `SELECT ${NODE_COLUMNS} FROM nodes JOIN
+      (SELECT to_pk, id AS called FROM links WHERE from_pk = $1 AND type = 'CALL') c
+      ON c.to_pk = nodes.pk ORDER BY c.called`;
     return rows<NodeRow>(client, sql, [runPk]);
   },
   async taskCount(client, runPk) {

@@ -90,8 +90,9 @@ export class SqliteReader implements ProvenanceReader {
     this.beforeRead();
     return this.statements
       .get<[number], NodeRow>(
-        `SELECT ${NODE_COLUMNS} FROM nodes WHERE pk IN
-           (SELECT to_pk FROM links WHERE from_pk = ? AND type = 'CALL') ORDER BY pk`,
+        `SELECT ${NODE_COLUMNS} FROM nodes JOIN
+           (SELECT to_pk, rowid AS called FROM links WHERE from_pk = ? AND type = 'CALL') c
+           ON c.to_pk = nodes.pk ORDER BY c.called`,
       )
       .all(runPk);
   }
