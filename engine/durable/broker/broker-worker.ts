@@ -50,7 +50,7 @@ export interface BrokerWorker {
 /** Starts taking job tasks (and flows) from the profile's broker. */
 export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<BrokerWorker> {
   const { broker, store, log } = options;
-  const bus = new Bus(broker);
+  const bus = new Bus(broker, { log });
   const pool = createJobPool({ size: options.concurrency });
   const outbox = new ResultOutbox(broker);
   const common = { ...broker.options, ...WORKER_TIMING };
@@ -137,14 +137,16 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       }
     } else if (message.kind === "replay" && daemon?.holds(message.pk) === true) {
       const kept: readonly EngineEvent[] = daemon.kept(message.pk) ?? [];
-      void bus.publish({
-        kind: "events",
-        pk: message.pk,
-        holding: bus.id,
-        from: message.from,
-        events: kept.slice(message.from),
-        to: message.follower,
-      });
+      void bus
+        .publish({
+          kind: "events",
+          pk: message.pk,
+          holding: bus.id,
+          from: message.from,
+          events: kept.slice(message.from),
+          to: message.follower,
+        })
+        .catch(() => undefined); // the follower asks again, or reads the store
     }
   });
   await Promise.all([jobs.waitUntilReady(), runs?.waitUntilReady()]);
