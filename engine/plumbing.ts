@@ -61,5 +61,5 @@ export { setGraphDrawer } from "./author/graph-builder.js";
 export { createBrokerJobs } from "./durable/broker/broker-jobs.js";
 export type { BrokerJobsOptions } from "./durable/broker/broker-jobs.js";
 export { captureFlowSource } from "./durable/flow-source.js";
-export { followStoredRun } from "./durable/followed-run-node.js";
+export { followStoredRun, submittedRunsGoTo } from "./durable/followed-run-node.js";
 export type { ScopeLookup, PackageMember } from "./durable/flow-source.js";

@@ -11,6 +11,7 @@ import { ProcessNode } from "../store/queries/process-node.js";
 import { setRunLoader } from "../store/queries/orm-load.js";
 import type { NodeRow, ProvenanceReader } from "../store/reader.js";
 import { loadedProfile } from "../store/profile.js";
+import { profileConfig } from "../store/open-profile.js";
 import { daemonPaths } from "./daemon-paths.js";
 import { profileRuns } from "./profile-runs.js";
 import type { RunLink } from "./run-link.js";
@@ -94,6 +95,25 @@ export function followStoredRun(
     return undefined; // a profile whose runs nothing runs (PostgreSQL without a broker)
   }
   return new FollowedRunNode(row, reader, link);
+}
+
+/**
+ * Where the submitted runs of `reader`'s profile go, for messages: `the workers of profile
+ * farm`, `the daemon of profile lab`, or `a daemon or a broker's workers` when the profile is
+ * not known.
+ */
+export function submittedRunsGoTo(
+  reader: ProvenanceReader,
+  profile: string | undefined = profileOf(reader),
+): string {
+  if (profile === undefined) return "a daemon or a broker's workers";
+  try {
+    return profileConfig(profile).broker !== undefined
+      ? `the workers of profile ${profile}`
+      : `the daemon of profile ${profile}`;
+  } catch {
+    return `profile ${profile}`;
+  }
 }
 
 setRunLoader((row, reader) => followStoredRun(row.pk, reader));

@@ -56,7 +56,9 @@ describe("the live page's pause, play and kill buttons", () => {
     await run(naps, { n: 1 }, { log: false, store });
     const page = connect(new StoredRunSource(store));
     page.send({ type: "control", run: 1, action: "pause" });
-    expect((await page.next("error")).message).toContain("Run 1 was not submitted to a daemon");
+    expect((await page.next("error")).message).toContain(
+      "Run 1 was not submitted to a daemon or a broker's workers",
+    );
     page.send({ type: "control", run: 1, action: "explode" });
     expect((await page.next("error")).message).toMatch(/Bad message: .*action/s);
     page.connection.close();

@@ -16,7 +16,7 @@ import {
 } from "rxjs";
 import type { DrawableGraph } from "../graph/drawable-graph.js";
 import { previewValue } from "../graph/preview.js";
-import { followStoredRun, type NodeRow } from "../../engine/plumbing.js";
+import { followStoredRun, submittedRunsGoTo, type NodeRow } from "../../engine/plumbing.js";
 import type { FollowedGraph, RunAction, RunSource, RunSummary, TaskDetail } from "./run-source.js";
 import { notSubmitted } from "./texts.js";
 import { parseJson, readStoredGraph, storedSource, type StoreReader } from "./stored-graph.js";
@@ -63,7 +63,9 @@ export class StoredRunSource implements RunSource {
   /** Pauses, plays or kills a submitted run: through the profile's daemon or its broker. */
   async control(id: number, action: RunAction): Promise<void> {
     const node = followStoredRun(id, this.reader, this.#profile);
-    if (node === undefined) throw new Error(notSubmitted(id));
+    if (node === undefined) {
+      throw new Error(notSubmitted(id, submittedRunsGoTo(this.reader, this.#profile)));
+    }
     await node[action]();
   }
 

@@ -20,6 +20,9 @@ export const messageTooLarge = (bytes: number, limit: number) =>
 /** Why a run killed with the page's button ended. */
 export const KILLED_FROM_PAGE = "killed from the live page";
 
-/** A stored run that no daemon runs cannot be paused, played or killed from the page. */
-export const notSubmitted = (pk: number) =>
-  `Run ${pk} was not submitted to a daemon: only submitted runs (and runs of this process) can be paused, played or killed here.`;
+/**
+ * A stored run that nothing runs cannot be paused, played or killed from the page; `where` is
+ * where the profile's submitted runs go (its daemon, or its broker's workers).
+ */
+export const notSubmitted = (pk: number, where: string) =>
+  `Run ${pk} was not submitted to ${where}: only submitted runs (and runs of this process) can be paused, played or killed here.`;
