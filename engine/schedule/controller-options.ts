@@ -2,7 +2,7 @@
 import type { ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
 import type { ReplaySource } from "../replay/replay-source.js";
-import type { AdoptedRun } from "./run-journal.js";
+import type { AdoptedRun } from "./adopted-run.js";
 import type { RunLog } from "./run-log.js";
 
 /** What a controller needs besides the flow. */

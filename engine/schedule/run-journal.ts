@@ -1,67 +1,66 @@
 /**
- * What a run writes down: nodes and links in the provenance store, report lines, and the
- * events on `events$`. The controller decides; the journal keeps every trace of it consistent.
+ * What a run writes down: nodes and links in the provenance store, report lines
+ * (`run-reports.ts`), and the events on `events$` (`run-events.ts`). The controller decides;
+ * the journal keeps every trace of it consistent.
  */
 import { nodeUuid } from "../model/node-uuid.js";
 import { Subject, type Observable } from "rxjs";
 import { toDataNode, type DataNode } from "../model/data-node.js";
 import { serialiseError } from "../model/error-serialisation.js";
-import type { EngineEvent, EngineEventOf, ReportLine } from "../model/events.js";
+import type { EngineEvent, ReportLine } from "../model/events.js";
 import { isTerminalRun, type RunState, type TaskState } from "../model/states.js";
 import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { TaskDefinition } from "../author/task-definition.js";
-import { taskAttributes } from "./task-attributes.js";
 import type { FlowInputValues } from "../author/flow-values.js";
-import { literalParts, parameterName } from "./task-inputs.js";
 import type { TaskRun } from "./task-run.js";
-import { nameList, reportLine, taskOutputLine } from "../model/report-line.js";
+import { nameList } from "../model/report-line.js";
 import type { JobOutput } from "../execute/executor.js";
 import * as messages from "../model/messages.js";
 import type { RunLog } from "./run-log.js";
 import type { Handled, HandlerRecord } from "./task-handling.js";
 import { exitCodeOf } from "../author/task-handlers.js";
-import { FinishedLine, finishedMessage, STEP_FINISHED } from "./finished-line.js";
 import { SharedLiterals } from "./shared-literals.js";
+import { storedTaskAttributes } from "./task-source-attributes.js";
+import { linkTaskInputs, type InputLinkTarget } from "./input-links.js";
+import { AdoptedCalls, type AdoptedRun } from "./adopted-run.js";
+import { RunReports } from "./run-reports.js";
+import {
+  runPausedEvent,
+  runStateEvent,
+  taskCreatedEvent,
+  taskRetryEvent,
+  taskStateEvent,
+} from "./run-events.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** A stored run a journal continues instead of creating one: its node and its calls so far. */
-export interface AdoptedRun {
-  readonly pk: number;
-  readonly uuid: string;
-  /** The stored task nodes of its calls, in call order. */
-  readonly tasks: readonly { readonly pk: number; readonly state: string | null }[];
-}
 
 /** The store, reports and events of one run. */
 export class RunJournal {
   readonly uuid: string;
   readonly pk: number;
-  /** Report lines so far; a task's "finished" line is kept as its task until asked for. */
-  readonly #lines: (ReportLine | FinishedLine)[] = [];
   readonly #events = new Subject<EngineEvent>();
   readonly events$: Observable<EngineEvent> = this.#events.asObservable();
-  readonly #adopted: AdoptedRun["tasks"];
-  /** Adopted calls whose stored rows are final (FINISHED): moves show on events$ only. */
-  readonly #final = new Set<number>();
+  /** The calls of the stored run this journal continues, if it continues one. */
+  readonly #adopted: AdoptedCalls;
   /** Handler decisions so far, by task pk. */
   readonly #handledRecords = new Map<number, readonly HandlerRecord[]>();
-  /** Adopted calls whose inputs are linked already. */
-  readonly #linked = new Set<number>();
-  /** The data nodes of short literal inputs, one per value. */
-  readonly #literals = new SharedLiterals();
+  readonly #reports: RunReports;
+  /** The store, with the data nodes of short literal inputs (one per value). */
+  readonly #inputLinks: InputLinkTarget;
 
   constructor(
     readonly name: string,
     private readonly store: ProvenanceStore,
-    private readonly log: RunLog,
+    log: RunLog,
     attributes: Readonly<Record<string, unknown>>,
     inputs: ReadonlyMap<string, DataNode>,
     ctime: number,
     adopt?: AdoptedRun,
     calledBy?: { readonly task: number },
   ) {
-    this.#adopted = adopt?.tasks ?? [];
+    this.#adopted = new AdoptedCalls(adopt?.tasks);
+    this.#reports = new RunReports(this, store, log, this.#events);
+    this.#inputLinks = { store, literals: new SharedLiterals(), save: (node) => this.save(node) };
     if (adopt !== undefined) {
       this.uuid = adopt.uuid;
       this.pk = adopt.pk;
@@ -92,12 +91,12 @@ export class RunJournal {
 
   /** Whether the call with this pk was FINISHED in the stored run this record continues. */
   isFinal(pk: number): boolean {
-    return this.#final.has(pk);
+    return this.#adopted.isFinal(pk);
   }
 
   /** The adopted call with this pk runs again after all (its code or inputs changed). */
   reopen(pk: number): void {
-    this.#final.delete(pk);
+    this.#adopted.reopen(pk);
   }
 
   /** Stores a data node once; returns its pk. */
@@ -124,14 +123,10 @@ export class RunJournal {
     position: number,
     sources: readonly StoredSource[] = [],
   ): number {
-    const adopted = this.#adopted[position];
-    if (adopted !== undefined) {
-      if (adopted.state === "FINISHED") this.#final.add(adopted.pk);
-      if (adopted.state !== "PLANNED") this.#linked.add(adopted.pk);
-      return adopted.pk;
-    }
+    const adopted = this.#adopted.take(position);
+    if (adopted !== undefined) return adopted;
     const uuid = nodeUuid();
-    const attributes = this.#taskAttributes(definition, uuid);
+    const attributes = storedTaskAttributes(this.store, definition, uuid);
     const pk = this.store.addNode({
       type: "task",
       uuid,
@@ -153,43 +148,9 @@ export class RunJournal {
     return this.#events.observed;
   }
 
-  /**
-   * The attributes a new call of `definition` stores. Its function's source is stored once per
-   * distinct source in this store (from this process): on the first task that has it
-   * (`source`), and named by that task's uuid on the others (`sourceIn`).
-   */
-  #taskAttributes(definition: TaskDefinition, uuid: string): Readonly<Record<string, unknown>> {
-    let byDefinition = storeAttributes.get(this.store);
-    if (byDefinition === undefined) storeAttributes.set(this.store, (byDefinition = new WeakMap()));
-    const cached = byDefinition.get(definition);
-    if (cached !== undefined) return cached;
-    const base = taskAttributes(definition);
-    const text = definition.source ?? String(definition.fn);
-    let holders = sourceHolders.get(this.store);
-    if (holders === undefined) sourceHolders.set(this.store, (holders = new Map<string, string>()));
-    const holder = holders.get(text);
-    if (holder === undefined) holders.set(text, uuid);
-    const shared = Object.freeze({ ...base, sourceIn: holder ?? uuid });
-    byDefinition.set(definition, shared);
-    return holder === undefined ? { ...base, source: text } : shared;
-  }
-
   /** Announces a task that was just created. */
   taskCreated(task: TaskRun): void {
-    if (!this.#heard) return;
-    this.#events.next({
-      type: "task.created",
-      run: this.uuid,
-      at: task.createdAt,
-      task: {
-        id: task.id,
-        pk: task.pk,
-        name: task.name,
-        group: task.definition.name,
-        kind: task.definition.kind,
-        sources: task.sources,
-      },
-    });
+    if (this.#heard) this.#events.next(taskCreatedEvent(this.uuid, task));
   }
 
   /** Adds attributes to a task or run node. */
@@ -210,37 +171,15 @@ export class RunJournal {
     const exitCode = state === "FAILED" ? exitCodeOf(error) : undefined;
     if (failure !== undefined) update.error = failure;
     if (exitCode !== undefined) update.exitCode = exitCode;
-    if (!this.#final.has(task.pk)) this.store.updateProcess(task.pk, update);
+    if (!this.#adopted.isFinal(task.pk)) this.store.updateProcess(task.pk, update);
     if (!this.#heard) return;
-    const event: Mutable<EngineEventOf<"task.state">> = {
-      type: "task.state",
-      run: this.uuid,
-      at,
-      taskId: task.id,
-      name: task.name,
-      state,
-      previous,
-      attempt: task.attempt,
-    };
-    if (failure !== undefined) event.error = failure;
-    if (exitCode !== undefined) event.exitCode = exitCode;
-    if (task.pid !== undefined) event.pid = task.pid;
-    if (state === "FINISHED") event.value = task.value;
-    this.#events.next(event);
+    this.#events.next(taskStateEvent(this.uuid, task, at, previous, failure, exitCode));
   }
 
   /** Announces another attempt of a task that failed. */
   retry(task: TaskRun, error: unknown): void {
     const data = serialiseError(error);
-    this.#events.next({
-      type: "task.retry",
-      run: this.uuid,
-      at: Date.now(),
-      taskId: task.id,
-      name: task.name,
-      attempt: task.attempt,
-      error: data,
-    });
+    this.#events.next(taskRetryEvent(this.uuid, task, data));
     this.report(
       "update_task_state",
       `Task: ${task.name} failed (${data.name}: ${data.message}); retry ${task.attempt - 1} of ${task.definition.retries}.`,
@@ -270,16 +209,9 @@ export class RunJournal {
       const label = `attempt${task.attempt}.${name}`;
       this.store.addLink({ from, to: task.pk, type: "INPUT", label });
     }
-    this.#events.next({
-      type: "task.retry",
-      run: this.uuid,
-      at: Date.now(),
-      taskId: task.id,
-      name: task.name,
-      attempt: task.attempt,
-      error: serialiseError(handled.error),
-      handler: record.handler,
-    });
+    this.#events.next(
+      taskRetryEvent(this.uuid, task, serialiseError(handled.error), record.handler),
+    );
     const inputs = Object.entries(handled.changed)
       .map(([k, v]) => `${k}=${JSON.stringify(v) ?? String(v)}`)
       .join(", ");
@@ -292,24 +224,13 @@ export class RunJournal {
 
   /** The report lines so far. */
   get reports(): readonly ReportLine[] {
-    const lines = this.#lines;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as ReportLine | FinishedLine;
-      if (line instanceof FinishedLine) lines[i] = line.line(this.pk);
-    }
-    return lines as ReportLine[];
+    return this.#reports.lines;
   }
 
   /** Moves a task to FINISHED and says so. */
   finished(task: TaskRun, note: string): void {
     this.moveTask(task, "FINISHED");
-    const at = Date.now();
-    const line = reportLine(this.pk, STEP_FINISHED, finishedMessage(task, note), "REPORT", at);
-    this.store.addReport(this.pk, line);
-    this.log.report?.(line);
-    if (this.#heard) this.#events.next({ type: "report", run: this.uuid, at, line });
-    // One line per task: kept as the task and its note, not as text, while nobody reads it.
-    this.#lines.push(new FinishedLine(task, note, at));
+    this.#reports.finished(task, note);
   }
 
   /** Moves a task to FAILED and says why. */
@@ -331,27 +252,15 @@ export class RunJournal {
     error?: unknown,
   ): void {
     const at = Date.now();
-    const terminal = isTerminalRun(state);
     const update: Mutable<ProcessUpdate> = { state };
-    const event: Mutable<EngineEventOf<"run.state">> = {
-      type: "run.state",
-      run: this.uuid,
-      at,
-      runPk: this.pk,
-      name: this.name,
-      state,
-      previous,
-    };
     if (state === "RUNNING") update.startedAt = at;
-    if (terminal) {
+    if (isTerminalRun(state)) {
       update.endedAt = at;
-      update.exitCode = event.exitCode = exitCode ?? 0;
+      update.exitCode = exitCode ?? 0;
     }
-    if (error !== undefined || state === "EXCEPTED") {
-      update.error = event.error = serialiseError(error);
-    }
+    if (error !== undefined || state === "EXCEPTED") update.error = serialiseError(error);
     this.store.updateProcess(this.pk, update);
-    this.#events.next(event);
+    this.#events.next(runStateEvent(this, at, state, previous, update.exitCode, update.error));
   }
 
   /** Records that the run was paused or played again. */
@@ -359,13 +268,7 @@ export class RunJournal {
     this.store.updateProcess(this.pk, { attributes: { paused } });
     if (paused) this.report("pause", messages.runPaused(this.name));
     else this.report("play", messages.runPlayed(this.name));
-    this.#events.next({
-      type: "run.paused",
-      run: this.uuid,
-      at: Date.now(),
-      runPk: this.pk,
-      paused,
-    });
+    this.#events.next(runPausedEvent(this, paused));
   }
 
   /** Reports a FINISHED run's results, warning about tasks that failed unused. */
@@ -378,11 +281,7 @@ export class RunJournal {
 
   /** Writes a report line: to the store, the log, and `events$`. */
   report(step: string, message: string, level: ReportLine["level"] = "REPORT"): void {
-    const line = reportLine(this.pk, step, message, level);
-    this.#lines.push(line);
-    this.store.addReport(this.pk, line);
-    this.log.report?.(line);
-    if (this.#heard) this.#events.next({ type: "report", run: this.uuid, at: line.at, line });
+    this.#reports.report(step, message, level);
   }
 
   /**
@@ -390,15 +289,7 @@ export class RunJournal {
    * lines), sent to the log and on `events$` as report lines that name the task.
    */
   taskOutput(task: TaskRun, output: JobOutput): void {
-    const at = Date.now();
-    const text = output.text.endsWith("\n") ? output.text.slice(0, -1) : output.text;
-    for (const message of text.split("\n")) {
-      const line = taskOutputLine(this.pk, task, output.method, message, at);
-      this.#lines.push(line);
-      this.store.addReport(task.pk, line);
-      this.log.print(line);
-      if (this.#heard) this.#events.next({ type: "report", run: this.uuid, at, line });
-    }
+    this.#reports.taskOutput(task, output);
   }
 
   /**
@@ -412,41 +303,8 @@ export class RunJournal {
     tasks: readonly TaskRun[],
     inputs: FlowInputValues,
   ): void {
-    if (this.#linked.has(task.pk)) return;
-    for (const source of task.sources) {
-      const pk =
-        source.from === "data"
-          ? source.pk
-          : this.save((tasks[source.task] as TaskRun).outputNode(source.socket));
-      this.store.addLink({ from: pk, to: task.pk, type: "INPUT", label: source.path });
-    }
-    for (let i = 0; i < args.length; i++) {
-      const label = parameterName(task.definition.parameters, i);
-      // linked above as a whole: a future, a node, or an input's value
-      if (task.sources.some((s) => s.path === label)) continue;
-      const fromFutures = task.sources.some(
-        (s) => s.path.startsWith(`${label}.`) || s.path.startsWith(`${label}[`),
-      );
-      if (fromFutures) {
-        // the literal values beside the futures are inputs too: `sum([a.result, 1000, 5])`
-        literalParts(
-          task.args[i],
-          label,
-          (value, path) => {
-            const from = this.save(inputs.nodeOfPrimitive(value) ?? this.#literals.node(value));
-            this.store.addLink({ from, to: task.pk, type: "INPUT", label: path });
-          },
-          (value) => inputs.nodeOfObject(value),
-        );
-        continue;
-      }
-      this.store.addLink({
-        from: this.save(this.#literals.node(args[i])),
-        to: task.pk,
-        type: "INPUT",
-        label,
-      });
-    }
+    if (!this.#adopted.isLinked(task.pk))
+      linkTaskInputs(this.#inputLinks, task, args, tasks, inputs);
   }
 
   /** Links a task to the data it created. */
@@ -455,7 +313,7 @@ export class RunJournal {
     nodes: ReadonlyMap<string, DataNode>,
     type: "CREATE" | "RETURN" = "CREATE",
   ): void {
-    if (this.#final.has(task.pk)) return;
+    if (this.#adopted.isFinal(task.pk)) return;
     for (const [label, node] of nodes) {
       this.store.addLink({ from: task.pk, to: this.save(node), type, label });
     }
@@ -474,14 +332,6 @@ export class RunJournal {
     this.#events.complete();
   }
 }
-
-/** The attributes every later call of a task shares, made once per store and task definition. */
-const storeAttributes = new WeakMap<
-  ProvenanceStore,
-  WeakMap<TaskDefinition, Readonly<Record<string, unknown>>>
->();
-/** The uuid of the task that holds each task source stored, per store. */
-const sourceHolders = new WeakMap<ProvenanceStore, Map<string, string>>();
 
 /** A task an input of a new task comes from, as stored on the new task's node. */
 export interface StoredSource {
