@@ -1,4 +1,4 @@
-/** What a run controller is given. */
+/** What a run controller is given, and the attributes its run node has from it. */
 import type { ProvenanceStore } from "../store/store.js";
 import type { JobExecutor } from "../execute/executor.js";
 import type { ReplaySource } from "../replay/replay-source.js";
@@ -23,4 +23,20 @@ export interface ControllerOptions {
   readonly calledBy?: { readonly run: number; readonly task: number };
   /** Extra attributes for the run node. */
   readonly attributes?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The attributes of the run node of `flow` run with these options. */
+export function runAttributes(
+  flow: (...args: never[]) => unknown,
+  options: ControllerOptions,
+): Readonly<Record<string, unknown>> {
+  return {
+    flow: flow.name,
+    maxConcurrency: options.maxConcurrency,
+    ...(options.replay?.resumes !== undefined && options.adopt === undefined
+      ? { resumes: options.replay.resumes }
+      : {}),
+    ...(options.calledBy !== undefined ? { parent: options.calledBy.run } : {}),
+    ...options.attributes,
+  };
 }

@@ -10,34 +10,26 @@ import { FlowContextError, RunCancelledError, TaskFailedError } from "../model/e
 import { serialiseError } from "../model/error-serialisation.js";
 import type { EngineEvent, ReportLine } from "../model/events.js";
 import * as messages from "../model/messages.js";
-import {
-  ExitCode,
-  canMoveRun,
-  isTerminalRun,
-  isTerminalTask,
-  type RunState,
-} from "../model/states.js";
-import type { JobOutput } from "../execute/executor.js";
-import { startAttempt } from "../execute/start-attempt.js";
+import { ExitCode, canMoveRun, isTerminalRun, type RunState } from "../model/states.js";
 import type { FlowScope } from "../author/flow-context.js";
 import { flowStorage } from "../author/flow-storage.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { checkInputs, checkOutputs, outputNodes } from "./task-checks.js";
 import { TaskNames } from "./task-names.js";
-import { findSources } from "./task-sources.js";
+import { findSources, storedSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
 import { startTask } from "./task-start.js";
-import { handleFailure } from "./task-handling.js";
-import { ChildRuns } from "./child-runs.js";
+import { TaskAttempts } from "./task-attempts.js";
 import { flowArguments } from "../author/flow-inputs.js";
 import { FlowInputValues } from "../author/flow-values.js";
 import { RunJournal } from "./run-journal.js";
-import type { ControllerOptions } from "./controller-options.js";
+import { runAttributes, type ControllerOptions } from "./controller-options.js";
 import { Dispatcher } from "./dispatcher.js";
+import { RunControl } from "./run-control.js";
 import { findReuse } from "./task-reuse.js";
 import { nameList } from "../model/report-line.js";
-import { collectResults, type ResultsOutcome } from "./run-results.js";
-import { gatherDefinition, gatherResults } from "./gather-results.js";
+import { finalResults } from "./run-results.js";
+import { gatherResults } from "./gather-results.js";
 import { TaskSocket } from "../author/task-socket.js";
 
 /** Runs one flow and its tasks. */
@@ -54,6 +46,9 @@ export class RunController implements FlowScope {
   readonly #journal: RunJournal;
   readonly #names = new TaskNames();
   readonly #dispatcher: Dispatcher;
+  /** Pause, play, kill, and the child run of each flow task. */
+  readonly #control: RunControl;
+  readonly #attempts: TaskAttempts;
   #unfinished = 0;
   #flowReturned = false;
   #returned: unknown = undefined;
@@ -63,10 +58,6 @@ export class RunController implements FlowScope {
   #flowArgs: readonly unknown[];
   /** The values the flow received, and the input node each came from. */
   #inputs: FlowInputValues;
-  readonly #children = new ChildRuns(
-    (task) => this.#makeChild(task),
-    (value) => this.#inputs.nodeOf(value),
-  );
   /** How the flow returned: an object of results, a single `result`, or nothing. */
   resultShape: "object" | "single" | "none" = "none";
 
@@ -83,15 +74,7 @@ export class RunController implements FlowScope {
       name,
       options.store,
       options.log,
-      {
-        flow: flow.name,
-        maxConcurrency: options.maxConcurrency,
-        ...(options.replay?.resumes !== undefined && options.adopt === undefined
-          ? { resumes: options.replay.resumes }
-          : {}),
-        ...(options.calledBy !== undefined ? { parent: options.calledBy.run } : {}),
-        ...options.attributes,
-      },
+      runAttributes(flow, options),
       inputs,
       this.createdAt,
       options.adopt,
@@ -104,6 +87,20 @@ export class RunController implements FlowScope {
           `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
         ),
       begin: (task) => this.#begin(task),
+    });
+    this.#control = new RunControl(
+      this.#dispatcher,
+      this.#journal,
+      options,
+      (task, childOptions) =>
+        new RunController(task.name, task.definition.fn, new Map(), childOptions),
+      (value) => this.#inputs.nodeOf(value),
+      () => this.#unfinished--,
+    );
+    this.#attempts = new TaskAttempts(this.#journal, this, options.jobs, {
+      ended: () => isTerminalRun(this.state),
+      succeeded: (task, value) => this.#succeed(task, value),
+      failed: (task, error) => this.#fail(task, error),
     });
   }
 
@@ -149,23 +146,17 @@ export class RunController implements FlowScope {
 
   /** Whether ready tasks wait instead of starting. */
   get paused(): boolean {
-    return this.#dispatcher.paused;
+    return this.#control.paused;
   }
 
   /** No task starts until {@link play}; tasks already running finish and are recorded. */
   pause(): void {
-    if (isTerminalRun(this.state) || this.#dispatcher.paused) return;
-    this.#dispatcher.pause();
-    this.#children.each((child) => child.pause());
-    this.#journal.paused(true);
+    if (!isTerminalRun(this.state)) this.#control.pause();
   }
 
   /** Ready tasks start again after {@link pause}. */
   play(): void {
-    if (isTerminalRun(this.state) || !this.#dispatcher.paused) return;
-    this.#dispatcher.play();
-    this.#children.each((child) => child.play());
-    this.#journal.paused(false);
+    if (!isTerminalRun(this.state)) this.#control.play();
   }
 
   /** Writes a report line of the run (store, log, events$). */
@@ -187,22 +178,15 @@ export class RunController implements FlowScope {
 
   /** Runs a flow as a child of this run (a flow task); the child's run. */
   callFlow(definition: TaskDefinition, args: readonly unknown[]): RunController {
-    return this.#children.of(this.schedule(definition, args)) as RunController;
+    return this.#control.children.of(this.schedule(definition, args)) as RunController;
   }
 
   /** The child run of the flow task with this id, if it is one. */
   childOf(taskId: number): RunController | undefined {
     const task = this.tasks[taskId];
-    return task === undefined ? undefined : (this.#children.of(task) as RunController | undefined);
-  }
-
-  #makeChild(task: TaskRun): RunController {
-    const calledBy = { run: this.pk, task: task.pk };
-    const options = { ...this.options, name: task.name, replay: undefined, calledBy };
-    const child = new RunController(task.name, task.definition.fn, new Map(), options);
-    this.#journal.annotate(task.pk, { childRun: child.pk });
-    if (this.paused) child.pause();
-    return child;
+    return task === undefined
+      ? undefined
+      : (this.#control.children.of(task) as RunController | undefined);
   }
 
   /** Kills every task still running or planned and ends the run KILLED. */
@@ -210,7 +194,7 @@ export class RunController implements FlowScope {
     if (isTerminalRun(this.state)) return;
     this.#cancelError = new RunCancelledError(this.name, reason);
     this.#journal.report("on_kill", `Run ${this.name} cancelled: ${reason}.`, "WARNING");
-    this.#killTasks(this.#cancelError);
+    this.#control.killTasks(this.tasks, this.#cancelError);
     this.#end("KILLED", ExitCode.KILLED, this.#cancelError);
   }
 
@@ -237,30 +221,15 @@ export class RunController implements FlowScope {
     }
     const at = Date.now();
     const name = this.#names.unique(definition.name);
-    const stored = [];
-    for (const source of sources) {
-      const producer = source.from === "task" ? this.tasks[source.task] : undefined;
-      if (source.from === "task" && producer !== undefined) {
-        stored.push({ task: producer.pk, socket: source.socket, input: source.path });
-      }
-    }
-    const pk = this.#journal.addTask(definition, name, at, this.tasks.length, stored);
-    const task = new TaskRun(
-      this.tasks.length,
-      name,
-      pk,
-      definition,
-      args,
-      sources,
-      hasFutures,
-      at,
-    );
+    const id = this.tasks.length;
+    const pk = this.#journal.addTask(definition, name, at, id, storedSources(sources, this.tasks));
+    const task = new TaskRun(id, name, pk, definition, args, sources, hasFutures, at);
     this.tasks.push(task);
     this.#unfinished++;
     this.#journal.taskCreated(task);
-    this.#children.created(task);
+    this.#control.children.created(task);
     const blockedBy = task.dependOn(producers);
-    if (blockedBy !== undefined) this.#skip(task, blockedBy);
+    if (blockedBy !== undefined) this.#control.skip(task, blockedBy);
     else if (task.waitingOn === 0) this.#dispatcher.ready(task);
     return task;
   }
@@ -274,10 +243,10 @@ export class RunController implements FlowScope {
     }
     const args = started.args;
     if (definition.kind === "flow") {
-      this.#children.start(task, args, (ok, value, nodes) => {
+      this.#control.children.start(task, args, (ok, value, nodes) => {
         if (task.state !== "RUNNING") return;
         if (ok) this.#succeed(task, value, "", undefined, nodes);
-        else this.#failOrRetry(task, value);
+        else this.#attempts.failOrRetry(task, value);
       });
       return;
     }
@@ -288,20 +257,7 @@ export class RunController implements FlowScope {
       this.#succeed(task, reuse.value, reuse.note, reuse.storedPks);
       return;
     }
-    this.#attempt(task);
-  }
-
-  #attempt(task: TaskRun): void {
-    const attempt = task.attempt;
-    task.newAttempt();
-    // the pool passes on only what the running job prints
-    const printed = (output: JobOutput) => this.#journal.taskOutput(task, output);
-    startAttempt(task, task.resolvedArgs ?? [], this, this.options.jobs, printed, (ok, value) => {
-      // a late answer of a stopped or superseded attempt changes nothing
-      if (task.state !== "RUNNING" || task.attempt !== attempt) return;
-      if (ok) this.#succeed(task, value);
-      else this.#failOrRetry(task, value);
-    });
+    this.#attempts.attempt(task);
   }
 
   #succeed(
@@ -313,7 +269,7 @@ export class RunController implements FlowScope {
   ): void {
     const invalid = checkOutputs(task.definition, value);
     if (invalid !== undefined) {
-      this.#failOrRetry(task, invalid);
+      this.#attempts.failOrRetry(task, invalid);
       return;
     }
     const nodes = returned !== undefined ? new Map(returned) : outputNodes(task.definition, value);
@@ -329,52 +285,12 @@ export class RunController implements FlowScope {
     this.#maybeFinish();
   }
 
-  #failOrRetry(task: TaskRun, error: unknown): void {
-    const handled = isTerminalRun(this.state) ? undefined : handleFailure(task, error);
-    if (handled !== undefined) {
-      if (handled.retry) task.attempt++;
-      this.#journal.handled(task, handled);
-      if (!handled.retry) this.#fail(task, handled.error);
-      else this.#attempt(task);
-      return;
-    }
-    if (task.attempt <= task.definition.retries && !isTerminalRun(this.state)) {
-      task.attempt++;
-      this.#journal.retry(task, error);
-      this.#attempt(task);
-      return;
-    }
-    this.#fail(task, error);
-  }
-
   #fail(task: TaskRun, error: unknown): void {
     task.error = error;
     this.#release(task);
     this.#journal.failed(task, error);
-    this.#skipDependents(task);
+    this.#control.skipDependents(task);
     this.#maybeFinish();
-  }
-
-  #skipDependents(failed: TaskRun): void {
-    const stack: TaskRun[] = [failed];
-    for (let from = stack.pop(); from !== undefined; from = stack.pop()) {
-      for (const dependent of from.dependents) {
-        if (dependent.state !== "PLANNED") continue;
-        this.#skip(dependent, from);
-        stack.push(dependent);
-      }
-    }
-  }
-
-  #skip(task: TaskRun, because: TaskRun): void {
-    task.error = because.failure();
-    this.#children.cancel(task, `its input from ${because.name} is ${because.state}`);
-    this.#unfinished--;
-    this.#journal.moveTask(task, "SKIPPED", task.error);
-    this.#journal.report(
-      "update_task_state",
-      `Task: ${task.name} skipped: its input from ${because.name} is ${because.state}.`,
-    );
   }
 
   #release(task: TaskRun): void {
@@ -402,20 +318,12 @@ export class RunController implements FlowScope {
 
   #maybeFinish(): void {
     if (!this.#flowReturned || this.#unfinished > 0 || isTerminalRun(this.state)) return;
-    let outcome: ResultsOutcome;
-    try {
-      outcome = collectResults(this.#returned);
-    } catch (error) {
-      this.#except(error);
+    const final = finalResults(this.#returned);
+    if (!final.ok) {
+      this.#except(final.error);
       return;
     }
-    const missing = outcome.failed;
-    if (missing !== undefined) {
-      // a gathered result names the task whose failure kept it from being gathered
-      const gathered = missing instanceof TaskRun && missing.definition === gatherDefinition;
-      this.#except(gathered ? missing.error : missing.failure());
-      return;
-    }
+    const outcome = final.outcome;
     this.graphResults = outcome.graphResults;
     this.resultShape = outcome.shape;
     this.#journal.linkResults(outcome.nodes);
@@ -433,26 +341,15 @@ export class RunController implements FlowScope {
       `Flow ${this.name} raised ${data.name}: ${data.message}`,
       "ERROR",
     );
-    this.#killTasks(new RunCancelledError(this.name, `the flow raised ${data.name}`));
+    this.#control.killTasks(
+      this.tasks,
+      new RunCancelledError(this.name, `the flow raised ${data.name}`),
+    );
     this.#end(
       "EXCEPTED",
       error instanceof TaskFailedError ? ExitCode.TASK_FAILED : ExitCode.FLOW_ERROR,
       error,
     );
-  }
-
-  #killTasks(reason: Error): void {
-    for (const task of this.tasks) {
-      if (isTerminalTask(task.state)) continue;
-      task.error = reason;
-      if (task.state === "RUNNING") {
-        task.stop(reason);
-        this.#dispatcher.release(task);
-      }
-      this.#unfinished--;
-      this.#journal.moveTask(task, "KILLED", reason);
-      this.#children.cancel(task, reason.message);
-    }
   }
 
   #end(state: RunState, exitCode: number, error: unknown): void {

@@ -13,6 +13,7 @@ import type { ProcessUpdate, ProvenanceStore } from "../store/store.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import type { FlowInputValues } from "../author/flow-values.js";
 import type { TaskRun } from "./task-run.js";
+import type { StoredSource } from "./task-sources.js";
 import { nameList } from "../model/report-line.js";
 import type { JobOutput } from "../execute/executor.js";
 import * as messages from "../model/messages.js";
@@ -331,13 +332,4 @@ export class RunJournal {
     this.store.flush();
     this.#events.complete();
   }
-}
-
-/** A task an input of a new task comes from, as stored on the new task's node. */
-export interface StoredSource {
-  /** The producing task's pk. */
-  readonly task: number;
-  readonly socket: string;
-  /** The input's path (`x`, `values[2]`). */
-  readonly input: string;
 }

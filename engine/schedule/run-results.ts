@@ -7,6 +7,8 @@ import { TaskHandle } from "../author/task-handle.js";
 import { TaskSocket } from "../author/task-socket.js";
 import { resolveValue, scanArguments } from "./task-inputs.js";
 import type { TaskProgress } from "../author/flow-context.js";
+import { gatherDefinition } from "./gather-results.js";
+import { TaskRun } from "./task-run.js";
 
 /** The results of a finished flow, or the task that keeps them from being had. */
 export interface ResultsOutcome {
@@ -52,4 +54,27 @@ export function collectResults(returned: unknown): ResultsOutcome {
     }
   }
   return { nodes, graphResults, failed: undefined, shape };
+}
+
+/** The results a run ends FINISHED with, or the error it ends EXCEPTED with instead. */
+export type FinalResults =
+  | { readonly ok: true; readonly outcome: ResultsOutcome }
+  | { readonly ok: false; readonly error: unknown };
+
+/**
+ * The results of a run whose flow returned (`returned`, its gathered value) and whose tasks
+ * have all ended: the error when one of them failed to make a result, or the value was none.
+ */
+export function finalResults(returned: unknown): FinalResults {
+  let outcome: ResultsOutcome;
+  try {
+    outcome = collectResults(returned);
+  } catch (error) {
+    return { ok: false, error };
+  }
+  const missing = outcome.failed;
+  if (missing === undefined) return { ok: true, outcome };
+  // a gathered result names the task whose failure kept it from being gathered
+  const gathered = missing instanceof TaskRun && missing.definition === gatherDefinition;
+  return { ok: false, error: gathered ? missing.error : missing.failure() };
 }

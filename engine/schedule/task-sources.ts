@@ -61,3 +61,27 @@ export function findSources(
   );
   return { sources, producers, hasFutures };
 }
+
+/** A task an input of a new task comes from, as stored on the new task's node. */
+export interface StoredSource {
+  /** The producing task's pk. */
+  readonly task: number;
+  readonly socket: string;
+  /** The input's path (`x`, `values[2]`). */
+  readonly input: string;
+}
+
+/** The sources of a new task that are tasks of the run, as stored on its node. */
+export function storedSources(
+  sources: readonly InputSource[],
+  tasks: readonly TaskRun[],
+): StoredSource[] {
+  const stored: StoredSource[] = [];
+  for (const source of sources) {
+    const producer = source.from === "task" ? tasks[source.task] : undefined;
+    if (source.from === "task" && producer !== undefined) {
+      stored.push({ task: producer.pk, socket: source.socket, input: source.path });
+    }
+  }
+  return stored;
+}

@@ -1,0 +1,64 @@
+/**
+ * The attempts of a task: each started on its executor, and after a failed one, the task's
+ * handlers asked, or a plain retry while it has retries left, or the failure for good.
+ */
+import type { JobExecutor, JobOutput } from "../execute/executor.js";
+import { startAttempt } from "../execute/start-attempt.js";
+import type { FlowScope } from "../author/flow-context.js";
+import { handleFailure } from "./task-handling.js";
+import type { RunJournal } from "./run-journal.js";
+import type { TaskRun } from "./task-run.js";
+
+/** How the attempts of a run's tasks end, for the run. */
+export interface AttemptOutcomes {
+  /** Whether the run has ended (a failure then is final). */
+  ended(): boolean;
+  /** An attempt returned this value. */
+  succeeded(task: TaskRun, value: unknown): void;
+  /** The task failed for good. */
+  failed(task: TaskRun, error: unknown): void;
+}
+
+/** Starts and retries the attempts of one run's tasks. */
+export class TaskAttempts {
+  constructor(
+    private readonly journal: RunJournal,
+    /** The run the tasks' code runs in (for calls of `task` inside an in-process task). */
+    private readonly scope: FlowScope,
+    private readonly jobs: () => JobExecutor,
+    private readonly outcomes: AttemptOutcomes,
+  ) {}
+
+  /** Starts the task's next attempt with its resolved arguments. */
+  attempt(task: TaskRun): void {
+    const attempt = task.attempt;
+    task.newAttempt();
+    // the pool passes on only what the running job prints
+    const printed = (output: JobOutput) => this.journal.taskOutput(task, output);
+    startAttempt(task, task.resolvedArgs ?? [], this.scope, this.jobs, printed, (ok, value) => {
+      // a late answer of a stopped or superseded attempt changes nothing
+      if (task.state !== "RUNNING" || task.attempt !== attempt) return;
+      if (ok) this.outcomes.succeeded(task, value);
+      else this.failOrRetry(task, value);
+    });
+  }
+
+  /** After a failed attempt: what a handler decides, else a retry if one is left, else failure. */
+  failOrRetry(task: TaskRun, error: unknown): void {
+    const handled = this.outcomes.ended() ? undefined : handleFailure(task, error);
+    if (handled !== undefined) {
+      if (handled.retry) task.attempt++;
+      this.journal.handled(task, handled);
+      if (!handled.retry) this.outcomes.failed(task, handled.error);
+      else this.attempt(task);
+      return;
+    }
+    if (task.attempt <= task.definition.retries && !this.outcomes.ended()) {
+      task.attempt++;
+      this.journal.retry(task, error);
+      this.attempt(task);
+      return;
+    }
+    this.outcomes.failed(task, error);
+  }
+}
