@@ -4,17 +4,26 @@
  * touched), and the store's PostgreSQL connections ended by the server. The run goes on once
  * the service answers again, or ends naming the lost service; what was stored stays stored.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { openBroker } from "../../engine/durable/broker/broker-connection.js";
+import { BrokerRunQueue } from "../../engine/durable/broker/broker-run-queue.js";
+import { followOnBus } from "../../engine/durable/broker/bus-follower.js";
 import { run, task, type JobExecutor } from "../../engine/index.js";
+import { toDataNode } from "../../engine/model/data-node.js";
+import { GraphModel } from "../../engine/model/graph-model.js";
+import { storedRunGraph } from "../../engine/store/queries/stored-run-graph.js";
 import { createBrokerJobs } from "../../engine/plumbing.js";
 import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { startWorker, testBroker, type TestBroker } from "../support/broker.js";
+import { root } from "../support/built.js";
 import { pgQuery, usePgSchemas } from "../support/postgres.js";
+import { CHAIN, stepLines } from "../support/step-log.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 
 const TASKS = 80;
@@ -205,5 +214,66 @@ describe("job tasks when the broker stays out of reach", () => {
       const stored = JSON.parse(t.attributes ?? "{}") as { error?: { message?: string } };
       expect(stored.error?.message).toMatch(/PostgreSQL broker .* is out of reach/);
     }
+  }, 240_000);
+});
+
+describe("a follower whose bus connection is cut mid-run", () => {
+  it("ends on the stored run, from the store, and prints nothing of the lost connection", async () => {
+    // the worker reaches Redis directly; only the follower goes through the proxy
+    const { broker, proxy } = await behindProxy("redis");
+    const real = { ...broker, url: "redis://127.0.0.1:6379" };
+    const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-bus-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const module = join(dir, "chain.mjs");
+    writeFileSync(
+      module,
+      CHAIN.replaceAll("WG", pathToFileURL(join(root, "dist", "index.js")).href),
+    );
+    const file = join(dir, "shared.sqlite");
+    const store = new SqliteStore(file);
+    cleanups.push(() => store.close());
+    const worker = await startWorker(real, file, ["-c", "1"]);
+    cleanups.push(() => worker.dispose());
+    const queue = new BrokerRunQueue(store, openBroker({ url: real.url, prefix: real.prefix }));
+    cleanups.push(() => queue.close());
+    // steps 3 to 6 take 1.5 s each: the run goes on for seconds after the cut
+    const inputs = { dir, steps: 6, ms: 1500 };
+    const { pk } = queue.enqueue({
+      name: "chain",
+      flow: { kind: "module", module, export: "chain" },
+      inputs: new Map(Object.entries(inputs).map(([k, v]) => [k, toDataNode(v)])),
+    });
+    await queue.queued();
+    const printed: unknown[][] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args) => printed.push(args));
+    cleanups.push(() => spy.mockRestore());
+    const model = new GraphModel({ name: "chain", pk, state: "CREATED", tasks: [], edges: [] });
+    const uuid = store.node(pk)!.uuid;
+    const followed = followOnBus(
+      `redis://127.0.0.1:${proxy.port}?prefix=${broker.prefix}`,
+      store,
+      { pk, uuid, name: "chain" },
+      (event) => model.apply(event),
+    );
+    await until("the follower to hear a step end", () =>
+      model.graph().tasks.some((t) => t.state === "FINISHED"),
+    );
+    await proxy.cut();
+    expect(store.node(pk)?.state).not.toBe("FINISHED");
+    // the run ends while the follower's connection is cut: it finds the end in the store
+    await until("the run to end", () => store.node(pk)?.state === "FINISHED");
+    await followed;
+    expect(stepLines(dir).filter((l) => l.what === "end")).toHaveLength(6);
+    const shape = (graph: ReturnType<GraphModel["graph"]>) => ({
+      state: graph.state,
+      tasks: graph.tasks.map((t) => [t.id, t.pk, t.name, t.state, t.value]),
+      edges: graph.edges.map((e) => [e.from, e.to]),
+    });
+    expect(shape(model.graph())).toEqual(shape(storedRunGraph(store, pk)!));
+    expect(model.graph().state).toBe("FINISHED");
+    await proxy.restore();
+    expect(printed.map((args) => args.map(String).join(" ")).join("\n")).not.toMatch(
+      /ECONNREFUSED|ECONNRESET/,
+    );
   }, 240_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -9,53 +9,13 @@ import { toDataNode, type DataNode } from "../../engine/model/data-node.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { root } from "../support/built.js";
 import { startWorker, testBroker, type TestBroker, type WorkerProcess } from "../support/broker.js";
-
-const FAN_OUT = `
-import { task } from "WG";
-export const unit = task.job(async function unit(dir, i) {
-  const fs = require("node:fs");
-  fs.appendFileSync(dir + "/effects.log", i + "\\n");
-  await new Promise((resolve) => setTimeout(resolve, 40));
-  return i * 2;
-});
-export const total = task(function total(values) {
-  return values.reduce((a, b) => a + b, 0);
-});
-export async function fanOut(dir, n) {
-  const outputs = [];
-  for (let i = 0; i < n; i++) outputs.push(unit(dir, i).result);
-  return { total: total(outputs).result };
-}
-`;
+import { FAN_OUT, effects } from "../support/fan-out.js";
+import { until } from "../support/profile-farm.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 240_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function effects(dir: string): Map<number, number> {
-  const seen = new Map<number, number>();
-  let text = "";
-  try {
-    text = readFileSync(join(dir, "effects.log"), "utf8");
-  } catch {
-    return seen;
-  }
-  for (const line of text.trim().split("\n").filter(Boolean)) {
-    seen.set(Number(line), (seen.get(Number(line)) ?? 0) + 1);
-  }
-  return seen;
-}
 
 async function setUp(kind: "redis" | "postgresql") {
   const broker: TestBroker = await testBroker(kind);

@@ -10,36 +10,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernel } from "../../kernel/install.js";
-import { createProfile } from "../../engine/store/open-profile.js";
-import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
-import {
-  profileBrokerUrl,
-  startProfileWorker,
-  testBroker,
-  type TestBroker,
-  type WorkerProcess,
-} from "../support/broker.js";
+import { startProfileFarm, type ProfileFarm } from "../support/profile-farm.js";
 import { usePgSchemas } from "../support/postgres.js";
 import { codeCells, joined, type CodeCellOutputs } from "../notebooks/notebook-outputs.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "workgraph-profile-nb-"));
 const prefix = join(scratch, "prefix");
-const home = join(scratch, "home");
 const schemas = usePgSchemas();
-const storage = schemas.url();
-let broker: TestBroker | undefined;
-const workers: WorkerProcess[] = [];
+let farm: ProfileFarm | undefined;
 
 beforeAll(async () => {
   await installKernel({ scope: { kind: "prefix", prefix } });
-  broker = await testBroker("redis");
-  createProfile("farm", { version: 1, storage, broker: profileBrokerUrl(broker) }, { home });
-  for (let i = 0; i < 2; i++) workers.push(await startProfileWorker("farm", storage, broker));
+  farm = await startProfileFarm("redis", schemas.url(), { workers: 2 });
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) worker.dispose();
-  await broker?.dispose();
+  await farm?.dispose();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -150,7 +136,7 @@ describe("a notebook on a PostgreSQL/Redis profile (nbclient)", () => {
         env: {
           ...process.env,
           JUPYTER_PATH: join(prefix, "share", "jupyter"),
-          WORKGRAPH_HOME: home,
+          WORKGRAPH_HOME: farm!.home,
         },
         encoding: "utf8",
         cwd: scratch,
@@ -182,7 +168,7 @@ describe("a notebook on a PostgreSQL/Redis profile (nbclient)", () => {
     // event loop, so their lines are read now)
     for (const pk of [pk1, pk2, pk3]) {
       const ended = await Promise.any(
-        workers.map(async (w) => {
+        farm!.workers.map(async (w) => {
           await w.waitForLine(new RegExp(`run ${pk} ended FINISHED`), 30_000);
           return w;
         }),
@@ -191,15 +177,10 @@ describe("a notebook on a PostgreSQL/Redis profile (nbclient)", () => {
         true,
       );
     }
-    const store = new PostgresStore(storage);
-    try {
-      expect([pk1, pk2, pk3].map((pk) => store.node(pk!)?.state)).toEqual([
-        "FINISHED",
-        "FINISHED",
-        "FINISHED",
-      ]);
-    } finally {
-      store.close();
-    }
+    expect([pk1, pk2, pk3].map((pk) => farm!.store.node(pk!)?.state)).toEqual([
+      "FINISHED",
+      "FINISHED",
+      "FINISHED",
+    ]);
   }, 600_000);
 });

@@ -3,74 +3,30 @@
  * a profile whose store is PostgreSQL and whose broker is Redis or PostgreSQL; the command
  * runs in a home of its own, as on another machine.
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { createProfile } from "../../engine/store/open-profile.js";
-import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
-import { built, root } from "../support/built.js";
-import {
-  profileBrokerUrl,
-  startProfileWorker,
-  testBroker,
-  type WorkerProcess,
-} from "../support/broker.js";
+import { startProfileFarm, type ProfileFarm } from "../support/profile-farm.js";
 import { usePgSchemas } from "../support/postgres.js";
 import { isAlive, waitUntilGone } from "../support/processes.js";
 import { CHAIN, stepLines, waitFor, type StepLine } from "../support/step-log.js";
 
 const schemas = usePgSchemas();
-const cleanups: (() => Promise<void> | void)[] = [];
+let farm: ProfileFarm | undefined;
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await farm?.dispose();
+  farm = undefined;
 });
 
 describe.each(["redis", "postgresql"] as const)("process control on a %s broker", (kind) => {
   it("pause, play and kill from another home reach the worker holding the run", async () => {
-    const broker = await testBroker(kind);
-    cleanups.push(() => broker.dispose());
-    const storage = schemas.url();
-    const dir = mkdtempSync(join(tmpdir(), "workgraph-profile-control-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(
-      join(dir, "chain.mjs"),
-      CHAIN.replaceAll("WG", pathToFileURL(join(root, "dist", "index.js")).href),
-    );
-    // the store's schema exists before the worker opens it
-    const store = new PostgresStore(storage);
-    cleanups.push(() => store.close());
-    const worker: WorkerProcess = await startProfileWorker("farm", storage, broker, ["-c", "1"]);
-    cleanups.push(() => worker.dispose());
-    const home = join(dir, "home");
-    createProfile("farm", { version: 1, storage, broker: profileBrokerUrl(broker) }, { home });
-    const cli = (...args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          [built("cli/main.js"), ...args, "--profile", "farm"],
-          { cwd: dir, env: { ...process.env, WORKGRAPH_HOME: home } },
-          (error, stdout, stderr) => {
-            const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-            resolve({ code, stdout, stderr });
-          },
-        );
-      });
-    const submit = async (folder: string, steps: number, ms: number): Promise<number> => {
-      const args = [
-        "-i",
-        `dir=${JSON.stringify(folder)}`,
-        "-i",
-        `steps=${steps}`,
-        "-i",
-        `ms=${ms}`,
-      ];
-      const submitted = await cli("submit", "./chain.mjs#chain", ...args);
-      expect(submitted.code, submitted.stderr).toBe(0);
-      return Number(submitted.stdout.trim());
-    };
+    farm = await startProfileFarm(kind, schemas.url(), { workerArgs: ["-c", "1"] });
+    const { store, dir } = farm;
+    const cli = (...args: string[]) => farm!.cli(...args);
+    const [worker] = farm.workers as [ProfileFarm["workers"][number]];
+    farm.writeModule("chain.mjs", CHAIN);
+    const submit = (folder: string, steps: number, ms: number): Promise<number> =>
+      farm!.submit("./chain.mjs#chain", { dir: folder, steps, ms });
 
     // pause: no step starts while paused; play: the run goes on to FINISHED. Steps from 3 on
     // take 8 s: the pause arrives while the run goes on, however slowly the command starts

@@ -1,20 +1,15 @@
 /**
- * The live page's pause and kill buttons, on a profile whose store is PostgreSQL and whose
- * broker is Redis, reach the worker process holding the run: `workgraph gui --profile NAME`
- * runs in a home of its own, as on another machine, and is driven over its WebSocket.
+ * The live page's pause, play and kill buttons, on a profile whose store is PostgreSQL and
+ * whose broker is Redis or PostgreSQL, reach the worker process holding the run: `workgraph gui
+ * --profile NAME` runs in a home of its own, as on another machine, and is driven over its
+ * WebSocket.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { createProfile } from "../../engine/store/open-profile.js";
-import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
 import { built, root } from "../support/built.js";
-import { profileBrokerUrl, startProfileWorker, testBroker } from "../support/broker.js";
+import { startProfileFarm, type ProfileFarm } from "../support/profile-farm.js";
 import { usePgSchemas } from "../support/postgres.js";
 import { CHAIN, stepLines, waitFor } from "../support/step-log.js";
 
@@ -71,63 +66,34 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A farm of one worker, the page of its profile in the submitter's home, and its socket. */
+async function farmWithPage(kind: "redis" | "postgresql") {
+  const farm: ProfileFarm = await startProfileFarm(kind, schemas.url(), {
+    workerArgs: ["-c", "1"],
+  });
+  cleanups.push(() => farm.dispose());
+  farm.writeModule("chain.mjs", CHAIN);
+  const page = await startPage(farm.home, farm.name);
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (page.child.exitCode !== null) return resolve();
+        page.child.once("exit", () => resolve());
+        page.child.kill("SIGTERM");
+      }),
+  );
+  const { socket, control } = await openSocket(page.url);
+  cleanups.push(() => socket.close());
+  return { farm, control };
+}
+
 describe("the live page of a broker profile", () => {
-  it("pauses and kills a run held by a worker of another home", async () => {
-    const broker = await testBroker("redis");
-    cleanups.push(() => broker.dispose());
-    const storage = schemas.url();
-    const dir = mkdtempSync(join(tmpdir(), "workgraph-profile-gui-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(
-      join(dir, "chain.mjs"),
-      CHAIN.replaceAll("WG", pathToFileURL(join(root, "dist", "index.js")).href),
-    );
-    // the store's schema exists before the worker opens it
-    const store = new PostgresStore(storage);
-    cleanups.push(() => store.close());
-    const worker = await startProfileWorker("farm", storage, broker, ["-c", "1"]);
-    cleanups.push(() => worker.dispose());
-    const home = join(dir, "home");
-    createProfile("farm", { version: 1, storage, broker: profileBrokerUrl(broker) }, { home });
-    const page = await startPage(home, "farm");
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          if (page.child.exitCode !== null) return resolve();
-          page.child.once("exit", () => resolve());
-          page.child.kill("SIGTERM");
-        }),
-    );
-    const { socket, control } = await openSocket(page.url);
-    cleanups.push(() => socket.close());
-
+  it("pauses and kills a run held by a worker of another home (Redis broker)", async () => {
+    const { farm, control } = await farmWithPage("redis");
+    const { store, dir } = farm;
     // steps from 3 on take 3 s each: unpaused, the next starts as soon as one finishes
-    const submitted = await new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          process.execPath,
-          [
-            built("cli/main.js"),
-            "submit",
-            "./chain.mjs#chain",
-            "-i",
-            `dir=${JSON.stringify(dir)}`,
-            "-i",
-            "steps=8",
-            "-i",
-            "ms=3000",
-            "--profile",
-            "farm",
-          ],
-          { cwd: dir, env: { ...process.env, WORKGRAPH_HOME: home } },
-          (error, stdout, stderr) => resolve({ code: error === null ? 0 : 1, stdout, stderr }),
-        );
-      },
-    );
-    expect(submitted.code, submitted.stderr).toBe(0);
-    const pk = Number(submitted.stdout.trim());
+    const pk = await farm.submit("./chain.mjs#chain", { dir, steps: 8, ms: 3000 });
     await waitFor(() => stepLines(dir).some((l) => l.what === "start" && l.step === 2), "step 2");
-
     // paused: the task running when the pause arrives finishes, and no other starts
     expect(await control(pk, "pause")).toEqual({ type: "controlled", run: pk, action: "pause" });
     expect(store.node(pk)?.attributes).toContain('"paused":true');
@@ -145,5 +111,33 @@ describe("the live page of a broker profile", () => {
     expect(states.filter((s) => s === "PLANNED" || s === "RUNNING")).toEqual([]);
     expect(stepLines(dir).filter((l) => l.what === "start").length).toBeLessThan(8);
     await expect(control(pk, "kill")).rejects.toThrow(`run ${pk} has ended KILLED`);
+  }, 300_000);
+
+  it("pauses and plays a run held by a worker of another home (PostgreSQL broker)", async () => {
+    const { farm, control } = await farmWithPage("postgresql");
+    const { store, dir } = farm;
+    const pk = await farm.submit("./chain.mjs#chain", { dir, steps: 5, ms: 3000 });
+    await waitFor(() => stepLines(dir).some((l) => l.what === "start" && l.step === 2), "step 2");
+    expect(await control(pk, "pause")).toEqual({ type: "controlled", run: pk, action: "pause" });
+    expect(store.node(pk)?.attributes).toContain('"paused":true');
+    const started = () => stepLines(dir).filter((l) => l.what === "start").length;
+    const running = () => store.tasks(pk).filter((t) => t.state === "RUNNING");
+    await waitFor(() => running().length === 0, "the running step to finish", 30_000);
+    const startedWhilePaused = started();
+    expect(startedWhilePaused).toBeLessThan(5);
+    expect(store.tasks(pk).filter((t) => t.state === "PLANNED")).toHaveLength(
+      5 - startedWhilePaused,
+    );
+
+    expect(await control(pk, "play")).toEqual({ type: "controlled", run: pk, action: "play" });
+    await waitFor(() => store.node(pk)?.state === "FINISHED", "the run to end FINISHED", 60_000);
+    expect(store.node(pk)?.attributes).toContain('"paused":false');
+    const [ret] = store.links({ from: pk, type: "RETURN" });
+    expect(JSON.parse(store.node(ret!.to)!.value!)).toBe(1 + 2 + 3 + 4 + 5);
+    // each step ran once
+    const starts = stepLines(dir)
+      .filter((l) => l.what === "start")
+      .map((l) => l.step);
+    expect(starts.sort()).toEqual([1, 2, 3, 4, 5]);
   }, 300_000);
 });
