@@ -15,11 +15,9 @@
  */
 import { hostname } from "node:os";
 import type { ReportLine } from "../../model/events.js";
-import { canonicalJson } from "../canonical-json.js";
 import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
-import { cacheKeyOf } from "../sqlite/attributes-text.js";
 import { flushOnExit, forgetOnExit } from "../sqlite/exit-flush.js";
-import { currentOwner } from "../sqlite/orphaned-runs.js";
+import { newNodeRow, updatePatch, updateQueuedRow } from "../sqlite/node-rows.js";
 import { PendingNode } from "../sqlite/pending-writes.js";
 import { storedText } from "../sqlite/report-text.js";
 import { reportKey } from "../sqlite/sqlite-store.js";
@@ -31,15 +29,15 @@ import {
   StoreWriteError,
 } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
+import { unavailableAfterMsFromEnv } from "../unavailable-after.js";
 import { parsePostgresUrl, type PostgresLocation } from "./connection-url.js";
+import { PgAvailability } from "./pg-availability.js";
 import { PgChunkedWriter } from "./pg-chunked-writer.js";
 import { PgPending } from "./pg-pending.js";
 import type { OpenResult, ReadQueries, Reply, WireError } from "./pg-protocol.js";
 import { PkBlocks } from "./pk-blocks.js";
 import { CallTimeout, WorkerChannel, type CallRequest } from "./worker-channel.js";
 
-/** How long the server may stay out of reach before the runs writing here end, unless told. */
-export const DEFAULT_UNAVAILABLE_AFTER_MS = 60_000;
 const OPEN_WAIT_MS = 15_000;
 const READ_WAIT_MS = 15_000;
 const FLUSH_WAIT_MS = 10_000;
@@ -65,17 +63,14 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
   readonly #pending = new PgPending();
   /** The type of each node this store wrote, so links and updates are checked without a read. */
   readonly #types = new Map<number, NodeRow["type"]>();
-  readonly #listeners = new Set<(error: Error) => void>();
-  readonly #unavailableAfterMs: number;
+  /** Whether the server is in reach and takes the writes; who hears when not. */
+  readonly #availability: PgAvailability;
   #aheadId = 0;
   #posted = 0;
   #written = 0;
   #turnEnding = false;
   #holding = false;
   #closed = false;
-  #downSince: number | undefined;
-  #unavailable: StoreUnavailableError | undefined;
-  #failed: StoreWriteError | undefined;
   readonly #endTurn = (): void => {
     this.#turnEnding = false;
     if (!this.#holding) this.#post();
@@ -86,7 +81,8 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
     this.#location = parsePostgresUrl(url);
     this.file = this.#location.shown;
     this.schema = this.#location.schema;
-    this.#unavailableAfterMs = options.unavailableAfterMs ?? unavailableAfterMsFromEnv();
+    const unavailableAfterMs = options.unavailableAfterMs ?? unavailableAfterMsFromEnv();
+    this.#availability = new PgAvailability(this.file, unavailableAfterMs);
     this.#channel = new WorkerChannel((reply) => this.#hear(reply));
     this.#pks = new PkBlocks({
       reserve: (count) => {
@@ -115,42 +111,7 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
     this.#enter();
     const pk = this.#pks.next();
     this.#types.set(pk, node.type);
-    if (node.type === "data") {
-      const value = canonicalJson(node.value);
-      this.#pending.addNode(
-        new PendingNode(
-          pk,
-          node.uuid,
-          "data",
-          node.kind,
-          null,
-          null,
-          node.ctime,
-          value,
-          null,
-          null,
-        ),
-      );
-      return pk;
-    }
-    const attributes =
-      node.type === "run" ? { ...node.attributes, owner: currentOwner() } : node.attributes;
-    const kind = node.type === "task" ? node.kind : null;
-    const cacheKey = cacheKeyOf(attributes) ?? null;
-    this.#pending.addNode(
-      new PendingNode(
-        pk,
-        node.uuid,
-        node.type,
-        kind,
-        node.name,
-        node.state,
-        node.ctime,
-        null,
-        attributes,
-        cacheKey,
-      ),
-    );
+    this.#pending.addNode(new PendingNode(pk, ...newNodeRow(node)));
     return pk;
   }
 
@@ -159,28 +120,13 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
     if (this.#typeOf(pk) === undefined || this.#typeOf(pk) === "data") {
       throw new NodeNotFoundError(pk);
     }
-    const patch =
-      update.error !== undefined
-        ? { ...update.attributes, error: update.error }
-        : update.attributes;
+    const patch = updatePatch(update);
     const row = this.#pending.node(pk);
     if (row === undefined) {
       this.#pending.addUpdate(pk, { ...update, ...(patch !== undefined ? { patch } : {}) });
       return;
     }
-    row.mtime = Date.now();
-    if (update.state !== undefined) row.state = update.state;
-    if (update.exitCode !== undefined) row.exitCode = update.exitCode;
-    if (update.startedAt !== undefined) row.startedAt = update.startedAt;
-    if (update.endedAt !== undefined) row.endedAt = update.endedAt;
-    if (patch === undefined) return;
-    if ("cacheKey" in patch) row.cacheKey = cacheKeyOf(patch) ?? null;
-    if (Object.keys(patch).length === 1 && "cacheKey" in patch) return;
-    const current =
-      typeof row.attributes === "string"
-        ? (JSON.parse(row.attributes) as Record<string, unknown>)
-        : row.attributes;
-    row.attributes = { ...current, ...patch };
+    updateQueuedRow(row, update, patch, (text) => JSON.parse(text) as Record<string, unknown>);
   }
 
   addLink(link: LinkRecord): void {
@@ -204,13 +150,13 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
    */
   flush(): void {
     this.#post();
-    if (this.#written < this.#posted && this.#downSince === undefined) {
+    if (this.#written < this.#posted && !this.#availability.down) {
       this.#channel.waitUntil(
-        () => this.#written >= this.#posted || this.#downSince !== undefined,
+        () => this.#written >= this.#posted || this.#availability.down,
         FLUSH_WAIT_MS,
       );
     }
-    this.#throwIfFailed();
+    this.#availability.throwIfFailed();
   }
 
   /** Whether writes wait for a server out of reach. */
@@ -220,10 +166,7 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
 
   /** Calls `listener` when the server has been out of reach too long; returns how to stop. */
   onUnavailable(listener: (error: Error) => void): () => void {
-    this.#listeners.add(listener);
-    const already = this.#unavailable ?? this.#failed;
-    if (already !== undefined) queueMicrotask(() => listener(already));
-    return () => this.#listeners.delete(listener);
+    return this.#availability.onUnavailable(listener);
   }
 
   /** Posts what waits and blocks up to `ms` for it to be committed; whether it was. */
@@ -260,7 +203,7 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
         if (!this.#waitWritten(READ_WAIT_MS)) {
           throw new StoreUnavailableError(this.file, READ_WAIT_MS, false, "unreachable");
         }
-        this.#throwIfFailed();
+        this.#availability.throwIfFailed();
       },
       undo: (rows) => void this.#call({ op: "undo", id: this.#channel.id(), rows }, READ_WAIT_MS),
     });
@@ -416,38 +359,15 @@ export class PostgresStore implements ProvenanceStore, ProvenanceReader {
         return;
       case "write-failed":
         this.#written = Math.max(this.#written, reply.seq);
-        this.#failed ??= new StoreWriteError(this.file, reply.error.message);
-        this.#tell(this.#failed);
+        this.#availability.refused(reply.error.message);
         return;
       case "down":
-        this.#downSince ??= reply.since;
-        this.#checkLimit();
+        this.#availability.lost(reply.since);
         return;
       case "up":
-        this.#downSince = undefined;
-        this.#unavailable = undefined;
+        this.#availability.regained();
         return;
     }
-  }
-
-  #checkLimit(): void {
-    const since = this.#downSince;
-    if (since === undefined || this.#unavailable !== undefined) return;
-    const waited = Date.now() - since;
-    if (waited < this.#unavailableAfterMs) return;
-    this.#unavailable = new StoreUnavailableError(this.file, waited, false, "unreachable");
-    this.#tell(this.#unavailable);
-  }
-
-  #tell(error: Error): void {
-    for (const listener of [...this.#listeners]) listener(error);
-  }
-
-  #throwIfFailed(): void {
-    const failed = this.#failed;
-    if (failed === undefined) return;
-    this.#failed = undefined;
-    throw failed;
   }
 }
 
@@ -455,10 +375,4 @@ function errorFrom(file: string, error: WireError): Error {
   return error.connection
     ? new StoreUnavailableError(file, 0, false, "unreachable")
     : new StoreWriteError(file, error.message);
-}
-
-function unavailableAfterMsFromEnv(): number {
-  const text = process.env.WORKGRAPH_STORE_WAIT_MS;
-  const ms = text === undefined ? NaN : Number(text);
-  return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_UNAVAILABLE_AFTER_MS;
 }

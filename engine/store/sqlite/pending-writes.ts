@@ -85,8 +85,8 @@ export class PendingWrites {
     ]);
   }
 
-  /** Queues a node and returns it, with the pk it will have. */
-  addNode(...row: NewNode): PendingNode {
+  /** Queues a node (its row but the pk) and returns it, with the pk it will have. */
+  addNode(row: NewNode): PendingNode {
     const node = new PendingNode(this.pks.next(), ...row);
     this.#nodes.push(node);
     this.#byPk.set(node.pk, node);

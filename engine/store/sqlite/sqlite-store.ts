@@ -7,29 +7,27 @@
  */
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
-import { canonicalJson, parseCanonicalJson } from "../canonical-json.js";
+import { parseCanonicalJson } from "../canonical-json.js";
 import type { NodeRow } from "../reader.js";
 import { NodeNotFoundError, StoreUnavailableError } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
-import { cacheKeyOf } from "./attributes-text.js";
 import { ChunkedWriter } from "./chunked-writer.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { openDatabase } from "./open-database.js";
-import { currentOwner, killOrphanedRuns } from "./orphaned-runs.js";
+import { killOrphanedRuns } from "./orphaned-runs.js";
+import { newNodeRow, updatePatch, updateQueuedRow } from "./node-rows.js";
 import { PendingWrites, type PendingNode } from "./pending-writes.js";
 import { PkSequence } from "./pk-sequence.js";
 import { storedText } from "./report-text.js";
 import { SqliteReader } from "./sqlite-reader.js";
 import { StoredUpdates } from "./stored-updates.js";
 import { isBusy, TURN_WAIT_MS, WriteGroup } from "./write-group.js";
+import { unavailableAfterMsFromEnv } from "../unavailable-after.js";
 
 /** What tells two report lines of a run apart: time, step and message. */
 export function reportKey(line: Pick<ReportLine, "at" | "step" | "message">): string {
   return `${line.at}\u0000${line.step}\u0000${line.message}`;
 }
-
-/** How long the store may stay locked by another process before runs end, unless told. */
-export const DEFAULT_UNAVAILABLE_AFTER_MS = 60_000;
 
 /** A node with at most this many links of a type is "few": looked up from its side. */
 const FEW_LINKS = 64;
@@ -81,44 +79,12 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
 
   addNode(node: NodeRecord): number {
     this.#group.enter();
-    const pending = this.#pending;
-    if (node.type === "data") {
-      const value = canonicalJson(node.value);
-      return pending.addNode(
-        node.uuid,
-        "data",
-        node.kind,
-        null,
-        null,
-        node.ctime,
-        value,
-        null,
-        null,
-      ).pk;
-    }
-    const attributes =
-      node.type === "run" ? { ...node.attributes, owner: currentOwner() } : node.attributes;
-    const kind = node.type === "task" ? node.kind : null;
-    const cacheKey = cacheKeyOf(attributes) ?? null;
-    return pending.addNode(
-      node.uuid,
-      node.type,
-      kind,
-      node.name,
-      node.state,
-      node.ctime,
-      null,
-      attributes,
-      cacheKey,
-    ).pk;
+    return this.#pending.addNode(newNodeRow(node)).pk;
   }
 
   updateProcess(pk: number, update: ProcessUpdate): void {
     this.#group.enter();
-    const patch =
-      update.error !== undefined
-        ? { ...update.attributes, error: update.error }
-        : update.attributes;
+    const patch = updatePatch(update);
     const queued = this.#pending.node(pk);
     if (queued !== undefined) {
       this.#updateQueued(queued, update, patch);
@@ -309,25 +275,8 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     patch: Readonly<Record<string, unknown>> | undefined,
   ): void {
     if (row.type === "data") throw new NodeNotFoundError(row.pk);
-    row.mtime = Date.now();
-    if (update.state !== undefined) row.state = update.state;
-    if (update.exitCode !== undefined) row.exitCode = update.exitCode;
-    if (update.startedAt !== undefined) row.startedAt = update.startedAt;
-    if (update.endedAt !== undefined) row.endedAt = update.endedAt;
-    if (patch === undefined) return;
-    if ("cacheKey" in patch) row.cacheKey = cacheKeyOf(patch) ?? null;
-    // A task's key alone changes only its column: its attributes object stays shared.
-    if (Object.keys(patch).length === 1 && "cacheKey" in patch) return;
-    const current =
-      typeof row.attributes === "string" ? parseAttributes(row.attributes) : row.attributes;
-    row.attributes = { ...current, ...patch };
+    updateQueuedRow(row, update, patch, parseAttributes);
   }
-}
-
-function unavailableAfterMsFromEnv(): number {
-  const text = process.env.WORKGRAPH_STORE_WAIT_MS;
-  const ms = text === undefined ? NaN : Number(text);
-  return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_UNAVAILABLE_AFTER_MS;
 }
 
 function parseAttributes(text: string): Record<string, unknown> {
