@@ -85,12 +85,26 @@ export function createCellCompiler(
   const emittedSides = new WeakSet<TypeScript.SourceFile>();
   let program: TypeScript.Program | undefined;
 
+  // Which `@types` packages a program includes is asked again only when a type root's folder
+  // changes (a package added or removed): otherwise every program would read each package's
+  // package.json again.
+  const typeRoots = options.typeRoots ?? [];
+  let typed: { key: string; options: TypeScript.CompilerOptions } | undefined;
+  function programOptions(): TypeScript.CompilerOptions {
+    const key = typeRoots.map((root) => ts.sys.getModifiedTime?.(root)?.getTime() ?? 0).join();
+    if (typed?.key !== key) {
+      const types = ts.getAutomaticTypeDirectiveNames(options, host);
+      typed = { key, options: { ...options, types } };
+    }
+    return typed.options;
+  }
+
   function update(declarations: string, cell: string) {
     setFile(previousPath, PREFIX + declarations);
     setFile(cellPath, PREFIX + cell);
     program = ts.createProgram({
       rootNames: [previousPath, cellPath, ...modules],
-      options,
+      options: programOptions(),
       host,
       ...(program !== undefined ? { oldProgram: program } : {}),
     });
@@ -165,17 +179,24 @@ export function createCellCompiler(
           : undefined;
       let output = "";
       let declared = "";
-      const emitted = program.emit(
-        file,
-        (name, data) => {
-          if (name.endsWith(".d.ts")) declared = data;
-          else if (name.endsWith(".js")) output = data;
-        },
-        undefined,
-        false,
-        cellTransformers(ts, { checker: program.getTypeChecker(), previous, last }),
+      const write = (name: string, data: string) => {
+        if (name.endsWith(".d.ts")) declared = data;
+        else if (name.endsWith(".js")) output = data;
+      };
+      const transformers = cellTransformers(ts, { checker: program.getTypeChecker(), previous, last });
+      const emitted = program.emit(file, write, undefined, false, transformers);
+      // Declarations come from a second emit, and only for a cell that may declare something:
+      // a cell of expressions alone declares nothing the next cell could see.
+      const declares = !file.statements.every(
+        (s) => s.end > PREFIX.length + code.length || isEmptyOrExpression(ts, s),
       );
-      const emitErrors = diagnosticsOf(emitted.diagnostics, file).diagnostics;
+      const emittedDts = declares
+        ? emitDeclarations(program, file, write, transformers)
+        : { diagnostics: [] };
+      const emitErrors = diagnosticsOf(
+        [...emitted.diagnostics, ...emittedDts.diagnostics],
+        file,
+      ).diagnostics;
       if (emitErrors.length > 0) return { diagnostics: emitErrors };
       const sideOutputs: SideOutput[] = [];
       for (const side of sides) {
@@ -217,6 +238,36 @@ export function createCellCompiler(
       };
     },
   };
+}
+
+/** Whether a statement declares nothing (the cell's leading `export {};` counts as nothing). */
+function isEmptyOrExpression(ts: typeof TypeScript, statement: TypeScript.Statement): boolean {
+  return (
+    ts.isExpressionStatement(statement) ||
+    ts.isEmptyStatement(statement) ||
+    (ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier === undefined &&
+      statement.exportClause !== undefined &&
+      ts.isNamedExports(statement.exportClause) &&
+      statement.exportClause.elements.length === 0)
+  );
+}
+
+/**
+ * The declaration file of `file`, with the program's `declaration` option off (the JS emit
+ * then skips it): the fork's `emit` takes `forceDtsEmit` after the transformers, as the
+ * language services' `getEmitOutput` uses it.
+ */
+function emitDeclarations(
+  program: TypeScript.Program,
+  file: TypeScript.SourceFile,
+  write: (name: string, data: string) => void,
+  transformers: TypeScript.CustomTransformers,
+): TypeScript.EmitResult {
+  const emit = program.emit as (
+    ...args: [...Parameters<TypeScript.Program["emit"]>, forceDtsEmit: boolean]
+  ) => TypeScript.EmitResult;
+  return emit.call(program, file, write, undefined, true, transformers, true);
 }
 
 /**

@@ -18,7 +18,8 @@ export function compilerOptions(
     esModuleInterop: true,
     target: ts.ScriptTarget.ES2022,
     lib: ["lib.es2022.d.ts"],
-    declaration: true,
+    // Declaration files are emitted on their own, for cells that declare something.
+    declaration: false,
     newLine: ts.NewLineKind.LineFeed,
     // Cells are sloppy-mode scripts, as in tslab: no "use strict" in the output.
     noImplicitUseStrict: true,
