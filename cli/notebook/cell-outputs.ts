@@ -4,6 +4,7 @@
  * `clear_output` (with `wait`) clears before the next output.
  */
 import type { JupyterMessage } from "../../kernel/protocol/message.js";
+import { isLogOutput } from "../../kernel/runtime/log-html.js";
 import type { Output } from "./nbformat.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -90,4 +91,25 @@ export class CellOutputs {
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * The new lines of runs' log displays (shown, then updated in place as lines come), for
+ * echoing them as they arrive: each display's text grows at its end.
+ */
+export class LogEcho {
+  readonly #echoed = new Map<string, number>();
+
+  /** The text a message adds to a log display, or `""`. */
+  add(message: JupyterMessage): string {
+    const type = message.header.msg_type;
+    if (type !== "display_data" && type !== "update_display_data") return "";
+    const c = message.content as Record<string, unknown>;
+    const id = (c.transient as { display_id?: string } | undefined)?.display_id;
+    const plain = record(c.data)["text/plain"];
+    if (id === undefined || !isLogOutput(c.metadata) || typeof plain !== "string") return "";
+    const echoed = this.#echoed.get(id) ?? 0;
+    this.#echoed.set(id, plain.length);
+    return plain.slice(echoed);
+  }
 }

@@ -6,7 +6,7 @@
  * run so far keep their outputs.
  */
 import { dirname, resolve } from "node:path";
-import { CellOutputs, Displays } from "./cell-outputs.js";
+import { CellOutputs, Displays, LogEcho } from "./cell-outputs.js";
 import { KernelClient } from "./kernel-client.js";
 import { startKernel, type KernelExit, type KernelProcess } from "./kernel-process.js";
 import * as messages from "./messages.js";
@@ -81,6 +81,7 @@ export async function executeNotebook(
       return { notebook: nb, failure: startFailure(ready), allowedErrors };
     }
     const displays = new Displays();
+    const logEcho = new LogEcho();
     let count = 0;
     for (const [index, cell] of cells.entries()) {
       if (cell.cell_type !== "code") continue;
@@ -115,6 +116,8 @@ export async function executeNotebook(
             if (message.header.msg_type === "stream") {
               options.echo?.(String(c.text), c.name === "stderr" ? "stderr" : "stdout");
             }
+            const logged = logEcho.add(message);
+            if (logged !== "") options.echo?.(logged, "stdout");
           },
         )
         .then((m): CellEnd => ({ kind: "reply", status: String(m.content.status) }));

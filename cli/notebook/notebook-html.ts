@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import hljs from "highlight.js/lib/core";
 import typescript from "highlight.js/lib/languages/typescript";
 import type { TopLevelSpec } from "vega-lite";
+import { isLogOutput, logHtml } from "../../kernel/runtime/log-html.js";
 import { compileToVega } from "../../widgets/index.js";
 import { escapeHtml as escape } from "./escape-html.js";
 import { markdownHtml } from "./markdown-html.js";
@@ -74,6 +75,11 @@ class OutputRenderer {
         return `<pre class="error">${escape(stripAnsi(output.traceback.join("\n")))}</pre>`;
       default: {
         const data = output.data;
+        const plain = data["text/plain"];
+        // A run's log: drawn here from its text (escaped), so it reads the same sanitized.
+        if (isLogOutput(output.metadata) && plain !== undefined) {
+          return `<div class="stream log">${logHtml(text(plain as string | string[]))}</div>`;
+        }
         const svg = data["image/svg+xml"];
         const svgSource = svg === undefined ? "" : text(svg as string | string[]);
         const svgText = sanitize && svgSource !== "" ? svgImage(svgSource) : svgSource;
@@ -85,7 +91,6 @@ class OutputRenderer {
         }
         if (svgText !== "") return `<div class="chart">${svgText}</div>`;
         const html = data["text/html"];
-        const plain = data["text/plain"];
         if (html !== undefined && !(sanitize && plain !== undefined)) {
           const markup = text(html as string | string[]);
           return sanitize
@@ -144,7 +149,7 @@ export async function notebookHtml(
 body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
 pre{background:#f6f8fa;padding:.6em .8em;overflow-x:auto;border-radius:4px;font-size:13px}
 .code{margin:1.2em 0}.prompt{color:#888;font:12px monospace}
-.stream{background:#fff;border-left:3px solid #ddd}.stderr{border-color:#e0a800}
+.stream{background:#fff;border-left:3px solid #ddd}.log{margin:1em 0;padding:.3em .8em}.stderr{border-color:#e0a800}
 .stream,.result{white-space:pre-wrap;overflow-wrap:anywhere}
 .error{background:#fdecea;color:#8a1c1c}
 .chart,.chart.vega-embed{display:block;overflow-x:auto;margin:.6em 0}

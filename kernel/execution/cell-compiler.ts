@@ -183,7 +183,11 @@ export function createCellCompiler(
         if (name.endsWith(".d.ts")) declared = data;
         else if (name.endsWith(".js")) output = data;
       };
-      const transformers = cellTransformers(ts, { checker: program.getTypeChecker(), previous, last });
+      const transformers = cellTransformers(ts, {
+        checker: program.getTypeChecker(),
+        previous,
+        last,
+      });
       const emitted = program.emit(file, write, undefined, false, transformers);
       // Declarations come from a second emit, and only for a cell that may declare something:
       // a cell of expressions alone declares nothing the next cell could see.
@@ -264,10 +268,10 @@ function emitDeclarations(
   write: (name: string, data: string) => void,
   transformers: TypeScript.CustomTransformers,
 ): TypeScript.EmitResult {
-  const emit = program.emit as (
+  const emit = program.emit.bind(program) as (
     ...args: [...Parameters<TypeScript.Program["emit"]>, forceDtsEmit: boolean]
   ) => TypeScript.EmitResult;
-  return emit.call(program, file, write, undefined, true, transformers, true);
+  return emit(file, write, undefined, true, transformers, true);
 }
 
 /**

@@ -23,12 +23,15 @@ export class Cell implements CellScope {
     private readonly live: RunDisplayOptions,
   ) {}
 
-  /** Report lines go to stdout; what a task printed with console.warn/error, to stderr. */
-  readonly reportLog = (line: ReportLine): void =>
-    this.output.write(
-      line.task !== undefined && line.level !== "REPORT" ? "stderr" : "stdout",
-      `${line.text}\n`,
-    );
+  /**
+   * Report lines and what tasks printed go to the cell's log display; what a task printed
+   * with console.warn/error, to stderr.
+   */
+  readonly reportLog = (line: ReportLine): void => {
+    if (line.task !== undefined && line.level !== "REPORT") {
+      this.output.write("stderr", `${line.text}\n`);
+    } else this.output.log(`${line.text}\n`);
+  };
 
   watchRun(run: ShownRun): void {
     const display = showLiveRun(run, this.output, this.live);

@@ -11,6 +11,7 @@ export interface NotebookOutput {
   readonly name?: string;
   readonly text?: string | string[];
   readonly data?: Record<string, unknown>;
+  readonly metadata?: Record<string, unknown>;
   readonly ename?: string;
   readonly evalue?: string;
 }
@@ -36,11 +37,21 @@ export function codeCells(file: string): CodeCellOutputs[] {
     .map((c) => ({ source: joined(c.source), outputs: c.outputs ?? [] }));
 }
 
-/** Everything a cell wrote to a stream, in order. */
+/** Whether an output is a run's log display (its text is the lines as printed). */
+export function isLog(output: NotebookOutput): boolean {
+  return output.output_type === "display_data" && output.metadata?.workgraph === "log";
+}
+
+/**
+ * Everything a cell wrote to a stream, in order; a run's log display counts as stdout (its
+ * `text/plain` is the lines as they were printed).
+ */
 export function streamText(cell: CodeCellOutputs, name = "stdout"): string {
   return cell.outputs
-    .filter((o) => o.output_type === "stream" && o.name === name)
-    .map((o) => joined(o.text))
+    .filter(
+      (o) => (o.output_type === "stream" && o.name === name) || (name === "stdout" && isLog(o)),
+    )
+    .map((o) => joined(isLog(o) ? o.data?.["text/plain"] : o.text))
     .join("");
 }
 
@@ -70,7 +81,7 @@ export function normalCell(cell: CodeCellOutputs): string {
     if (text !== "") parts.push(`${name}: ${maskVolatile(text)}`);
   }
   for (const output of cell.outputs) {
-    if (output.output_type === "stream") continue;
+    if (output.output_type === "stream" || isLog(output)) continue;
     if (output.output_type === "error") {
       parts.push(`error: ${output.ename}: ${maskVolatile(output.evalue ?? "")}`);
       continue;

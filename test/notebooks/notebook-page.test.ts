@@ -1,7 +1,8 @@
 /**
  * The page `workgraph run-notebook --html` writes, opened in headless Chromium: code is
  * highlighted, every chart has a row of its own, and the browser console stays silent (no
- * Vega-Lite version warning, no empty-extent warning), with nothing loaded from elsewhere.
+ * Vega-Lite version warning, no empty-extent warning), with nothing loaded from elsewhere; in a
+ * narrow window a run's log lines wrap without breaking their prefixes.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +29,7 @@ async function apart(x: number) {
 }
 const first = run(chain, { x: 1 }, { log: false });
 await first;`,
-  `await run(apart, { x: 1 }, { log: "summary" });`,
+  `await run(apart, { x: 1 }, { log: "tasks" });`,
   `display(first.timeline());`,
 ];
 
@@ -109,6 +110,46 @@ describe("the HTML page of a notebook", () => {
       expect(
         requests.filter((url) => !url.startsWith("file:") && !url.startsWith("data:")),
       ).toEqual([]);
+
+      // A narrow window: each log line starts with its date, and its `[pk|label|step]:` moves
+      // to the next line whole rather than breaking inside (front ends break <pre> anywhere).
+      await tab.setViewportSize({ width: 520, height: 900 });
+      const lines = await tab.$$eval(".workgraph-log-line", (rows) =>
+        rows.map((row) => {
+          const box = row.getBoundingClientRect();
+          const first = row.firstElementChild?.getBoundingClientRect();
+          const source = row.querySelector(".workgraph-log-source");
+          const spans: Element[] =
+            source === null ? [] : Array.from(source.querySelectorAll("span"));
+          const pieces = spans.map((piece) => {
+            const rects = piece.getClientRects();
+            return { rects: rects.length, top: rects[0]?.top };
+          });
+          return {
+            text: row.textContent ?? "",
+            // the date opens the row: at its left edge, on its first line
+            startsLine:
+              first !== undefined &&
+              Math.abs(first.left - box.left) < 1 &&
+              first.top - box.top < first.height / 2,
+            wraps: box.height > (first?.height ?? 0) * 1.5,
+            pieces,
+          };
+        }),
+      );
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      for (const line of lines) {
+        expect(line.text).toMatch(
+          /^\d{4}-\d\d-\d\d .* \[REPORT\] \[\d+\|WorkGraphImperativeEngine\|/,
+        );
+        expect(line.startsLine).toBe(true);
+        expect(line.wraps).toBe(true);
+        expect(line.pieces).toHaveLength(3);
+        for (const piece of line.pieces) {
+          expect(piece.rects).toBe(1);
+          expect(piece.top).toBe(line.pieces[0]?.top);
+        }
+      }
     } finally {
       await browser.close();
     }

@@ -97,7 +97,7 @@ describe("console output of a job", () => {
     );
   });
 
-  it("goes under the cell that started the run: log to stdout, error to stderr", async () => {
+  it("goes under the cell that started the run: log to its log display, error to stderr", async () => {
     setDefaultLog(() => currentCell()?.reportLog);
     try {
       const outbox = new RecordingOutbox();
@@ -110,7 +110,7 @@ describe("console output of a job", () => {
       await cell.settle(1000);
       cell.output.flush();
       store.close();
-      expect(outbox.stdout(parent)).toMatch(/\|chatty\|console\.log\]: got 1 \{ twice: 2 \}\n/);
+      expect(outbox.log(parent)).toMatch(/\|chatty\|console\.log\]: got 1 \{ twice: 2 \}\n/);
       const stderr = outbox
         .for(parent)
         .filter((m) => m.msgType === "stream" && m.content.name === "stderr")

@@ -73,6 +73,14 @@ class Client:
             if m["content"]["name"] == "stdout"
         )
 
+    def log(self, msg_id):
+        """A run's log as the cell shows it: its log displays' text, as last updated."""
+        texts = {}
+        for m in self.outputs(msg_id, "display_data", "update_display_data"):
+            if m["content"]["metadata"].get("workgraph") == "log":
+                texts[m["content"]["transient"]["display_id"]] = m["content"]["data"]
+        return texts
+
     def wait_for_stdout(self, msg_id, text, timeout=TIMEOUT):
         """Waits until the cell has printed `text`: then it runs (an interrupt that comes while
         a cell is still being compiled has nothing to stop, however long a sleep waited)."""
@@ -227,13 +235,26 @@ class SharedKernelTests(unittest.TestCase):
         )
         self.assertEqual(reply["status"], "ok", reply)
         self.assertEqual(c.result(msg_id), "7")
-        log = c.stdout(msg_id)
+        logs = c.log(msg_id).values()
+        log = "".join(data["text/plain"] for data in logs)
         self.assertIn("[REPORT]", log)
         self.assertIn("Task: multiply, type: in-process, finished.", log)
-        shown = c.outputs(msg_id, "display_data")
+        # The HTML keeps each line's `[pk|label|step]:` whole, whatever the output's width.
+        html = "".join(data["text/html"] for data in logs)
+        self.assertIn('style="white-space:nowrap">[', html)
+        self.assertEqual(html.count("workgraph-log-line"), log.count("\n"))
+        shown = [
+            m
+            for m in c.outputs(msg_id, "display_data")
+            if m["content"]["metadata"].get("workgraph") != "log"
+        ]
         self.assertEqual(len(shown), 1)
         display_id = shown[0]["content"]["transient"]["display_id"]
-        updates = c.outputs(msg_id, "update_display_data")
+        updates = [
+            m
+            for m in c.outputs(msg_id, "update_display_data")
+            if m["content"]["metadata"].get("workgraph") != "log"
+        ]
         # How many updates come in between depends on timing (the throttle merges states, and
         # a slow first render may come after the run has ended): what is guaranteed is that
         # every update goes to the run's display and that the last bundle shown is final.

@@ -1,5 +1,5 @@
 /**
- * Runs started in a cell: report lines go to the cell's stdout, one display follows the run by
+ * Runs started in a cell: report lines go to the cell's log display, one display follows the run by
  * display id and ends on its final state, and an interrupt cancels them. Real engine runs.
  */
 import { describe, expect, it } from "vitest";
@@ -47,9 +47,11 @@ describe("runs started in a cell", () => {
     await cell.settle(1000);
     cell.output.flush();
     expect(results.sum.value).toBe(11);
-    expect(outbox.stdout(parent)).toContain("Task: add4, type: in-process, finished.");
-    const displays = sent().filter((m) => m.msgType === "display_data");
-    const updates = sent().filter((m) => m.msgType === "update_display_data");
+    expect(outbox.log(parent)).toContain("Task: add4, type: in-process, finished.");
+    const runDisplay = (m: { content: Record<string, unknown> }) =>
+      (m.content.transient as { display_id: string }).display_id.startsWith("workgraph-run-");
+    const displays = sent().filter((m) => m.msgType === "display_data" && runDisplay(m));
+    const updates = sent().filter((m) => m.msgType === "update_display_data" && runDisplay(m));
     expect(displays).toHaveLength(1);
     const id = (displays[0]?.content.transient as { display_id: string }).display_id;
     expect(id).toBe(`workgraph-run-${started.uuid}`);
@@ -73,6 +75,7 @@ describe("runs started in a cell", () => {
     );
     cell.output.flush();
     expect(lines.length).toBeGreaterThan(0);
+    expect(outbox.log(parent)).toBe("");
     expect(outbox.stdout(parent)).toBe("");
   });
 

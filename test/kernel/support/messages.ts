@@ -53,4 +53,22 @@ export class RecordingOutbox implements Outbox {
       .map((m) => String(m.content.text))
       .join("");
   }
+
+  /**
+   * A run's log as the cell shows it: the text of its log displays (as last updated), in the
+   * order they were shown.
+   */
+  log(req: JupyterMessage): string {
+    const texts = new Map<string, string>();
+    for (const m of this.sent) {
+      const id = (m.content.transient as { display_id?: string } | undefined)?.display_id;
+      const metadata = m.content.metadata as { workgraph?: string } | undefined;
+      if (id === undefined || metadata?.workgraph !== "log") continue;
+      const shown = m.msgType === "display_data" && m.parent === req.header.msg_id;
+      if (shown || (m.msgType === "update_display_data" && texts.has(id))) {
+        texts.set(id, String((m.content.data as Record<string, unknown>)["text/plain"]));
+      }
+    }
+    return [...texts.values()].join("");
+  }
 }
