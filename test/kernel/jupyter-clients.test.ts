@@ -77,14 +77,27 @@ describe("the kernel under Jupyter's clients", () => {
     expect(run.code, run.output).toBe(0);
     const notebook = JSON.parse(readFileSync(join(dir, "out.ipynb"), "utf8")) as {
       cells: {
-        outputs?: { output_type: string; text?: string[]; data?: Record<string, string[]> }[];
+        outputs?: {
+          output_type: string;
+          text?: string[];
+          data?: Record<string, string[]>;
+          metadata?: Record<string, unknown>;
+        }[];
       }[];
     };
     const outputs = notebook.cells.flatMap((cell) => cell.outputs ?? []);
     const text = (lines: string[] | undefined) => (lines ?? []).join("");
+    // a run's report lines are a display of their own (text as printed, and HTML)
+    const isLog = (o: (typeof outputs)[number]) => o.metadata?.workgraph === "log";
+    const logs = outputs.filter(isLog);
+    expect(logs.map((o) => text(o.data?.["text/plain"])).join("")).toContain(
+      "Task: multiply, type: in-process, finished.",
+    );
+    expect(logs.every((o) => text(o.data?.["text/html"]).includes("workgraph-log-line"))).toBe(
+      true,
+    );
     const log = outputs.filter((o) => o.output_type === "stream").map((o) => text(o.text));
-    expect(log.join("")).toContain("Task: multiply, type: in-process, finished.");
-    const shown = outputs.filter((o) => o.output_type === "display_data");
+    const shown = outputs.filter((o) => o.output_type === "display_data" && !isLog(o));
     expect(shown).toHaveLength(1);
     const bundle = shown[0]?.data ?? {};
     expect(text(bundle["text/plain"])).toBe("add_multiply: 2 tasks, 2 FINISHED");

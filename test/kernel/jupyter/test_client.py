@@ -73,7 +73,7 @@ class Client:
             if m["content"]["name"] == "stdout"
         )
 
-    def log(self, msg_id):
+    def run_log(self, msg_id):
         """A run's log as the cell shows it: its log displays' text, as last updated."""
         texts = {}
         for m in self.outputs(msg_id, "display_data", "update_display_data"):
@@ -235,7 +235,7 @@ class SharedKernelTests(unittest.TestCase):
         )
         self.assertEqual(reply["status"], "ok", reply)
         self.assertEqual(c.result(msg_id), "7")
-        logs = c.log(msg_id).values()
+        logs = c.run_log(msg_id).values()
         log = "".join(data["text/plain"] for data in logs)
         self.assertIn("[REPORT]", log)
         self.assertIn("Task: multiply, type: in-process, finished.", log)
