@@ -3,7 +3,8 @@
  * 4, one job process each) against Dask distributed with as many worker processes (one thread
  * each, the bench's Dask peer in `peers/`), measured interleaved on this machine: throughput of
  * 2,000 trivial jobs, of sleeping jobs (growth with workers on few cores), and one job's round
- * trip (median). `WORKGRAPH_BENCH_REDIS` and `WORKGRAPH_BENCH_PG` name the services.
+ * trip (median) and where its time goes. `WORKGRAPH_BENCH_REDIS` and `WORKGRAPH_BENCH_PG` name
+ * the services.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,6 +14,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { Queue, createPostgresBackend, withBackend } from "bullmq";
 import { checkJobSource, createBrokerJobs } from "../engine/plumbing.js";
 import { daskMissing, startDask } from "./peers/dask.js";
 
@@ -24,7 +26,11 @@ const TRIVIAL = 2_000;
 const SLEEPING = 200;
 const SLEEP_MS = 20;
 const ROUND_TRIPS = 200;
-const WORKER_COUNTS = [1, 2, 4] as const;
+/** Worker counts measured: 1, 2 and 4, or those `WORKGRAPH_BENCH_BROKER_WORKERS` lists ("1,2"). */
+const WORKER_COUNTS: readonly number[] = (process.env.WORKGRAPH_BENCH_BROKER_WORKERS ?? "1,2,4")
+  .split(",")
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
 const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
 /** Which broker carries the jobs. */
@@ -36,6 +42,21 @@ export interface SideFigures {
   readonly sleepingPerSecond: number;
   /** Median of {@link ROUND_TRIPS} jobs sent one after the other. */
   readonly roundTripMs: number;
+  /** Where a round trip's time goes (medians, ms), from the jobs' own timestamps. */
+  readonly roundTripParts?: RoundTripParts | undefined;
+}
+
+/**
+ * A round trip in three parts, from the sender's clock and the times BullMQ stores with each
+ * job (set by the worker, in ms): sent → the worker asks for it (the sender's add and the
+ * worker's wake-up); → the worker completes it (the fetch, the run in a job process, the
+ * result published); → the sender has it (negative when the sender hears before the worker's
+ * publish answers).
+ */
+export interface RoundTripParts {
+  readonly toPickMs: number;
+  readonly pickToCompleteMs: number;
+  readonly completeToHeardMs: number;
 }
 
 /** Each side at one worker count; `dask` is undefined when Dask is not installed. */
@@ -124,12 +145,18 @@ async function workgraph(kind: BrokerKind, workers: number): Promise<SideFigures
     );
     const sleepingPerSecond = SLEEPING / ((performance.now() - start) / 1000);
     const trips: number[] = [];
+    const sentAt: number[] = [];
+    const heardAt: number[] = [];
     for (let i = 0; i < ROUND_TRIPS; i++) {
+      sentAt.push(Date.now());
       start = performance.now();
-      await jobs.run({ ...echo, args: [i] });
+      // a key names the job (`task-<key>`), so its stored times can be read after
+      await jobs.run({ ...echo, args: [i], key: `trip${i}-1` });
       trips.push(performance.now() - start);
+      heardAt.push(Date.now());
     }
-    return { jobsPerSecond, sleepingPerSecond, roundTripMs: median(trips) };
+    const roundTripParts = await partsOf(url, prefix, sentAt, heardAt);
+    return { jobsPerSecond, sleepingPerSecond, roundTripMs: median(trips), roundTripParts };
   } finally {
     await jobs.close();
     for (const child of children) child.kill("SIGTERM");
@@ -138,6 +165,44 @@ async function workgraph(kind: BrokerKind, workers: number): Promise<SideFigures
     );
     await clearPrefix(kind, prefix);
     rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** The parts of the round trips whose jobs are `task-trip<i>-1`, from their stored times. */
+async function partsOf(
+  url: string,
+  prefix: string,
+  sentAt: readonly number[],
+  heardAt: readonly number[],
+): Promise<RoundTripParts | undefined> {
+  // the profile's `jobs` queue, opened as the broker opens it (`broker-connection.ts`)
+  const queue = url.startsWith("redis")
+    ? new Queue("jobs", {
+        connection: { host: new URL(url).hostname, port: Number(new URL(url).port || 6379) },
+        prefix,
+      })
+    : new (withBackend(createPostgresBackend).Queue)("jobs", {
+        connection: { connectionString: url, schema: prefix },
+      });
+  try {
+    const toPick: number[] = [];
+    const toComplete: number[] = [];
+    const toHeard: number[] = [];
+    for (let i = 0; i < sentAt.length; i++) {
+      const job = await queue.getJob(`task-trip${i}-1`);
+      if (job?.processedOn === undefined || job.finishedOn === undefined) continue;
+      toPick.push(job.processedOn - sentAt[i]!);
+      toComplete.push(job.finishedOn - job.processedOn);
+      toHeard.push(heardAt[i]! - job.finishedOn);
+    }
+    if (toPick.length === 0) return undefined;
+    return {
+      toPickMs: median(toPick),
+      pickToCompleteMs: median(toComplete),
+      completeToHeardMs: median(toHeard),
+    };
+  } finally {
+    await queue.close();
   }
 }
 

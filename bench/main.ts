@@ -159,6 +159,19 @@ function printBroker(results: Awaited<ReturnType<typeof benchBrokerJobs>>): void
     results
       .map((r) => fmt(r[side].sleepingPerSecond / results[0]![side].sleepingPerSecond, 2))
       .join(" : ");
+  for (const { workers, redis, postgresql } of results) {
+    for (const [name, side] of [
+      ["Redis", redis],
+      ["PostgreSQL", postgresql],
+    ] as const) {
+      const parts = side.roundTripParts;
+      if (parts === undefined) continue;
+      line(
+        `round trip, ${workers} worker process(es), BullMQ/${name}: to pick | to complete | to heard`,
+        `${fmt(parts.toPickMs, 1)} | ${fmt(parts.pickToCompleteMs, 1)} | ${fmt(parts.completeToHeardMs, 1)} ms`,
+      );
+    }
+  }
   line("sleeping jobs, growth 1 : 2 : 4 workers, Redis", growth("redis"));
   line("sleeping jobs, growth 1 : 2 : 4 workers, PostgreSQL", growth("postgresql"));
 }
