@@ -41,6 +41,8 @@ export { PostgresStore } from "./store/postgres/postgres-store.js";
 export { maskUrl } from "./store/postgres/connection-url.js";
 export { StoreWriteError, StoreUnavailableError } from "./store/store-errors.js";
 export { ormLoad } from "./store/queries/orm-load.js";
+export { storedEdges } from "./store/queries/stored-run-graph.js";
+export type { StoredEdges } from "./store/queries/stored-run-graph.js";
 export { buildArchive } from "./store/archive/export-archive.js";
 export { readArchive } from "./store/archive/import-archive.js";
 export type { Archive } from "./store/archive/archive-format.js";

@@ -1,11 +1,11 @@
 /**
- * A run's graph read back from a store: tasks in call order (a task's id is its place in
- * that order), edges found through the data nodes (an INPUT link from a node that a task's
- * CREATE link made), and values parsed from their JSON.
+ * A run's graph read back from a store, to draw: tasks in call order (a task's id is its
+ * place in that order) with their inputs and values parsed from their JSON, and the edges the
+ * engine reads for a stored run (`storedEdges`).
  */
 import type { RunState, TaskKind, TaskState } from "../../engine/index.js";
-import type { NodeRow, ProvenanceReader } from "../../engine/plumbing.js";
-import type { DrawableEdge, DrawableGraph, DrawableTask } from "../graph/drawable-graph.js";
+import { storedEdges, type NodeRow, type ProvenanceReader } from "../../engine/plumbing.js";
+import type { DrawableGraph, DrawableTask } from "../graph/drawable-graph.js";
 
 /** What this module reads runs from: the engine's store reader. */
 export type StoreReader = ProvenanceReader;
@@ -15,23 +15,11 @@ export function readStoredGraph(reader: StoreReader, pk: number): DrawableGraph 
   const run = reader.node(pk);
   if (run === undefined) return undefined;
   const rows = reader.tasks(pk);
-  const idOfPk = new Map(rows.map((row, i) => [row.pk, i]));
   const nodeValue = (nodePk: number): unknown => parseJson(reader.node(nodePk)?.value ?? null);
-  const edges: DrawableEdge[] = [];
+  const { edges, dataInputs } = storedEdges(reader, rows);
   const tasks = rows.map((row, i): DrawableTask => {
     const inputs: Record<string, unknown> = {};
-    const links = reader.links({ to: row.pk, type: "INPUT" });
-    // a task not started yet has no INPUT links: its node names the tasks it waits for
-    if (links.length === 0) edges.push(...plannedEdges(row, i, idOfPk));
-    for (const input of links) {
-      const creator = reader.links({ to: input.from, type: "CREATE" })[0];
-      const from = creator !== undefined ? idOfPk.get(creator.from) : undefined;
-      if (creator !== undefined && from !== undefined) {
-        edges.push({ from, to: i, socket: creator.label, input: input.label });
-      } else {
-        inputs[input.label] = nodeValue(input.from);
-      }
-    }
+    for (const input of dataInputs[i] ?? []) inputs[input.label] = nodeValue(input.from);
     return storedTask(reader, row, i, inputs, nodeValue);
   });
   const state = (run.state ?? "CREATED") as RunState;
@@ -79,23 +67,6 @@ export function parseJson(text: string | null): unknown {
   } catch {
     return text;
   }
-}
-
-/** The edges into a task that has not started, from the sources stored with its node. */
-function plannedEdges(
-  row: NodeRow,
-  id: number,
-  idOfPk: ReadonlyMap<number, number>,
-): DrawableEdge[] {
-  const sources = (parseJson(row.attributes) as { sources?: unknown } | undefined)?.sources;
-  if (!Array.isArray(sources)) return [];
-  const edges: DrawableEdge[] = [];
-  for (const source of sources as { task?: unknown; socket?: unknown; input?: unknown }[]) {
-    const from = typeof source.task === "number" ? idOfPk.get(source.task) : undefined;
-    if (from === undefined) continue;
-    edges.push({ from, to: id, socket: String(source.socket), input: String(source.input) });
-  }
-  return edges;
 }
 
 /** The source of the function task `pk` called, stored once per distinct source. */

@@ -1,7 +1,8 @@
 /**
  * A stored run's graph, read back as a `RunGraph`: tasks in call order (a task's id is its
  * place in that order), edges found through the data nodes (an INPUT link from a node that a
- * task's CREATE link made), values parsed from their JSON.
+ * task's CREATE link made) or, into a task not started yet, the sources stored with its node;
+ * values parsed from their JSON. The live page reads its stored runs' edges here too.
  */
 import type { SerialisedError } from "../../model/error-serialisation.js";
 import type { TaskKind } from "../../model/events.js";
@@ -9,15 +10,37 @@ import type { GraphEdge, GraphTask, RunGraph } from "../../model/run-graph.js";
 import type { RunState, TaskState } from "../../model/states.js";
 import { parseCanonicalJson } from "../canonical-json.js";
 import type { NodeRow, ProvenanceReader } from "../reader.js";
+import type { LinkRecord } from "../store.js";
+
+/** A stored run's edges, and the inputs of its tasks that no task of the run made. */
+export interface StoredEdges {
+  readonly edges: GraphEdge[];
+  /** By task id: its INPUT links from data that no task of the run created. */
+  readonly dataInputs: readonly (readonly LinkRecord[])[];
+}
 
 /** The graph of run `pk` as stored; undefined when there is no such run. */
 export function storedRunGraph(reader: ProvenanceReader, pk: number): RunGraph | undefined {
   const run = reader.node(pk);
   if (run === undefined || run.type !== "run") return undefined;
   const rows = reader.tasks(pk);
+  const { edges } = storedEdges(reader, rows);
+  const tasks = rows.map((row, i): GraphTask => storedTask(reader, row, i));
+  return {
+    name: run.name ?? `run ${pk}`,
+    pk,
+    state: (run.state ?? "CREATED") as RunState,
+    tasks,
+    edges,
+  };
+}
+
+/** The edges between the task rows of a stored run (`rows`: in call order, a task's id). */
+export function storedEdges(reader: ProvenanceReader, rows: readonly NodeRow[]): StoredEdges {
   const idOfPk = new Map(rows.map((row, i) => [row.pk, i]));
   const edges: GraphEdge[] = [];
-  const tasks = rows.map((row, i): GraphTask => {
+  const dataInputs = rows.map((row, i) => {
+    const data: LinkRecord[] = [];
     const links = reader.links({ to: row.pk, type: "INPUT" });
     // a task not started yet has no INPUT links: its node names the tasks it waits for
     if (links.length === 0) edges.push(...plannedEdges(row, i, idOfPk));
@@ -26,17 +49,13 @@ export function storedRunGraph(reader: ProvenanceReader, pk: number): RunGraph |
       const from = creator !== undefined ? idOfPk.get(creator.from) : undefined;
       if (creator !== undefined && from !== undefined) {
         edges.push({ from, to: i, socket: creator.label, input: input.label });
+      } else {
+        data.push(input);
       }
     }
-    return storedTask(reader, row, i);
+    return data;
   });
-  return {
-    name: run.name ?? `run ${pk}`,
-    pk,
-    state: (run.state ?? "CREATED") as RunState,
-    tasks,
-    edges,
-  };
+  return { edges, dataInputs };
 }
 
 function storedTask(reader: ProvenanceReader, row: NodeRow, id: number): GraphTask {
