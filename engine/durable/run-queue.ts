@@ -6,6 +6,9 @@
 import type { DataNode } from "../model/data-node.js";
 import type { FlowReference } from "./submission.js";
 
+/** The states of a submitted run that has not ended: waiting for a daemon, or run by one. */
+export const OPEN_RUN_STATES = ["CREATED", "RUNNING", "WAITING"] as const;
+
 /** Who runs a claimed run: a daemon process on a host. */
 export interface Claimant {
   readonly pid: number;

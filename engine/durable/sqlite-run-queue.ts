@@ -8,10 +8,14 @@ import { parseCanonicalJson } from "../store/canonical-json.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { isAlive } from "../store/sqlite/orphaned-runs.js";
 import type { NodeRow } from "../store/reader.js";
-import type { Claim, Claimant, RunQueue, Submission } from "./run-queue.js";
+import {
+  OPEN_RUN_STATES,
+  type Claim,
+  type Claimant,
+  type RunQueue,
+  type Submission,
+} from "./run-queue.js";
 import { storeSubmission } from "./store-submission.js";
-
-const OPEN_STATES = ["CREATED", "RUNNING", "WAITING"] as const;
 
 interface DurableAttributes {
   readonly durable?: boolean;
@@ -57,7 +61,7 @@ export class SqliteRunQueue implements RunQueue {
   /** The open durable runs, oldest first. */
   #open(): NodeRow[] {
     return this.store
-      .runs({ states: OPEN_STATES })
+      .runs({ states: OPEN_RUN_STATES })
       .filter((row) => attributesOf(row).durable === true)
       .reverse();
   }

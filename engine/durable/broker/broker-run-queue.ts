@@ -8,13 +8,11 @@
 import { isTerminalRun, type RunState } from "../../model/states.js";
 import type { ProvenanceReader } from "../../store/reader.js";
 import type { ProvenanceStore } from "../../store/store.js";
-import type { Claim, RunQueue, Submission } from "../run-queue.js";
+import { OPEN_RUN_STATES, type Claim, type RunQueue, type Submission } from "../run-queue.js";
 import { storeSubmission } from "../store-submission.js";
 import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
 
 type Store = ProvenanceStore & ProvenanceReader;
-
-const OPEN_STATES = ["CREATED", "RUNNING", "WAITING"] as const;
 
 /** The BullMQ job data of a submitted run. */
 export interface RunJobData {
@@ -61,7 +59,7 @@ export class BrokerRunQueue implements RunQueue {
   unfinished(): { readonly queued: readonly number[]; readonly running: readonly number[] } {
     const queued: number[] = [];
     const running: number[] = [];
-    for (const row of this.store.runs({ states: OPEN_STATES })) {
+    for (const row of this.store.runs({ states: OPEN_RUN_STATES })) {
       (row.state === "CREATED" ? queued : running).push(row.pk);
     }
     return { queued: queued.reverse(), running: running.reverse() };
