@@ -4,13 +4,11 @@
  * `tslab kernel`) and IPython (Debian's python3-ipykernel).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ConnectionInfo } from "../kernel/protocol/connection.js";
+import { writeFreshConnection } from "../kernel/protocol/connection-file.js";
 import { packageRoot } from "../kernel/package-root.js";
 
 /** The kernels compared. */
@@ -28,23 +26,7 @@ const PYTHON = "/usr/bin/python3";
 
 /** Starts a kernel of `kind` in `cwd`; `scratch` holds its connection file and Python's state. */
 export async function startBenchKernel(kind: KernelKind, cwd: string): Promise<BenchKernel> {
-  const ports = [];
-  for (let i = 0; i < 5; i++) ports.push(await freePort());
-  const [shell, iopub, stdin, control, hb] = ports as [number, number, number, number, number];
-  const connection: ConnectionInfo = {
-    transport: "tcp",
-    ip: "127.0.0.1",
-    shell_port: shell,
-    iopub_port: iopub,
-    stdin_port: stdin,
-    control_port: control,
-    hb_port: hb,
-    key: randomBytes(32).toString("hex"),
-    signature_scheme: "hmac-sha256",
-  };
-  const folder = mkdtempSync(join(tmpdir(), "workgraph-bench-kernel-"));
-  const file = join(folder, "connection.json");
-  writeFileSync(file, JSON.stringify(connection));
+  const { connection, folder, file } = await writeFreshConnection("workgraph-bench-kernel-");
   const [command, ...args] = commandLine(kind, file);
   const child: ChildProcess = spawn(command ?? "", args, {
     cwd,
@@ -81,17 +63,4 @@ function commandLine(kind: KernelKind, connectionFile: string): string[] {
     case "ipython":
       return [PYTHON, "-m", "ipykernel_launcher", "-f", connectionFile];
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        resolve(typeof address === "object" && address !== null ? address.port : 0),
-      );
-    });
-  });
 }

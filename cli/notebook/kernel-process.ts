@@ -4,12 +4,10 @@
  * group of its own, so stopping it stops its job workers too.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ConnectionInfo } from "../../kernel/protocol/connection.js";
+import { writeFreshConnection } from "../../kernel/protocol/connection-file.js";
 import { packageRoot } from "../../kernel/package-root.js";
 
 /** How the kernel process ended. */
@@ -32,19 +30,6 @@ export interface KernelProcess {
   stop(): void;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        resolve(typeof address === "object" && address !== null ? address.port : 0),
-      );
-    });
-  });
-}
-
 /** Sends `signal` to the process group led by `pid`; a group already gone is no error. */
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
@@ -57,27 +42,7 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 /** Starts a kernel whose working folder is `cwd` (a notebook's folder). */
 export async function startKernel(cwd: string): Promise<KernelProcess> {
-  const [shell, iopub, stdin, control, hb] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ] as [number, number, number, number, number];
-  const connection: ConnectionInfo = {
-    transport: "tcp",
-    ip: "127.0.0.1",
-    shell_port: shell,
-    iopub_port: iopub,
-    stdin_port: stdin,
-    control_port: control,
-    hb_port: hb,
-    key: randomBytes(32).toString("hex"),
-    signature_scheme: "hmac-sha256",
-  };
-  const folder = mkdtempSync(join(tmpdir(), "workgraph-kernel-"));
-  const file = join(folder, "connection.json");
-  writeFileSync(file, JSON.stringify(connection));
+  const { connection, folder, file } = await writeFreshConnection("workgraph-kernel-");
   const main = join(packageRoot(import.meta.url), "dist", "kernel", "main.js");
   const child = spawn(process.execPath, [main, file], {
     cwd,
