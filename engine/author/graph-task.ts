@@ -3,6 +3,7 @@ import { WorkgraphError } from "../model/errors.js";
 import * as messages from "../model/messages.js";
 import type { TaskDefinition } from "./task-definition.js";
 import { knownMembers, memberOf, namespaceAt, type OutputLayout } from "./output-layout.js";
+import { isProbed } from "./probed-names.js";
 
 /** An output of a graph's task, or an input of the graph itself: where a link starts. */
 export class GraphSocket {
@@ -33,16 +34,6 @@ export class GraphInput {
   }
 }
 
-// Names that libraries probe on any object: answered as by a plain object, never an error.
-const PROBED = new Set([
-  "toJSON",
-  "then",
-  "constructor",
-  "asymmetricMatch",
-  "nodeType",
-  "$$typeof",
-]);
-
 /** Sockets by name; a name the task does not have throws, naming the ones it has. */
 function named<S>(
   task: string,
@@ -53,7 +44,7 @@ function named<S>(
   const made: Record<string, S> = {};
   return new Proxy(made, {
     get(target, key, receiver) {
-      if (typeof key === "symbol" || PROBED.has(key)) {
+      if (isProbed(key)) {
         return Reflect.get(target, key, receiver) as unknown;
       }
       const found = (target[key] ??= make(key) as S);

@@ -6,17 +6,7 @@ import type { TaskState } from "../model/states.js";
 import type { TaskProgress } from "./flow-context.js";
 import { knownMembers, memberOf, type OutputLayout } from "./output-layout.js";
 import { TaskSocket, type Future } from "./task-socket.js";
-
-// Names that libraries probe on any object (promise, JSON, test matchers, inspect): answered
-// as a plain object would, never with an error or a socket.
-const PROBED = new Set([
-  "toJSON",
-  "then",
-  "constructor",
-  "asymmetricMatch",
-  "nodeType",
-  "$$typeof",
-]);
+import { isProbed } from "./probed-names.js";
 
 /** A scheduled task: `result` is its default output, `outputs` its declared ones. */
 export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<never, never>> {
@@ -63,7 +53,7 @@ function outputSockets(
   const made: Record<string, TaskSocket> = {};
   return new Proxy(made, {
     get(target, key, receiver) {
-      if (typeof key === "symbol" || PROBED.has(key) || key in target) {
+      if (isProbed(key) || key in target) {
         return Reflect.get(target, key, receiver) as unknown;
       }
       const label = layout === undefined ? null : memberOf(layout, "", key);
