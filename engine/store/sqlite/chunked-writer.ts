@@ -7,6 +7,7 @@
 import type Database from "better-sqlite3";
 import { StoreUnavailableError } from "../store-errors.js";
 import { BulkInsert } from "./bulk-insert.js";
+import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { isBusy } from "./write-group.js";
 
@@ -94,6 +95,9 @@ export class ChunkedWriter {
           (buffer[at] as (pk: number) => void)(first + row);
           values[at] = first + row;
           for (let c = 1; c < width; c++) values[at + c] = buffer[at + c];
+          values[at + 1] = storedUuid(values[at + 1] as string);
+          const key = values[at + width - 1] as string | null;
+          values[at + width - 1] = storedCacheKeyOrNull(key);
         }
         this.#nodes.run(values);
         this.#written.push(["nodes", first, first + rows - 1]);

@@ -7,6 +7,7 @@
 import type Database from "better-sqlite3";
 import { attributesText } from "./attributes-text.js";
 import { BulkInsert } from "./bulk-insert.js";
+import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { StoredUpdates } from "./stored-updates.js";
 
@@ -141,7 +142,7 @@ export class PendingWrites {
       const processes = this.#processValues;
       for (const n of this.#nodes) {
         if (n.type === "data") {
-          data.push(n.pk, n.uuid, n.type, n.kind, n.ctime, n.mtime, n.value);
+          data.push(n.pk, storedUuid(n.uuid), n.type, n.kind, n.ctime, n.mtime, n.value);
           continue;
         }
         const attributes =
@@ -150,7 +151,7 @@ export class PendingWrites {
             : n.attributes;
         processes.push(
           n.pk,
-          n.uuid,
+          storedUuid(n.uuid),
           n.type,
           n.kind,
           n.name,
@@ -161,7 +162,7 @@ export class PendingWrites {
           n.startedAt,
           n.endedAt,
           attributes,
-          n.cacheKey,
+          storedCacheKeyOrNull(n.cacheKey),
         );
       }
       this.#nodes.length = 0;

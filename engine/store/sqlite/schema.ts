@@ -3,6 +3,8 @@
  * applied; a file with a larger number was written by a newer workgraph and is not opened.
  */
 
+import { CACHE_KEY_GLOB, UUID_GLOB } from "./compact-keys.js";
+
 /** Marks a file as a workgraph store (`PRAGMA application_id`): "WG" + 1. */
 export const APPLICATION_ID = 0x57_47_00_01;
 
@@ -53,6 +55,16 @@ export const MIGRATIONS: readonly Migration[] = [
         text TEXT
       );
       CREATE INDEX reports_run ON reports (run_pk);
+    `,
+  },
+  {
+    // Uuids and cache keys as the bytes their hex spells (compact-keys.ts).
+    version: 2,
+    sql: `
+      UPDATE nodes SET uuid = unhex(replace(uuid, '-', ''))
+        WHERE typeof(uuid) = 'text' AND uuid GLOB '${UUID_GLOB}';
+      UPDATE nodes SET cache_key = unhex(replace(cache_key, ':', ''))
+        WHERE typeof(cache_key) = 'text' AND cache_key GLOB '${CACHE_KEY_GLOB}';
     `,
   },
 ];

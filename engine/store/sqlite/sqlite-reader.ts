@@ -5,6 +5,7 @@ import type { LinkRecord } from "../store.js";
 import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
 import { reportText } from "../../model/report-line.js";
 import { StatementCache } from "./statement-cache.js";
+import { cacheKeyTextSql, storedCacheKey, storedUuid, uuidTextSql } from "./compact-keys.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
 
@@ -24,8 +25,9 @@ export interface StoreVisitor {
 }
 
 /** The columns of a node, named as {@link NodeRow} names them. */
-export const NODE_COLUMNS = `pk, uuid, type, kind, name, state, exit_code AS exitCode, ctime, mtime,
-  started_at AS startedAt, ended_at AS endedAt, value, attributes, cache_key AS cacheKey`;
+export const NODE_COLUMNS = `pk, ${uuidTextSql("uuid")} AS uuid, type, kind, name, state,
+  exit_code AS exitCode, ctime, mtime, started_at AS startedAt, ended_at AS endedAt, value,
+  attributes, ${cacheKeyTextSql("cache_key")} AS cacheKey`;
 
 const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", type, label`;
 
@@ -44,8 +46,10 @@ export class SqliteReader implements ProvenanceReader {
     this.beforeRead();
     const column = typeof key === "number" ? "pk" : "uuid";
     return this.statements
-      .get<[number | string], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes WHERE ${column} = ?`)
-      .get(key);
+      .get<[number | Buffer | string], NodeRow>(
+        `SELECT ${NODE_COLUMNS} FROM nodes WHERE ${column} = ?`,
+      )
+      .get(typeof key === "number" ? key : storedUuid(key));
   }
 
   links(filter: LinkFilter): LinkRecord[] {
@@ -108,11 +112,11 @@ export class SqliteReader implements ProvenanceReader {
   findFinishedTask(cacheKey: string): NodeRow | undefined {
     this.beforeRead();
     return this.statements
-      .get<[string], NodeRow>(
+      .get<[Buffer | string], NodeRow>(
         `SELECT ${NODE_COLUMNS} FROM nodes
          WHERE cache_key = ? AND type = 'task' AND state = 'FINISHED' ORDER BY pk DESC LIMIT 1`,
       )
-      .get(cacheKey);
+      .get(storedCacheKey(cacheKey));
   }
 
   allNodes(): NodeRow[] {
@@ -141,7 +145,7 @@ export class SqliteReader implements ProvenanceReader {
       }
       for (const link of this.statements
         .get<[], UuidLink>(
-          `SELECT f.uuid AS "from", t.uuid AS "to", l.type, l.label FROM links l
+          `SELECT ${uuidTextSql("f.uuid")} AS "from", ${uuidTextSql("t.uuid")} AS "to", l.type, l.label FROM links l
              JOIN nodes f ON f.pk = l.from_pk JOIN nodes t ON t.pk = l.to_pk ORDER BY l.rowid`,
         )
         .iterate()) {
@@ -149,7 +153,7 @@ export class SqliteReader implements ProvenanceReader {
       }
       for (const row of this.statements
         .get<[], StoredReport & { run: string }>(
-          `SELECT n.uuid AS run, r.at, r.level, r.run_pk AS runPk, r.step, r.message, r.text
+          `SELECT ${uuidTextSql("n.uuid")} AS run, r.at, r.level, r.run_pk AS runPk, r.step, r.message, r.text
              FROM reports r JOIN nodes n ON n.pk = r.run_pk ORDER BY r.run_pk, r.rowid`,
         )
         .iterate()) {

@@ -12,6 +12,7 @@ import type { NodeRow } from "../reader.js";
 import { NodeNotFoundError, StoreUnavailableError } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
 import { ChunkedWriter } from "./chunked-writer.js";
+import { storedUuid } from "./compact-keys.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { openDatabase } from "./open-database.js";
 import { killOrphanedRuns } from "./orphaned-runs.js";
@@ -186,7 +187,10 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   nodeOfUuid(uuid: string): { readonly pk: number; readonly type: NodeRow["type"] } | undefined {
     this.beforeRead();
     const sql = "SELECT pk, type FROM nodes WHERE uuid = ?";
-    return this.statements.get<[string], { pk: number; type: NodeRow["type"] }>(sql).get(uuid);
+    const found = this.statements.get<[Buffer | string], { pk: number; type: NodeRow["type"] }>(
+      sql,
+    );
+    return found.get(storedUuid(uuid));
   }
 
   /** How many times each report line of a run is stored, by {@link reportKey}. */

@@ -7,6 +7,7 @@ import type Database from "better-sqlite3";
 import { parseCanonicalJson } from "../canonical-json.js";
 import type { ProcessUpdate } from "../store.js";
 import { attributesText, cacheKeyOf } from "./attributes-text.js";
+import { storedCacheKeyOrNull } from "./compact-keys.js";
 
 const FIELDS = ["state", "exit_code", "started_at", "ended_at", "attributes", "cache_key"];
 
@@ -92,7 +93,8 @@ export class StoredUpdates {
     if (change.endedAt !== undefined) set(3, change.endedAt);
     if (change.patch !== undefined) {
       set(4, attributesText({ ...this.#stored(pk), ...change.patch }));
-      if ("cacheKey" in change.patch) set(5, cacheKeyOf(change.patch) ?? null);
+      if ("cacheKey" in change.patch)
+        set(5, storedCacheKeyOrNull(cacheKeyOf(change.patch) ?? null));
     }
     values.push(pk);
     return this.#statement(mask).run(...values).changes > 0;

@@ -1,0 +1,107 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { MIGRATIONS, APPLICATION_ID } from "../../engine/store/sqlite/schema.js";
+import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { useTempHome } from "../support/temp-home.js";
+
+const home = useTempHome();
+const open: SqliteStore[] = [];
+afterEach(() => {
+  for (const store of open.splice(0)) store.close();
+});
+
+const uuid = "01a233d8-bd42-7001-8969-3d89ce3d07df";
+const key = `${"0123456789abcdef".repeat(2)}:${"fedcba9876543210".repeat(2)}`;
+
+/** The stored type of each node's uuid and cache key, by pk. */
+function storedTypes(file: string): { uuid: string; key: string }[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare<[], { uuid: string; key: string }>(
+        "SELECT typeof(uuid) AS uuid, typeof(cache_key) AS key FROM nodes ORDER BY pk",
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+describe("the SQLite store's keys", () => {
+  it("stores the engine's uuids and cache keys as bytes, other text as it is, and reads both back", () => {
+    const file = join(home.scratch(), "keys.sqlite");
+    const store = new SqliteStore(file);
+    open.push(store);
+    const odd = "Not-A-UUID:imported";
+    const run = store.addNode({
+      type: "run",
+      uuid,
+      name: "f",
+      state: "CREATED",
+      ctime: 1,
+      attributes: {},
+    });
+    const task = store.addNode({
+      type: "task",
+      uuid: odd,
+      name: "t",
+      kind: "in-process",
+      state: "PLANNED",
+      ctime: 1,
+      attributes: { cacheKey: "code:input" },
+    });
+    store.updateProcess(task, { state: "FINISHED" });
+    const other = store.addNode({
+      type: "task",
+      uuid: crypto.randomUUID(),
+      name: "u",
+      kind: "in-process",
+      state: "FINISHED",
+      ctime: 1,
+      attributes: {},
+    });
+    store.flush();
+    // a key set on a stored row goes through the UPDATE path
+    store.updateProcess(other, { attributes: { cacheKey: key } });
+    store.flush();
+    expect(store.node(uuid)?.pk).toBe(run);
+    expect(store.node(odd)?.pk).toBe(task);
+    expect(store.nodeOfUuid(uuid)).toEqual({ pk: run, type: "run" });
+    expect(store.findFinishedTask("code:input")?.uuid).toBe(odd);
+    expect(store.findFinishedTask(key)?.pk).toBe(other);
+    expect(store.node(other)?.cacheKey).toBe(key);
+    expect(storedTypes(file)).toEqual([
+      { uuid: "blob", key: "null" },
+      { uuid: "text", key: "text" },
+      { uuid: "blob", key: "blob" },
+    ]);
+  });
+
+  it("opens a store of the first schema and packs its uuids and cache keys", () => {
+    const file = join(home.scratch(), "first.sqlite");
+    const db = new Database(file);
+    db.exec((MIGRATIONS[0] as { sql: string }).sql);
+    const insert = db.prepare(
+      "INSERT INTO nodes (pk, uuid, type, kind, name, state, ctime, mtime, attributes, cache_key) VALUES (?, ?, ?, ?, ?, ?, 1, 1, '{}', ?)",
+    );
+    insert.run(1, uuid, "run", null, "f", "FINISHED", null);
+    insert.run(2, "imported-1", "task", "in-process", "t", "FINISHED", "code:input");
+    insert.run(3, crypto.randomUUID(), "task", "in-process", "u", "FINISHED", key);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma("user_version = 1");
+    db.close();
+
+    const store = new SqliteStore(file);
+    open.push(store);
+    expect(store.node(uuid)?.name).toBe("f");
+    expect(store.node("imported-1")?.name).toBe("t");
+    expect(store.findFinishedTask("code:input")?.pk).toBe(2);
+    expect(store.findFinishedTask(key)?.pk).toBe(3);
+    expect(storedTypes(file)).toEqual([
+      { uuid: "blob", key: "null" },
+      { uuid: "text", key: "text" },
+      { uuid: "blob", key: "blob" },
+    ]);
+  });
+});
