@@ -8,6 +8,7 @@
 import { ReplaySubject, defer, type Observable } from "rxjs";
 import type { DataNode } from "../model/data-node.js";
 import type { EngineEvent } from "../model/events.js";
+import { GraphModel } from "../model/graph-model.js";
 import { RunCancelledError, WorkgraphError } from "../model/errors.js";
 import type { RunState } from "../model/states.js";
 import { inspectSymbol, displaySymbol, type MimeBundle } from "../model/symbols.js";
@@ -18,6 +19,7 @@ import type { RunResults } from "../schedule/run-handle.js";
 import type { RunGraph } from "../model/run-graph.js";
 import type { ControlAction } from "./protocol.js";
 import type { RunLink } from "./run-link.js";
+import { catchUp } from "./stored-catch-up.js";
 
 /** How a submitted run ended. */
 export interface SubmittedOutcome {
@@ -131,10 +133,16 @@ export class SubmittedRun<R = unknown> implements PromiseLike<RunResults<R>> {
   }
 
   async #followLoop(): Promise<void> {
-    await this.link.follow(this, (event) => {
+    // what was passed on, so that what the link missed (the run ended before it was
+    // followed, a daemon gone mid-run) is passed on from the store at the end
+    const passed = new GraphModel(this.graph());
+    const pass = (event: EngineEvent): void => {
       if (event.type === "run.state") this.#state = event.state;
+      passed.apply(event);
       this.#events.next(event);
-    });
+    };
+    await this.link.follow(this, pass);
+    catchUp(this.store, this, passed, pass);
     const row = this.store.node(this.pk);
     this.#end((row?.state ?? "KILLED") as RunState, row?.exitCode ?? undefined);
   }

@@ -4,7 +4,7 @@
  * events ends on the stored graph.
  */
 import { describe, expect, it } from "vitest";
-import { catchUp } from "../../engine/durable/broker/bus-follower.js";
+import { catchUp } from "../../engine/durable/stored-catch-up.js";
 import { run, task } from "../../engine/index.js";
 import type { EngineEvent } from "../../engine/model/events.js";
 import { GraphModel } from "../../engine/model/graph-model.js";

@@ -6,14 +6,12 @@
  * when the run ends, the follower compares what it passed on with the stored run and passes on
  * the difference as events (tasks it never heard of, states it missed, the run's end).
  */
-import type { EngineEvent, InputSource } from "../../model/events.js";
+import type { EngineEvent } from "../../model/events.js";
 import { GraphModel } from "../../model/graph-model.js";
-import type { RunGraph } from "../../model/run-graph.js";
 import { isTerminalRun, type RunState } from "../../model/states.js";
-import { storedRunGraph } from "../../store/queries/stored-run-graph.js";
 import type { ProvenanceReader } from "../../store/reader.js";
-import { parseCanonicalJson } from "../../store/canonical-json.js";
 import type { LinkedRun } from "../run-link.js";
+import { catchUp } from "../stored-catch-up.js";
 import { withBrokerClient } from "./broker-client.js";
 import type { BusMessage } from "./bus.js";
 
@@ -107,73 +105,4 @@ export function followOnBus(
       });
     });
   });
-}
-
-/** Passes on, as events, what the stored run has that `model` (what was passed on) lacks. */
-export function catchUp(
-  store: ProvenanceReader,
-  run: LinkedRun,
-  model: GraphModel,
-  pass: (event: EngineEvent) => void,
-): void {
-  const stored = storedRunGraph(store, run.pk);
-  if (stored === undefined) return;
-  const known = model.graph();
-  const now = Date.now();
-  for (const task of stored.tasks) {
-    const seen = known.tasks[task.id];
-    if (seen === undefined) {
-      pass({
-        type: "task.created",
-        run: run.uuid,
-        at: task.createdAt,
-        task: {
-          id: task.id,
-          pk: task.pk,
-          name: task.name,
-          group: task.group,
-          kind: task.kind,
-          sources: sourcesOf(stored, task.id),
-        },
-      });
-    }
-    const previous = seen?.state ?? "PLANNED";
-    if (previous === task.state) continue;
-    pass({
-      type: "task.state",
-      run: run.uuid,
-      at: task.endedAt ?? task.startedAt ?? now,
-      taskId: task.id,
-      name: task.name,
-      state: task.state,
-      previous,
-      attempt: task.attempt,
-      ...(task.error !== undefined ? { error: task.error } : {}),
-      ...(task.state === "FINISHED" ? { value: task.value } : {}),
-    });
-  }
-  if (known.state !== stored.state) {
-    const row = store.node(run.pk);
-    const attributes = row?.attributes != null ? parseCanonicalJson(row.attributes) : undefined;
-    const error = (attributes as { error?: EngineEventError } | undefined)?.error;
-    pass({
-      type: "run.state",
-      run: run.uuid,
-      at: row?.endedAt ?? now,
-      runPk: run.pk,
-      name: run.name,
-      state: stored.state,
-      previous: known.state,
-      ...(row?.exitCode != null ? { exitCode: row.exitCode } : {}),
-      ...(error !== undefined ? { error } : {}),
-    });
-  }
-}
-
-type EngineEventError = NonNullable<Extract<EngineEvent, { type: "run.state" }>["error"]>;
-
-function sourcesOf(graph: RunGraph, id: number): InputSource[] {
-  return graph.edges
-    .filter((edge) => edge.to === id)
-    .map((edge) => ({ from: "task", task: edge.from, socket: edge.socket, path: edge.input }));
 }
