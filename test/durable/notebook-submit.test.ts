@@ -3,66 +3,35 @@
  * display goes on updating after the cell returned (under nbclient and `run-notebook`), and a
  * new kernel loads the finished run with `orm.load(pk)`.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installKernel } from "../../kernel/install.js";
+import { describe, expect, it } from "vitest";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
-import { root } from "../support/built.js";
 import { waitForGroupGone } from "../support/daemon.js";
 import { codeCells, joined, type CodeCellOutputs } from "../notebooks/notebook-outputs.js";
+import {
+  executeWithNbclient,
+  executeWithRunNotebook,
+  notebookJson,
+  useNotebookScratch,
+} from "../support/notebooks.js";
 import { isAlive } from "../support/processes.js";
-import { readFileSync } from "node:fs";
 
-const scratch = mkdtempSync(join(tmpdir(), "workgraph-submit-nb-"));
-const prefix = join(scratch, "prefix");
-const home = join(scratch, "home");
-const env = {
-  ...process.env,
-  JUPYTER_PATH: join(prefix, "share", "jupyter"),
-  WORKGRAPH_HOME: home,
-};
-
-beforeAll(async () => {
-  await installKernel({ scope: { kind: "prefix", prefix } });
-});
-
-afterAll(async () => {
-  try {
-    const pid = Number(readFileSync(join(home, "default", "daemon.pid"), "utf8").trim());
-    if (isAlive(pid)) {
-      process.kill(-pid, "SIGKILL");
-      await waitForGroupGone(pid);
+const scratch = useNotebookScratch("workgraph-submit-nb-", {
+  // the daemon the notebooks' submissions started
+  cleanup: async () => {
+    try {
+      const pid = Number(readFileSync(join(home, "default", "daemon.pid"), "utf8").trim());
+      if (isAlive(pid)) {
+        process.kill(-pid, "SIGKILL");
+        await waitForGroupGone(pid);
+      }
+    } catch {
+      // no daemon was left
     }
-  } catch {
-    // no daemon was left
-  }
-  rmSync(scratch, { recursive: true, force: true });
+  },
 });
-
-function notebook(cells: readonly string[]): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: {
-        name: "workgraph",
-        display_name: "TypeScript (workgraph)",
-        language: "typescript",
-      },
-    },
-    cells: cells.map((source, i) => ({
-      cell_type: "code",
-      id: `cell-${i}`,
-      metadata: {},
-      execution_count: null,
-      outputs: [],
-      source,
-    })),
-  });
-}
+const home = scratch.home;
 
 const SUBMIT_CELLS = [
   `import { task, submit } from "workgraph";`,
@@ -95,34 +64,11 @@ done.total.value`,
 
 function execute(tool: "nbclient" | "run-notebook", file: string): CodeCellOutputs[] {
   const out = file.replace(/\.ipynb$/, `.${tool}.ipynb`);
+  const cwd = scratch.folder;
   const result =
     tool === "nbclient"
-      ? spawnSync(
-          "/usr/bin/jupyter",
-          [
-            "nbconvert",
-            "--to",
-            "notebook",
-            "--execute",
-            "--ExecutePreprocessor.kernel_name=workgraph",
-            "--ExecutePreprocessor.timeout=120",
-            "--output-dir",
-            scratch,
-            "--output",
-            out.split("/").at(-1) as string,
-            file,
-          ],
-          { env, encoding: "utf8", cwd: scratch },
-        )
-      : spawnSync(
-          process.execPath,
-          [join(root, "dist", "cli", "main.js"), "run-notebook", file, "--out", out],
-          {
-            env,
-            encoding: "utf8",
-            cwd: scratch,
-          },
-        );
+      ? executeWithNbclient(scratch, file, out.split("/").at(-1) as string, { cwd })
+      : executeWithRunNotebook(scratch, [file, "--out", out], { cwd });
   expect(result.status, result.stderr + result.stdout).toBe(0);
   const cells = codeCells(out);
   for (const cell of cells) {
@@ -148,10 +94,13 @@ function finalDisplay(cell: CodeCellOutputs | undefined): string {
 
 describe.each(["nbclient", "run-notebook"] as const)("submit() from a notebook (%s)", (tool) => {
   it("runs in the daemon, keeps its display live after the cell, and outlives the kernel", async () => {
-    const file = join(scratch, `submit-${tool}.ipynb`);
+    const file = join(scratch.folder, `submit-${tool}.ipynb`);
     // the second run waits for this file: it is still going when the kernel has shut down
-    const flag = join(scratch, `release-${tool}`);
-    writeFileSync(file, notebook(SUBMIT_CELLS.map((c) => c.replace("FLAG", JSON.stringify(flag)))));
+    const flag = join(scratch.folder, `release-${tool}`);
+    writeFileSync(
+      file,
+      notebookJson(SUBMIT_CELLS.map((c) => c.replace("FLAG", JSON.stringify(flag)))),
+    );
     const cells = execute(tool, file);
     const watchedPk = Number(result(cells[2]));
     const outlivesPk = Number(result(cells[3]));
@@ -164,10 +113,10 @@ describe.each(["nbclient", "run-notebook"] as const)("submit() from a notebook (
       // the kernel is gone, the run goes on in the daemon
       expect(store.node(outlivesPk)?.state).toMatch(/RUNNING|WAITING/);
       writeFileSync(flag, "go");
-      const load = join(scratch, `load-${tool}.ipynb`);
+      const load = join(scratch.folder, `load-${tool}.ipynb`);
       writeFileSync(
         load,
-        notebook([
+        notebookJson([
           `import { orm, type FollowedRunNode } from "workgraph";`,
           `const node = orm.load(${outlivesPk}) as FollowedRunNode;
 const results = (await node.result()) as unknown as Record<string, { value: number }>;

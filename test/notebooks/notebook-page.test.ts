@@ -4,17 +4,14 @@
  * Vega-Lite version warning, no empty-extent warning), with nothing loaded from elsewhere; in a
  * narrow window a run's log lines wrap without breaking their prefixes.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import { root } from "../support/built.js";
+import { describe, expect, it } from "vitest";
+import { executeWithRunNotebook, notebookJson, useNotebookScratch } from "../support/notebooks.js";
 import { launchChromium } from "../widgets/support/chromium.js";
 
-const scratch = mkdtempSync(join(tmpdir(), "workgraph-page-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = useNotebookScratch("workgraph-page-", { kernel: false });
 
 const CELLS = [
   `import { run, task, display } from "workgraph";
@@ -33,47 +30,13 @@ await first;`,
   `display(first.timeline());`,
 ];
 
-function notebook(cells: readonly string[]): string {
-  return JSON.stringify({
-    cells: cells.map((source, i) => ({
-      cell_type: "code",
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source,
-      id: `cell-${i}`,
-    })),
-    metadata: {
-      kernelspec: {
-        display_name: "TypeScript (workgraph)",
-        language: "typescript",
-        name: "workgraph",
-      },
-    },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
-}
-
 describe("the HTML page of a notebook", () => {
   it("highlights code, gives each chart its own row and keeps the console silent", async () => {
-    const file = join(scratch, "page.ipynb");
-    const page = join(scratch, "page.html");
-    writeFileSync(file, notebook(CELLS));
-    const result = spawnSync(
-      process.execPath,
-      [
-        join(root, "dist", "cli", "main.js"),
-        "run-notebook",
-        file,
-        "--out",
-        join(scratch, "out.ipynb"),
-        "--html",
-        page,
-        "--quiet",
-      ],
-      { env: { ...process.env, WORKGRAPH_HOME: join(scratch, "home") }, encoding: "utf8" },
-    );
+    const file = join(scratch.folder, "page.ipynb");
+    const page = join(scratch.folder, "page.html");
+    writeFileSync(file, notebookJson(CELLS));
+    const out = join(scratch.folder, "out.ipynb");
+    const result = executeWithRunNotebook(scratch, [file, "--out", out, "--html", page, "--quiet"]);
     expect(result.status, result.stderr + result.stdout).toBe(0);
     const html = readFileSync(page, "utf8");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/);

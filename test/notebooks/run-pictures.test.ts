@@ -4,22 +4,14 @@
  * run's DAG (Vega-Lite v5, SVG, PNG, text); `run.timeline()` its timeline; a job's console
  * output lands under the cell that started the run.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installKernel } from "../../kernel/install.js";
+import { describe, expect, it } from "vitest";
+import { executeWithNbclient, notebookJson, useNotebookScratch } from "../support/notebooks.js";
 import { codeCells, joined, streamText, type NotebookOutput } from "./notebook-outputs.js";
 
 const VEGA_LITE = "application/vnd.vegalite.v5+json";
-const scratch = mkdtempSync(join(tmpdir(), "workgraph-run-pictures-"));
-const prefix = join(scratch, "prefix");
-const env = {
-  ...process.env,
-  JUPYTER_PATH: join(prefix, "share", "jupyter"),
-  WORKGRAPH_HOME: join(scratch, "home"),
-};
+const scratch = useNotebookScratch("workgraph-run-pictures-");
 
 const CELLS = [
   `import { run, task, orm, display } from "workgraph";
@@ -40,34 +32,6 @@ const pk = first.pk;`,
   `display(first.timeline());`,
 ];
 
-function notebook(cells: readonly string[]): string {
-  return JSON.stringify({
-    cells: cells.map((source, i) => ({
-      cell_type: "code",
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source,
-      id: `cell-${i}`,
-    })),
-    metadata: {
-      kernelspec: {
-        display_name: "TypeScript (workgraph)",
-        language: "typescript",
-        name: "workgraph",
-      },
-      language_info: { name: "typescript", file_extension: ".ts" },
-    },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
-}
-
-beforeAll(async () => {
-  await installKernel({ scope: { kind: "prefix", prefix } });
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
 /** The rich bundle of an output: its keys, and a valid PNG of a sensible size. */
 function expectPicture(output: NotebookOutput | undefined, text: RegExp): Record<string, unknown> {
   const data = output?.data ?? {};
@@ -84,27 +48,12 @@ function expectPicture(output: NotebookOutput | undefined, text: RegExp): Record
 
 describe("a run drawn after it ran", () => {
   it("shows its DAG from display(run), a bare run, orm.load(pk), and its timeline on request", () => {
-    const file = join(scratch, "pictures.ipynb");
-    writeFileSync(file, notebook(CELLS));
-    const result = spawnSync(
-      "/usr/bin/jupyter",
-      [
-        "nbconvert",
-        "--to",
-        "notebook",
-        "--execute",
-        "--ExecutePreprocessor.kernel_name=workgraph",
-        "--ExecutePreprocessor.timeout=120",
-        "--output-dir",
-        scratch,
-        "--output",
-        "pictures.out.ipynb",
-        file,
-      ],
-      { env, encoding: "utf8" },
-    );
+    const file = join(scratch.folder, "pictures.ipynb");
+    writeFileSync(file, notebookJson(CELLS, { languageInfo: true }));
+    const result = executeWithNbclient(scratch, file, "pictures.out.ipynb");
     expect(result.status, result.stderr).toBe(0);
-    const [ran, shown, bare, loaded, timeline] = codeCells(join(scratch, "pictures.out.ipynb"));
+    const out = join(scratch.folder, "pictures.out.ipynb");
+    const [ran, shown, bare, loaded, timeline] = codeCells(out);
     // what the job printed, under the cell that started the run, naming the task
     expect(streamText(ran ?? { source: "", outputs: [] })).toMatch(
       /\[\d+\|inc\|console\.log\]: inc got 1\n[^]*\[\d+\|inc1\|console\.log\]: inc got 2\n/,
