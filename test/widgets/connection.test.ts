@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryStore, run, task } from "../../engine/index.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { ProcessRunSource, StoredRunSource } from "../../widgets/index.js";
-import { createConnection } from "../../widgets/gui/connection.js";
-import type { ServerMessage } from "../../widgets/gui/page-protocol.js";
+import { connectPage } from "./support/page-connection.js";
 
 const add = task(function add(x: number, y: number) {
   return x + y;
@@ -19,31 +18,13 @@ async function addThenFail(x: number) {
   return { a: a.result };
 }
 
-/** A connection whose messages land in a list; `next` waits for one of a type. */
-function connect(source: ProcessRunSource | StoredRunSource) {
-  const messages: ServerMessage[] = [];
-  const waiters: (() => void)[] = [];
-  const connection = createConnection(source, (m) => {
-    messages.push(m);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  async function next<T extends ServerMessage["type"]>(type: T) {
-    for (;;) {
-      const found = messages.findIndex((m) => m.type === type);
-      if (found >= 0) return messages.splice(found, 1)[0] as Extract<ServerMessage, { type: T }>;
-      await new Promise<void>((wake) => waiters.push(wake));
-    }
-  }
-  return { connection, next, send: (m: object) => connection.receive(JSON.stringify(m)) };
-}
-
 describe("a page connection over this process's runs", () => {
   it("lists runs, sends a run's views and a task's details", async () => {
     const source = new ProcessRunSource();
     const r = run(addThenFail, { x: 1 }, { log: false, store: new MemoryStore() });
     const id = source.register(r);
     await r.done;
-    const page = connect(source);
+    const page = connectPage(source);
     page.send({ type: "runs" });
     expect((await page.next("runs")).runs).toMatchObject([{ id, name: "addThenFail", tasks: 3 }]);
     page.send({ type: "open", run: id });
@@ -65,7 +46,7 @@ describe("a page connection over this process's runs", () => {
   });
 
   it("answers a malformed message with an error that names the problem", async () => {
-    const page = connect(new ProcessRunSource());
+    const page = connectPage(new ProcessRunSource());
     page.connection.receive("{");
     expect((await page.next("error")).message).toBe("Bad message: not JSON");
     page.send({ type: "open", run: "one" });

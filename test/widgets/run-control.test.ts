@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryStore, run, task } from "../../engine/index.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { ProcessRunSource, StoredRunSource } from "../../widgets/index.js";
-import { createConnection } from "../../widgets/gui/connection.js";
-import type { ServerMessage } from "../../widgets/gui/page-protocol.js";
+import { connectPage } from "./support/page-connection.js";
 
 const nap = task(async function nap(i: number) {
   await new Promise((resolve) => setTimeout(resolve, 30));
@@ -16,29 +15,12 @@ async function naps(n: number) {
   return { last };
 }
 
-function connect(source: ProcessRunSource | StoredRunSource) {
-  const messages: ServerMessage[] = [];
-  const waiters: (() => void)[] = [];
-  const connection = createConnection(source, (m) => {
-    messages.push(m);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  async function next<T extends ServerMessage["type"]>(type: T) {
-    for (;;) {
-      const found = messages.findIndex((m) => m.type === type);
-      if (found >= 0) return messages.splice(found, 1)[0] as Extract<ServerMessage, { type: T }>;
-      await new Promise<void>((wake) => waiters.push(wake));
-    }
-  }
-  return { connection, next, send: (m: object) => connection.receive(JSON.stringify(m)) };
-}
-
 describe("the live page's pause, play and kill buttons", () => {
   it("pause, play and kill a run of this process", async () => {
     const source = new ProcessRunSource();
     const r = run(naps, { n: 50 }, { log: false, store: new MemoryStore() });
     const id = source.register(r);
-    const page = connect(source);
+    const page = connectPage(source);
     page.send({ type: "control", run: id, action: "pause" });
     expect(await page.next("controlled")).toEqual({ type: "controlled", run: id, action: "pause" });
     expect(r.paused).toBe(true);
@@ -54,7 +36,7 @@ describe("the live page's pause, play and kill buttons", () => {
   it("say why a run cannot be controlled, and refuse an unknown action", async () => {
     const store = new SqliteStore(":memory:");
     await run(naps, { n: 1 }, { log: false, store });
-    const page = connect(new StoredRunSource(store));
+    const page = connectPage(new StoredRunSource(store));
     page.send({ type: "control", run: 1, action: "pause" });
     expect((await page.next("error")).message).toContain(
       "Run 1 was not submitted to a daemon or a broker's workers",
