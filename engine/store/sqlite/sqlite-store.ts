@@ -1,7 +1,8 @@
 /**
  * The provenance store over one SQLite file (or `:memory:`). Writes are synchronous and grouped
- * into one transaction per event-loop turn; rows wait in memory until the turn commits (or
- * something reads), so a task's state changes fold into its one INSERT. While another process
+ * into few transactions (one per turn, or per few ms while writes keep coming); rows wait in
+ * memory until the group commits (or something reads), so a task's state changes fold into
+ * its one INSERT. While another process
  * holds the write lock, rows wait in memory until it is free (see write-group.ts). Opening a
  * file marks KILLED the runs whose process died.
  */
@@ -22,7 +23,7 @@ import { PkSequence } from "./pk-sequence.js";
 import { storedText } from "./report-text.js";
 import { SqliteReader } from "./sqlite-reader.js";
 import { StoredUpdates } from "./stored-updates.js";
-import { isBusy, TURN_WAIT_MS, WriteGroup } from "./write-group.js";
+import { COMMIT_WINDOW_MS, isBusy, TURN_WAIT_MS, WriteGroup } from "./write-group.js";
 import { unavailableAfterMsFromEnv } from "../unavailable-after.js";
 
 /** What tells two report lines of a run apart: time, step and message. */
@@ -43,6 +44,11 @@ export interface SqliteStoreOptions {
    * {@link StoreUnavailableError}, in ms; `WORKGRAPH_STORE_WAIT_MS`, else 60 s.
    */
   readonly unavailableAfterMs?: number;
+  /**
+   * Commits are at least this far apart while writes keep coming, in ms: a process killed
+   * loses at most this much of its last writes (whole transactions). 0 commits every turn.
+   */
+  readonly commitWindowMs?: number;
 }
 
 /** A {@link ProvenanceStore} over one SQLite file, which can also be read. */
@@ -73,6 +79,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     this.#group = new WriteGroup(this.db, this.#pending, this.pks, {
       file,
       unavailableAfterMs: this.unavailableAfterMs,
+      windowMs: options.commitWindowMs ?? COMMIT_WINDOW_MS,
     });
     this.#exists = this.db.prepare<[number], string>("SELECT type FROM nodes WHERE pk = ?").pluck();
     if (file !== ":memory:") flushOnExit(this);
@@ -91,11 +98,9 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
       this.#updateQueued(queued, update, patch);
       return;
     }
+    // Queued rather than applied, even inside the turn's transaction: a turn that writes
+    // nothing to the file ends cheaply, and a row's changes fold into one UPDATE.
     const change = StoredUpdates.change(update);
-    if (this.#group.open) {
-      if (!this.#pending.updates.apply(pk, change)) throw new NodeNotFoundError(pk);
-      return;
-    }
     const type = this.#exists.get(pk);
     if (type === undefined || type === "data") throw new NodeNotFoundError(pk);
     this.#pending.updates.queue(pk, change);
@@ -265,7 +270,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
 
   protected override beforeRead(): void {
     // While the lock is out of reach, reads see what is committed.
-    if (this.#group.open) this.#pending.drain();
+    this.#group.drain();
   }
 
   /** Whether a node with this pk exists, queued or stored. */

@@ -1,7 +1,6 @@
 /**
- * Changes to task and run rows already in the file. Inside the turn's transaction they go in at
- * once; while another process holds the write lock they wait here, folded per row, and go in
- * with the next transaction.
+ * Changes to task and run rows already in the file. They wait here, folded per row, and go in
+ * with the next commit of rows (so a turn that only changed rows writes nothing to the file).
  */
 import type Database from "better-sqlite3";
 import { parseCanonicalJson } from "../canonical-json.js";
@@ -91,10 +90,12 @@ export class StoredUpdates {
     if (change.exitCode !== undefined) set(1, change.exitCode);
     if (change.startedAt !== undefined) set(2, change.startedAt);
     if (change.endedAt !== undefined) set(3, change.endedAt);
-    if (change.patch !== undefined) {
-      set(4, attributesText({ ...this.#stored(pk), ...change.patch }));
-      if ("cacheKey" in change.patch)
-        set(5, storedCacheKeyOrNull(cacheKeyOf(change.patch) ?? null));
+    const patch = change.patch;
+    if (patch !== undefined) {
+      // The key has its own column: a key alone leaves the attributes text as it is.
+      const keyOnly = "cacheKey" in patch && Object.keys(patch).length === 1;
+      if (!keyOnly) set(4, attributesText({ ...this.#stored(pk), ...patch }));
+      if ("cacheKey" in patch) set(5, storedCacheKeyOrNull(cacheKeyOf(patch) ?? null));
     }
     values.push(pk);
     return this.#statement(mask).run(...values).changes > 0;

@@ -1,7 +1,13 @@
 /**
- * Groups the writes of one event-loop turn into one transaction: the first write opens it, and
- * it commits on `setImmediate` (or on `commit()`). A process killed mid-turn loses that turn's
- * rows whole, never half of them, and a busy run pays for one commit per turn, not per row.
+ * Groups writes into few transactions. Each turn that writes opens a transaction (the write
+ * lock, so its checks read the file cheaply) and closes it at its end (`setImmediate`), so the
+ * lock is free between turns as before. Rows wait in memory (pending-writes.ts) and go in when
+ * the last commit is at least `windowMs` old: a burst of short turns (job results arriving one
+ * or a few at a time) pays one commit of rows per window, the turns between close their
+ * transaction with nothing written, which costs little. A lone write still commits at the end
+ * of its turn; a turn that read (reads see every write) or held too many rows commits too. A
+ * process killed loses the rows not yet committed (at most `windowMs` of them, or one long
+ * turn) whole, never half of them.
  *
  * When another process holds the write lock past a short wait, nothing blocks and nothing
  * fails: rows queue in memory (the run goes on) and a timer retries, backing off, until the
@@ -16,6 +22,12 @@ import type { PkSequence } from "./pk-sequence.js";
 /** How long opening a turn's transaction may block the event loop, in ms. */
 export const TURN_WAIT_MS = 50;
 
+/**
+ * Commits are at least this far apart while writes keep coming, in ms: what a crash can lose
+ * at most, and what one commit's cost is shared over.
+ */
+export const COMMIT_WINDOW_MS = 4;
+
 const FIRST_RETRY_MS = 10;
 const LAST_RETRY_MS = 250;
 
@@ -25,6 +37,8 @@ export interface WriteGroupOptions {
   readonly file: string;
   /** How long the store may stay locked by others before runs are told, in ms. */
   readonly unavailableAfterMs: number;
+  /** Commits are at least this far apart while writes keep coming, in ms (0: every turn). */
+  readonly windowMs: number;
 }
 
 /** The transaction of the current event-loop turn, and the queue while the lock is taken. */
@@ -33,7 +47,13 @@ export class WriteGroup {
   readonly #commit: Database.Statement;
   readonly #rollback: Database.Statement;
   #open = false;
+  /** Whether the open transaction holds rows or changes (then it commits at the turn's end). */
+  #written = false;
   #turnEnding = false;
+  /** Set while rows wait in memory for their window to end. */
+  #groupTimer: NodeJS.Timeout | undefined;
+  /** When the last group committed (performance.now()). */
+  #committedAt = -Infinity;
   /** Since when the lock has been out of reach; undefined while it is not. */
   #waitingSince: number | undefined;
   #retry: NodeJS.Timeout | undefined;
@@ -42,8 +62,17 @@ export class WriteGroup {
   readonly #listeners = new Set<(error: StoreUnavailableError) => void>();
   readonly #endTurn = (): void => {
     this.#turnEnding = false;
-    if (this.#open) this.commit();
+    if (this.#open) {
+      const due = this.#committedAt + this.options.windowMs - performance.now();
+      if (this.#written || due <= 0) this.commit();
+      else this.#release(due);
+    }
     this.pks.settle();
+  };
+  readonly #endGroup = (): void => {
+    this.#groupTimer = undefined;
+    if (this.#open || this.#waitingSince !== undefined || this.pending.empty) return;
+    if (!this.#attempt()) this.#startWaiting();
   };
   readonly #onRetry = (): void => {
     this.#retry = undefined;
@@ -62,7 +91,7 @@ export class WriteGroup {
     this.#begin = db.prepare("BEGIN IMMEDIATE");
     this.#commit = db.prepare("COMMIT");
     this.#rollback = db.prepare("ROLLBACK");
-    pending.canDrain = () => this.#open;
+    pending.canDrain = () => (this.#written ||= this.#open);
   }
 
   /** Whether the turn's transaction is open (rows and changes can go in at once). */
@@ -75,7 +104,10 @@ export class WriteGroup {
     return this.#waitingSince !== undefined;
   }
 
-  /** Called before each write: opens the turn's transaction if none is open and it can. */
+  /**
+   * Called before each write: makes sure the turn's end is due, and opens the group's
+   * transaction if none is open and it can.
+   */
   enter(): void {
     if (!this.#turnEnding) {
       this.#turnEnding = true;
@@ -86,8 +118,19 @@ export class WriteGroup {
     else this.#startWaiting();
   }
 
+  /** Hands the queued rows to SQLite if the transaction is open (so that reads see them). */
+  drain(): void {
+    if (!this.#open || this.pending.empty) return;
+    this.#written = true;
+    this.pending.drain();
+  }
+
   /** Inserts the queued rows and commits now; while the lock is out of reach, tries once. */
   commit(): void {
+    if (this.#groupTimer !== undefined) {
+      clearTimeout(this.#groupTimer);
+      this.#groupTimer = undefined;
+    }
     if (this.#open) {
       this.#open = false;
       this.#finish();
@@ -118,8 +161,23 @@ export class WriteGroup {
 
   /** Stops retrying (the store is closing). */
   stop(): void {
-    if (this.#retry !== undefined) clearTimeout(this.#retry);
-    this.#retry = undefined;
+    this.#stopRetrying();
+    if (this.#groupTimer !== undefined) clearTimeout(this.#groupTimer);
+    this.#groupTimer = undefined;
+  }
+
+  /**
+   * Ends a turn's transaction that wrote nothing (cheap: no page is written), so the lock is
+   * free between turns; its rows wait in memory until the window is over, `due` ms from now.
+   */
+  #release(due: number): void {
+    this.#open = false;
+    // Unused pks go back while the lock is ours, so the next holder's pks follow on.
+    this.pks.settle();
+    this.#commit.run();
+    if (this.#groupTimer === undefined && !this.pending.empty) {
+      this.#groupTimer = setTimeout(this.#endGroup, Math.ceil(due));
+    }
   }
 
   /** Takes the lock, inserts what waits and commits; false when the lock is out of reach. */
@@ -137,9 +195,12 @@ export class WriteGroup {
       // Unused pks go back while the lock is ours, so the next holder's pks follow on.
       this.pks.settle();
       this.#commit.run();
+      this.#committedAt = performance.now();
+      this.#written = false;
     } catch (error) {
       // All of it or none of it: a half-inserted group must not be committed later.
       if (this.db.inTransaction) this.#rollback.run();
+      this.#written = false;
       throw error;
     } finally {
       this.pending.reset();
@@ -165,7 +226,12 @@ export class WriteGroup {
     this.#waitingSince = undefined;
     this.#unavailable = undefined;
     this.#retryMs = FIRST_RETRY_MS;
-    this.stop();
+    this.#stopRetrying();
+  }
+
+  #stopRetrying(): void {
+    if (this.#retry !== undefined) clearTimeout(this.#retry);
+    this.#retry = undefined;
   }
 
   #scheduleRetry(): void {
