@@ -118,9 +118,17 @@ export class WriteGroup {
     else this.#startWaiting();
   }
 
-  /** Hands the queued rows to SQLite if the transaction is open (so that reads see them). */
+  /**
+   * Before a read: hands the queued rows to SQLite inside the open transaction, or commits
+   * them if none is open (rows of earlier turns wait for their window), so reads see them.
+   * While the lock is out of reach, reads see what is committed.
+   */
   drain(): void {
-    if (!this.#open || this.pending.empty) return;
+    if (this.pending.empty || this.#waitingSince !== undefined) return;
+    if (!this.#open) {
+      this.commit();
+      return;
+    }
     this.#written = true;
     this.pending.drain();
   }
