@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DaemonHome } from "../support/daemon.js";
 import { isAlive, waitUntilGone } from "../support/processes.js";
@@ -28,22 +30,31 @@ describe("process pause, play and kill from the command line", () => {
   it("pause: no step starts while paused; play: the run goes on to FINISHED", async () => {
     const h = (home = new DaemonHome());
     h.writeModule("chain.mjs", CHAIN);
-    // steps from 3 on take 1.5 s: the pause arrives while the run goes on, however busy the machine
-    const pk = await submitChain(h, h.path, 6, 1500);
+    // step 3 holds until the pause has arrived: the run still goes on when it does
+    const hold = path.join(h.path, "hold");
+    writeFileSync(hold, "");
+    const pk = await submitChain(h, h.path, 6, 100);
     await waitFor(
-      () => stepLines(h.path).some((l) => l.what === "start" && l.step === 2),
-      "step 2",
+      () => stepLines(h.path).some((l) => l.what === "start" && l.step === 3),
+      "step 3",
     );
     const paused = await h.cli("process", "pause", String(pk));
     expect(paused.stdout, `${paused.code} ${paused.stderr}`).toContain(`pause: run ${pk}`);
     const pausedAt = Date.now();
+    const store = h.store();
+    await waitFor(() => (store.node(pk)?.attributes ?? "").includes('"paused":true'), "paused");
+    rmSync(hold);
+    await waitFor(
+      () => stepLines(h.path).some((l) => l.what === "end" && l.step === 3),
+      "step 3 to end",
+    );
+    await waitFor(() => store.tasks(pk).every((t) => t.state !== "RUNNING"), "step 3 recorded");
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const startsWhilePaused = stepLines(h.path).filter(
       (l) => l.what === "start" && l.at > pausedAt,
     );
     expect(startsWhilePaused).toEqual([]);
     // the step running at the pause finished and was recorded
-    const store = h.store();
     const running = store.tasks(pk).filter((t) => t.state === "RUNNING");
     expect(running).toEqual([]);
     expect(store.node(pk)?.attributes).toContain('"paused":true');

@@ -8,6 +8,8 @@ import { join } from "node:path";
 /**
  * Module source of `chain(dir, steps, ms)`: step i adds i to the sum, sleeps 100 ms (steps 1
  * and 2) or `ms` (the rest), and logs "start i at pid" and "end i at" to `dir/steps.log`.
+ * While the file `dir/hold` exists, steps from 3 on do not end: a test holds the run there until
+ * it has done what must happen while the run goes on, however busy the machine.
  * `WG` stands for the path the test imports workgraph from.
  */
 export const CHAIN = `
@@ -16,6 +18,7 @@ export const step = task.job(async function step(dir, i, acc, ms) {
   const fs = require("node:fs");
   fs.appendFileSync(dir + "/steps.log", "start " + i + " " + Date.now() + " " + process.pid + "\\n");
   await new Promise((resolve) => setTimeout(resolve, i >= 3 ? ms : 100));
+  while (i >= 3 && fs.existsSync(dir + "/hold")) await new Promise((resolve) => setTimeout(resolve, 20));
   fs.appendFileSync(dir + "/steps.log", "end " + i + " " + Date.now() + "\\n");
   return acc + i;
 });
