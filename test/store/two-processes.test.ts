@@ -41,9 +41,11 @@ describe("two processes on one profile", () => {
       const names = queryRuns({ store, state: "FINISHED" }).map((r) => r.name);
       expect(names.filter((n) => n === "manyTasks")).toHaveLength(1);
       expect(names.length).toBe(own + 1);
-      // Both processes took pks from one sequence: dense, none taken twice.
+      // Both processes took pks from one sequence: none taken twice (turns that overlapped may
+      // leave a gap, see pk-sequence.ts), and every run of both is whole
       const pks = store.allNodes().map((n) => n.pk);
-      expect(pks).toEqual(pks.map((_, i) => i + 1));
+      expect(new Set(pks).size).toBe(pks.length);
+      for (const r of queryRuns({ store })) expect(store.node(r.pk)?.state).toBe("FINISHED");
     } finally {
       store.close();
     }
