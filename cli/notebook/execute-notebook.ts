@@ -65,7 +65,7 @@ export async function executeNotebook(
   nb: Notebook,
   options: ExecuteOptions = {},
 ): Promise<ExecutionOutcome> {
-  const kernel = await startKernel(dirname(resolve(file)));
+  const kernel = await startKernel(dirname(resolve(file)), { signal: options.signal });
   const client = await KernelClient.connect(kernel.connection);
   const cells = nb.cells.map((cell) => ({ ...cell }));
   const allowedErrors: string[] = [];

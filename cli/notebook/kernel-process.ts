@@ -2,12 +2,19 @@
  * Starts the workgraph kernel as a child process with a fresh connection file: free loopback
  * ports and a random signing key, as a Jupyter front end would. The kernel leads a process
  * group of its own, so stopping it stops its job workers too.
+ *
+ * The ports are free when chosen but bound by the kernel a moment later: another process may
+ * take one in between. A kernel that ends because an address was in use before it was
+ * listening is started again on fresh ports (as Jupyter's own launcher does).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ConnectionInfo } from "../../kernel/protocol/connection.js";
-import { writeFreshConnection } from "../../kernel/protocol/connection-file.js";
+import {
+  writeFreshConnection,
+  type FreshConnection,
+} from "../../kernel/protocol/connection-file.js";
 import { packageRoot } from "../../kernel/package-root.js";
 
 /** How the kernel process ended. */
@@ -40,9 +47,53 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** Starts a kernel whose working folder is `cwd` (a notebook's folder). */
-export async function startKernel(cwd: string): Promise<KernelProcess> {
-  const { connection, folder, file } = await writeFreshConnection("workgraph-kernel-");
+/** How many times a kernel that found a port taken is started on fresh ports. */
+const PORT_ATTEMPTS = 5;
+
+/** What the kernel logs once its sockets are bound (see messages.started). */
+const LISTENING = /\] started \(pid \d+\)/;
+/** What the kernel logs when a port it was given is taken. */
+const ADDRESS_IN_USE = /address already in use/i;
+
+/** How a kernel is started; `connect` writes its connection file (fresh ports by default). */
+export interface StartKernelOptions {
+  readonly connect?: () => Promise<FreshConnection>;
+  /** Once aborted, the kernel is handed back as it is, without waiting for it to listen. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Starts a kernel whose working folder is `cwd` (a notebook's folder). Resolves once it
+ * listens, has ended (for a reason other than a taken port) or `signal` is aborted.
+ */
+export async function startKernel(
+  cwd: string,
+  options: StartKernelOptions = {},
+): Promise<KernelProcess> {
+  const connect = options.connect ?? (() => writeFreshConnection("workgraph-kernel-"));
+  for (let attempt = 1; ; attempt++) {
+    const started = spawnKernel(cwd, await connect());
+    const aborted = new Promise<"aborted">((resolve) => {
+      if (options.signal?.aborted === true) resolve("aborted");
+      options.signal?.addEventListener("abort", () => resolve("aborted"), { once: true });
+    });
+    const outcome = await Promise.race([started.listening, started.closed, aborted]);
+    if (outcome === "listening" || outcome === "aborted") return started.kernel;
+    const portTaken = ADDRESS_IN_USE.test(outcome) && !LISTENING.test(outcome);
+    if (!portTaken || attempt === PORT_ATTEMPTS) return started.kernel;
+    started.kernel.stop();
+  }
+}
+
+/**
+ * Spawns the kernel on `fresh`; `listening` resolves once it has bound its sockets, `closed`
+ * with its whole log once it has ended and its stderr is read to the end.
+ */
+function spawnKernel(
+  cwd: string,
+  fresh: FreshConnection,
+): { kernel: KernelProcess; listening: Promise<"listening">; closed: Promise<string> } {
+  const { connection, folder, file } = fresh;
   const main = join(packageRoot(import.meta.url), "dist", "kernel", "main.js");
   const child = spawn(process.execPath, [main, file], {
     cwd,
@@ -52,14 +103,20 @@ export async function startKernel(cwd: string): Promise<KernelProcess> {
     detached: true,
   });
   let log = "";
-  child.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+  let heard: (value: "listening") => void = () => {};
+  const listening = new Promise<"listening">((resolve) => (heard = resolve));
+  child.stderr?.on("data", (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+    if (LISTENING.test(log)) heard("listening");
+  });
   const exited = new Promise<KernelExit>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal, log }));
   });
+  const closed = new Promise<string>((resolve) => child.once("close", () => resolve(log)));
   // Whatever ends run-notebook (an error, process.exit), the kernel's group goes with it.
   const killGroup = () => signalGroup(child.pid, "SIGKILL");
   process.once("exit", killGroup);
-  return {
+  const kernel: KernelProcess = {
     connection,
     child,
     exited,
@@ -72,4 +129,5 @@ export async function startKernel(cwd: string): Promise<KernelProcess> {
       rmSync(folder, { recursive: true, force: true });
     },
   };
+  return { kernel, listening, closed };
 }
