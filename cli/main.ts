@@ -9,33 +9,32 @@ import { join } from "node:path";
 import { packageRoot } from "../kernel/package-root.js";
 import type { Command } from "./command.js";
 import { UsageError } from "./command.js";
-import { archiveCommand } from "./commands/archive.js";
-import { example } from "./commands/example.js";
-import { gui } from "./commands/gui.js";
-import { kernel } from "./commands/kernel.js";
-import { nodeCommand } from "./commands/node.js";
-import { processCommand } from "./commands/process.js";
-import { profileCommand } from "./commands/profile.js";
-import { runNotebook } from "./commands/run-notebook.js";
-import { daemonCommand } from "./commands/daemon.js";
-import { submitCommand } from "./commands/submit.js";
-import { workerCommand } from "./commands/worker.js";
+import { COMMAND_SUMMARIES, type CommandName } from "./command-summaries.js";
 import * as messages from "./messages.js";
 
+/**
+ * Every command's module, loaded only when it runs or shows its own help: `--help`,
+ * `--version` and an unknown command import none of them (nor the engine).
+ */
+const loaders: Record<CommandName, () => Promise<Command>> = {
+  example: async () => (await import("./commands/example.js")).example,
+  process: async () => (await import("./commands/process.js")).processCommand,
+  submit: async () => (await import("./commands/submit.js")).submitCommand,
+  daemon: async () => (await import("./commands/daemon.js")).daemonCommand,
+  worker: async () => (await import("./commands/worker.js")).workerCommand,
+  node: async () => (await import("./commands/node.js")).nodeCommand,
+  archive: async () => (await import("./commands/archive.js")).archiveCommand,
+  profile: async () => (await import("./commands/profile.js")).profileCommand,
+  kernel: async () => (await import("./commands/kernel.js")).kernel,
+  "run-notebook": async () => (await import("./commands/run-notebook.js")).runNotebook,
+  gui: async () => (await import("./commands/gui.js")).gui,
+};
+
 /** Every command, in the order `workgraph --help` lists them. */
-const commands: readonly Command[] = [
-  example,
-  processCommand,
-  submitCommand,
-  daemonCommand,
-  workerCommand,
-  nodeCommand,
-  archiveCommand,
-  profileCommand,
-  kernel,
-  runNotebook,
-  gui,
-];
+const commands = Object.entries(COMMAND_SUMMARIES).map(([name, summary]) => ({
+  name: name as CommandName,
+  summary,
+}));
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -68,13 +67,14 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`workgraph ${version()}`);
     return 0;
   }
-  const command = commands.find((c) => c.name === (name === "help" ? rest[0] : name));
-  if (command === undefined) {
+  const listed = commands.find((c) => c.name === (name === "help" ? rest[0] : name));
+  if (listed === undefined) {
     console.error(
       `${messages.unknownCommand(name === "help" ? String(rest[0]) : name)}\n\n${help()}`,
     );
     return 2;
   }
+  const command = await loaders[listed.name]();
   if (name === "help") {
     console.log(command.help());
     return 0;

@@ -1,5 +1,4 @@
 /** Every message the `workgraph` command shows a person about how it was called. */
-import { maskUrl } from "../engine/plumbing.js";
 
 /** An option the command does not take. */
 export const unknownOption = (raw: string): string => `unknown option "${raw}"`;
@@ -52,13 +51,13 @@ export const missingFile = (what: string, file: string): string => `${what} ${fi
 export const notAProcess = (pk: number): string =>
   `Node ${pk} is a data node, not a run or a task (see \`workgraph node show ${pk}\`)`;
 
-/** `--storage` is neither sqlite nor a PostgreSQL URL. */
-export const badStorage = (text: string): string =>
-  `--storage must be sqlite or a postgresql:// URL, got ${JSON.stringify(maskUrl(text))}`;
+/** `--storage` is neither sqlite nor a PostgreSQL URL (`masked`: its password masked). */
+export const badStorage = (masked: string): string =>
+  `--storage must be sqlite or a postgresql:// URL, got ${JSON.stringify(masked)}`;
 
-/** `--broker` is not a Redis or PostgreSQL URL. */
-export const badBroker = (text: string): string =>
-  `--broker must be a redis:// or postgresql:// URL, got ${JSON.stringify(maskUrl(text))}`;
+/** `--broker` is not a Redis or PostgreSQL URL (`masked`: its password masked). */
+export const badBroker = (masked: string): string =>
+  `--broker must be a redis:// or postgresql:// URL, got ${JSON.stringify(masked)}`;
 
 /** `profile create` of a name that exists. */
 export const profileExists = (name: string): string =>

@@ -3,6 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { exportArchive, importArchive } from "../../engine/index.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
 import { parsePk, profileOption, withProfile } from "../store/store-args.js";
 
@@ -73,6 +74,6 @@ const importCommand = defineCommand(
 /** `workgraph archive`: export a profile (or some nodes) to a file, import a file. */
 export const archiveCommand = defineGroup({
   name: "archive",
-  summary: "export provenance to a JSON archive, or import one",
+  summary: COMMAND_SUMMARIES["archive"],
   subcommands: [exportCommand, importCommand],
 });

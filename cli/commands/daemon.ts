@@ -2,6 +2,7 @@
 import { WorkgraphError } from "../../engine/index.js";
 import { daemonLog, daemonStatus, startDaemon, stopDaemon } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import { jsonOption } from "../store/process-json.js";
 import { parsePk, profileOption } from "../store/store-args.js";
 
@@ -132,6 +133,6 @@ const logsCommand = defineCommand(
 /** `workgraph daemon`: the profile's daemon, which runs submitted flows. */
 export const daemonCommand = defineGroup({
   name: "daemon",
-  summary: "start, stop or restart the daemon that runs submitted flows; its status and log",
+  summary: COMMAND_SUMMARIES["daemon"],
   subcommands: [startCommand, stopCommand, statusCommand, restartCommand, logsCommand],
 });

@@ -8,6 +8,7 @@ import {
   WorkGraphImperativeEngine,
 } from "../../engine/index.js";
 import { defineCommand } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import { tutorialFlows } from "../tutorial-flows.js";
 
 const add = task.job(function add(x: number, y: number) {
@@ -28,7 +29,7 @@ const flows = [
 /** `workgraph example`: the tutorial's flows from the command line. */
 export const example = defineCommand({
   name: "example",
-  summary: "run the tutorial's three flows (job tasks) and print reports and results",
+  summary: COMMAND_SUMMARIES["example"],
   options: {},
   examples: ["workgraph example", "WORKGRAPH_HOME=/tmp/wg workgraph example"],
   async run() {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { openProfile } from "../../engine/index.js";
 import { openReadOnly, PostgresStore, profileConfig } from "../../engine/plumbing.js";
 import { defineCommand, UsageError } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import { existingProfilePath, existingProfiles, profileOption } from "../store/store-args.js";
 
 function parsePort(text: string): number {
@@ -37,7 +38,7 @@ function pageProfile(name: string | undefined): string {
 /** `workgraph gui`: the live page of a profile's runs. */
 export const gui = defineCommand({
   name: "gui",
-  summary: "serve the live page (runs, DAG, timeline, tasks) of a profile's store",
+  summary: COMMAND_SUMMARIES["gui"],
   options: {
     port: { type: "string", value: "N", help: "the port on 127.0.0.1 (default: a free one)" },
     ...profileOption,

@@ -1,6 +1,7 @@
 /** `workgraph kernel install | uninstall`: the Jupyter kernelspec of the workgraph kernel. */
 import { installKernel, uninstallKernel, type Scope } from "../../kernel/install.js";
 import { defineCommand, defineGroup, UsageError, type OptionValues } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 
 const scopeOptions = {
   user: { type: "boolean", help: "the user's Jupyter data folder (the default)" },
@@ -55,6 +56,6 @@ const uninstall = defineCommand(
 /** `workgraph kernel`: installs or removes the kernelspec. */
 export const kernel = defineGroup({
   name: "kernel",
-  summary: "install or uninstall the Jupyter kernel (TypeScript (workgraph))",
+  summary: COMMAND_SUMMARIES["kernel"],
   subcommands: [install, uninstall],
 });

@@ -2,6 +2,7 @@
 import { DataNode } from "../../engine/index.js";
 import { ormLoad } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import { showData, showProcess } from "../store/node-views.js";
 import { profileOption, withProfile } from "../store/store-args.js";
 
@@ -26,6 +27,6 @@ const show = defineCommand(
 /** `workgraph node`: show a data node, task or run by pk or uuid. */
 export const nodeCommand = defineGroup({
   name: "node",
-  summary: "show a stored node (data, task or run) by pk or uuid",
+  summary: COMMAND_SUMMARIES["node"],
   subcommands: [show],
 });

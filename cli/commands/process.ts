@@ -12,6 +12,7 @@ import {
 } from "../../engine/index.js";
 import type { ProvenanceReader } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
 import { showProcess } from "../store/node-views.js";
 import { parsePk, profileOption, withProfile } from "../store/store-args.js";
@@ -127,6 +128,6 @@ const report = defineCommand(
 /** `workgraph process`: list, show, report, and pause, play, kill or watch submitted runs. */
 export const processCommand = defineGroup({
   name: "process",
-  summary: "list runs, show a run or task, its report lines; pause, play, kill or watch a run",
+  summary: COMMAND_SUMMARIES["process"],
   subcommands: [list, show, report, pause, play, kill, watch],
 });

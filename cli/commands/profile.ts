@@ -2,6 +2,7 @@
 import {
   createProfile,
   listProfiles,
+  maskUrl,
   profileConfig,
   profileExists,
   profileFolder,
@@ -10,6 +11,7 @@ import {
   type ProfileConfig,
 } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
 import { existingProfilePath } from "../store/store-args.js";
 
@@ -54,9 +56,9 @@ const create = defineCommand(
     ],
     run({ values, operands: [name = ""] }) {
       const storage = values.storage ?? "sqlite";
-      if (!STORAGE.test(storage)) throw new UsageError(messages.badStorage(storage));
+      if (!STORAGE.test(storage)) throw new UsageError(messages.badStorage(maskUrl(storage)));
       if (values.broker !== undefined && !BROKER.test(values.broker)) {
-        throw new UsageError(messages.badBroker(values.broker));
+        throw new UsageError(messages.badBroker(maskUrl(values.broker)));
       }
       let exists: boolean;
       try {
@@ -125,6 +127,6 @@ const show = defineCommand(
 /** `workgraph profile`: create, list and show profiles. */
 export const profileCommand = defineGroup({
   name: "profile",
-  summary: "create, list and show profiles (where runs are stored, and their broker)",
+  summary: COMMAND_SUMMARIES["profile"],
   subcommands: [create, list, show],
 });

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { defineCommand, UsageError } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
 import { executeNotebook, type ExecutionOutcome } from "../notebook/execute-notebook.js";
 import { formatNotebook, readNotebook } from "../notebook/nbformat.js";
@@ -37,7 +38,7 @@ async function abortOnSignals<T>(body: (signal: AbortSignal) => Promise<T>): Pro
 /** `workgraph run-notebook`: execute a notebook with the kernel, no Python needed. */
 export const runNotebook = defineCommand({
   name: "run-notebook",
-  summary: "execute a notebook with the workgraph kernel; write it back and as an HTML page",
+  summary: COMMAND_SUMMARIES["run-notebook"],
   operands: [{ name: "FILE" }],
   options: {
     out: {

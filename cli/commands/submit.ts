@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { submitReference } from "../../engine/index.js";
 import { defineCommand, UsageError } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import { profileOption } from "../store/store-args.js";
 
 const options = {
@@ -89,7 +90,7 @@ async function submitRun(
 /** `workgraph submit`: stores a run of a module's exported flow and queues it for the daemon. */
 export const submitCommand = defineCommand({
   name: "submit",
-  summary: "submit a module's exported flow to the profile's daemon; prints the run's pk",
+  summary: COMMAND_SUMMARIES["submit"],
   operands: [{ name: "MODULE#EXPORT" }],
   options,
   examples: [

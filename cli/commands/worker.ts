@@ -2,13 +2,14 @@
 import { availableParallelism } from "node:os";
 import { profileConfig, runWorker } from "../../engine/plumbing.js";
 import { UsageError, defineCommand } from "../command.js";
+import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
 import { existingProfilePath, parsePk, profileOption } from "../store/store-args.js";
 
 /** The `worker` command. */
 export const workerCommand = defineCommand({
   name: "worker",
-  summary: "take submitted flows and job tasks from the profile's broker (runs until stopped)",
+  summary: COMMAND_SUMMARIES["worker"],
   options: {
     ...profileOption,
     concurrency: {
