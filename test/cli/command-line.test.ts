@@ -57,9 +57,11 @@ describe("the workgraph command line", () => {
 
   it("--help of every command: usage, options and an example, exit 0, nothing run", async () => {
     for (const path of paths) {
-      for (const flag of ["--help", "-h"]) {
-        const result = await workgraph(...path, flag);
-        const line = `${path.join(" ")} ${flag}`;
+      const flags = ["--help", "-h"];
+      // the two invocations are independent: they run at once
+      const results = await Promise.all(flags.map((flag) => workgraph(...path, flag)));
+      for (const [i, result] of results.entries()) {
+        const line = `${path.join(" ")} ${flags[i]}`;
         expect(result.code, line).toBe(0);
         expect(result.stdout, line).toMatch(new RegExp(`^usage: workgraph ${path.join(" ")}\\b`));
         expect(result.stdout, line).toMatch(/\noptions:\n[\s\S]*-h, --help/);
@@ -113,15 +115,17 @@ describe("the workgraph command line", () => {
   });
 
   it("a profile that does not exist is an error naming it and the existing ones", async () => {
-    for (const args of [
+    const cases = [
       ["process", "list", "--profile", "nope"],
       ["process", "show", "1", "-p", "nope"],
       ["node", "show", "1", "--profile=nope"],
       ["archive", "export", join(home.path, "x.json"), "--profile", "nope"],
       ["gui", "--profile", "nope"],
-    ]) {
-      const result = await workgraph(...args);
-      const line = args.join(" ");
+    ];
+    // independent refusals: they run at once
+    const results = await Promise.all(cases.map((args) => workgraph(...args)));
+    for (const [i, result] of results.entries()) {
+      const line = (cases[i] ?? []).join(" ");
       expect(result.code, line).toBe(2);
       expect(result.stderr, line).toContain(`no profile "nope" in ${home.path}`);
       expect(result.stderr, line).toContain("existing profiles: lab");

@@ -71,8 +71,12 @@ describe("workgraph profile", () => {
       [["create"], /missing NAME/],
       [["show", "nope"], /no profile "nope"/],
     ];
-    for (const [args, message] of cases) {
-      const result = await workgraphCli(home.path, "profile", ...args);
+    // independent refusals: they run at once
+    const results = await Promise.all(
+      cases.map(([args]) => workgraphCli(home.path, "profile", ...args)),
+    );
+    for (const [i, result] of results.entries()) {
+      const [args, message] = cases[i] as [string[], RegExp];
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toContain("pw@");
