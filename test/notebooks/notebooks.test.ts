@@ -12,6 +12,7 @@ import { installKernel } from "../../kernel/install.js";
 import { root } from "../support/built.js";
 import {
   codeCells,
+  isLog,
   joined,
   normalCell,
   streamText,
@@ -84,9 +85,9 @@ function executeWithRunNotebook(name: Name): { cells: CodeCellOutputs[]; html: s
   return { cells: codeCells(out), html: readFileSync(page, "utf8") };
 }
 
-/** The one display of a cell that ran a flow, and its final bundle. */
+/** The one display of a cell that ran a flow (its log aside), and its final bundle. */
 function runDisplay(cell: CodeCellOutputs): Record<string, unknown> {
-  const displays = cell.outputs.filter((o) => o.output_type === "display_data");
+  const displays = cell.outputs.filter((o) => o.output_type === "display_data" && !isLog(o));
   expect(displays, cell.source).toHaveLength(1);
   const data = displays[0]?.data ?? {};
   expect(Object.keys(data).sort()).toEqual([VEGA_LITE, "image/png", "image/svg+xml", "text/plain"]);
