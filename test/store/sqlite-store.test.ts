@@ -67,6 +67,19 @@ describe("SqliteStore writes", () => {
     expect(store.counts()).toEqual({ nodes: 3, links: 1, reports: 0 });
   });
 
+  it("hands out no pk twice across turns whose rows still wait for their commit (:memory:)", async () => {
+    const store = openStore(":memory:");
+    const pks: number[] = [];
+    for (let turn = 0; turn < 5; turn++) {
+      // the rows of earlier turns may still wait in the commit window
+      pks.push(data(store, turn), data(store, -turn));
+      await nextTurn();
+    }
+    expect(pks).toEqual(pks.map((_, i) => i + 1));
+    store.flush();
+    expect(store.counts().nodes).toBe(10);
+  });
+
   it("groups a turn's writes into one transaction, committed on the next turn", async () => {
     const file = join(home.scratch(), "grouped.sqlite");
     const writer = openStore(file);

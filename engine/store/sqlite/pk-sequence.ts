@@ -22,6 +22,11 @@ export class PkSequence {
   #cursor = 0;
   #end = 0;
   #block = FIRST_BLOCK;
+  /**
+   * With no side file (`:memory:`), the next pk not yet handed out: rows handed out may still
+   * wait to be committed, so the largest pk stored can lag behind them.
+   */
+  #unclaimed = 0;
 
   /**
    * A sequence beside `file` (or, for `:memory:`, in this process alone); `maxPk` reads the
@@ -75,7 +80,9 @@ export class PkSequence {
     if (this.#cursor < this.#end) {
       const cursor = this.#cursor;
       const end = this.#end;
-      this.#db?.transaction(() => this.#giveBack?.run(cursor, end)).immediate();
+      if (this.#db === undefined) {
+        if (this.#unclaimed === end) this.#unclaimed = cursor;
+      } else this.#db.transaction(() => this.#giveBack?.run(cursor, end)).immediate();
     }
     this.#cursor = this.#end = 0;
     this.#block = FIRST_BLOCK;
@@ -91,7 +98,8 @@ export class PkSequence {
   #claim(count: number): number {
     const stored = this.maxPk() + 1;
     if (this.#db === undefined) {
-      this.#cursor = Math.max(this.#end, stored);
+      this.#cursor = Math.max(this.#end, this.#unclaimed, stored);
+      this.#unclaimed = this.#cursor + count;
     } else {
       const read = this.#read as Database.Statement<[], number>;
       const write = this.#write as Database.Statement<[number]>;
