@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernel } from "../../kernel/install.js";
+import { nbconvertArgs } from "../support/notebooks.js";
 import { startProfileFarm, type ProfileFarm } from "../support/profile-farm.js";
 import { usePgSchemas } from "../support/postgres.js";
 import { codeCells, joined, type CodeCellOutputs } from "../notebooks/notebook-outputs.js";
@@ -119,19 +120,7 @@ describe("a notebook on a PostgreSQL/Redis profile (nbclient)", () => {
     writeFileSync(file, notebook(CELLS));
     const executed = spawnSync(
       "/usr/bin/jupyter",
-      [
-        "nbconvert",
-        "--to",
-        "notebook",
-        "--execute",
-        "--ExecutePreprocessor.kernel_name=workgraph",
-        "--ExecutePreprocessor.timeout=240",
-        "--output-dir",
-        scratch,
-        "--output",
-        "farm.out.ipynb",
-        file,
-      ],
+      nbconvertArgs(scratch, "farm.out.ipynb", file, 240),
       {
         env: {
           ...process.env,

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installKernel } from "../../kernel/install.js";
 import { root } from "../support/built.js";
+import { nbconvertArgs } from "../support/notebooks.js";
 import {
   codeCells,
   isLog,
@@ -45,19 +46,7 @@ beforeAll(async () => {
 function executeWithNbclient(name: Name): CodeCellOutputs[] {
   const result = spawnSync(
     "/usr/bin/jupyter",
-    [
-      "nbconvert",
-      "--to",
-      "notebook",
-      "--execute",
-      "--ExecutePreprocessor.kernel_name=workgraph",
-      "--ExecutePreprocessor.timeout=300",
-      "--output-dir",
-      scratch,
-      "--output",
-      `${name}.nbclient.ipynb`,
-      join(root, "notebooks", `${name}.ipynb`),
-    ],
+    nbconvertArgs(scratch, `${name}.nbclient.ipynb`, join(root, "notebooks", `${name}.ipynb`), 300),
     { env, encoding: "utf8" },
   );
   expect(result.status, result.stderr).toBe(0);

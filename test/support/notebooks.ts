@@ -80,6 +80,31 @@ export function useNotebookScratch(
 }
 
 /**
+ * The arguments of `jupyter nbconvert` that execute `file` with the workgraph kernel under
+ * nbclient, each cell limited to `timeoutSeconds`, writing `folder/output`.
+ */
+export function nbconvertArgs(
+  folder: string,
+  output: string,
+  file: string,
+  timeoutSeconds: number,
+): string[] {
+  return [
+    "nbconvert",
+    "--to",
+    "notebook",
+    "--execute",
+    "--ExecutePreprocessor.kernel_name=workgraph",
+    `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
+    "--output-dir",
+    folder,
+    "--output",
+    output,
+    file,
+  ];
+}
+
+/**
  * Executes `file` under nbclient with the workgraph kernel, writing the executed notebook as
  * `output` in the scratch folder.
  */
@@ -91,19 +116,7 @@ export function executeWithNbclient(
 ): SpawnSyncReturns<string> {
   return spawnSync(
     "/usr/bin/jupyter",
-    [
-      "nbconvert",
-      "--to",
-      "notebook",
-      "--execute",
-      "--ExecutePreprocessor.kernel_name=workgraph",
-      `--ExecutePreprocessor.timeout=${options.timeoutSeconds ?? 120}`,
-      "--output-dir",
-      scratch.folder,
-      "--output",
-      output,
-      file,
-    ],
+    nbconvertArgs(scratch.folder, output, file, options.timeoutSeconds ?? 120),
     {
       env: scratch.env,
       encoding: "utf8",
