@@ -128,7 +128,15 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   await bus.subscribe((message: BusMessage) => {
     if (message.kind === "cancel-job") jobs.cancelJob(message.jobId, "cancelled by its run");
     else if (message.kind === "control" && daemon?.holds(message.pk) === true) {
-      const error = daemon.control(message.pk, message.action);
+      let error = daemon.control(message.pk, message.action);
+      // what the command changed is stored before it is answered: whoever asked reads it next
+      if (error === undefined) {
+        try {
+          store.flush();
+        } catch (cause) {
+          error = `${message.action} was carried out but not yet stored: ${String(cause)}`;
+        }
+      }
       if (message.request !== undefined) {
         const request = message.request;
         void bus
