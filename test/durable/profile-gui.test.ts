@@ -87,22 +87,33 @@ async function farmWithPage(kind: "redis" | "postgresql") {
   return { farm, control };
 }
 
+/**
+ * A chain of `steps` submitted to a farm with its page, paused from the page once step 2 has
+ * started; resolves when the step running at the pause has finished. Steps from 3 on take 3 s
+ * each: unpaused, the next starts as soon as one finishes.
+ */
+async function pausedAtStep2(kind: "redis" | "postgresql", steps: number) {
+  const { farm, control } = await farmWithPage(kind);
+  const { store, dir } = farm;
+  const pk = await farm.submit("./chain.mjs#chain", { dir, steps, ms: 3000 });
+  await waitFor(() => stepLines(dir).some((l) => l.what === "start" && l.step === 2), "step 2");
+  // paused: the task running when the pause arrives finishes, and no other starts
+  expect(await control(pk, "pause")).toEqual({ type: "controlled", run: pk, action: "pause" });
+  expect(store.node(pk)?.attributes).toContain('"paused":true');
+  expect(store.node(pk)?.state).toMatch(/RUNNING|WAITING/);
+  const running = () => store.tasks(pk).filter((t) => t.state === "RUNNING");
+  await waitFor(() => running().length === 0, "the running step to finish", 30_000);
+  const started = () => stepLines(dir).filter((l) => l.what === "start").length;
+  return { farm, control, pk, running, started };
+}
+
 describe("the live page of a broker profile", () => {
   it("pauses and kills a run held by a worker of another home (Redis broker)", async () => {
-    const { farm, control } = await farmWithPage("redis");
+    const { farm, control, pk, running, started } = await pausedAtStep2("redis", 8);
     const { store, dir } = farm;
-    // steps from 3 on take 3 s each: unpaused, the next starts as soon as one finishes
-    const pk = await farm.submit("./chain.mjs#chain", { dir, steps: 8, ms: 3000 });
-    await waitFor(() => stepLines(dir).some((l) => l.what === "start" && l.step === 2), "step 2");
-    // paused: the task running when the pause arrives finishes, and no other starts
-    expect(await control(pk, "pause")).toEqual({ type: "controlled", run: pk, action: "pause" });
-    expect(store.node(pk)?.attributes).toContain('"paused":true');
-    expect(store.node(pk)?.state).toMatch(/RUNNING|WAITING/);
-    const running = () => store.tasks(pk).filter((t) => t.state === "RUNNING");
-    await waitFor(() => running().length === 0, "the running step to finish", 30_000);
-    const started = stepLines(dir).filter((l) => l.what === "start").length;
+    const startedWhilePaused = started();
     await new Promise((resolve) => setTimeout(resolve, 4000));
-    expect(stepLines(dir).filter((l) => l.what === "start").length).toBe(started);
+    expect(started()).toBe(startedWhilePaused);
     expect(running()).toEqual([]);
 
     expect(await control(pk, "kill")).toEqual({ type: "controlled", run: pk, action: "kill" });
@@ -114,15 +125,8 @@ describe("the live page of a broker profile", () => {
   }, 300_000);
 
   it("pauses and plays a run held by a worker of another home (PostgreSQL broker)", async () => {
-    const { farm, control } = await farmWithPage("postgresql");
+    const { farm, control, pk, started } = await pausedAtStep2("postgresql", 5);
     const { store, dir } = farm;
-    const pk = await farm.submit("./chain.mjs#chain", { dir, steps: 5, ms: 3000 });
-    await waitFor(() => stepLines(dir).some((l) => l.what === "start" && l.step === 2), "step 2");
-    expect(await control(pk, "pause")).toEqual({ type: "controlled", run: pk, action: "pause" });
-    expect(store.node(pk)?.attributes).toContain('"paused":true');
-    const started = () => stepLines(dir).filter((l) => l.what === "start").length;
-    const running = () => store.tasks(pk).filter((t) => t.state === "RUNNING");
-    await waitFor(() => running().length === 0, "the running step to finish", 30_000);
     const startedWhilePaused = started();
     expect(startedWhilePaused).toBeLessThan(5);
     expect(store.tasks(pk).filter((t) => t.state === "PLANNED")).toHaveLength(
