@@ -65,7 +65,9 @@ export function timelineSpecOf(
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: `${title}: timeline`, anchor: "start", fontSize: 13 },
-    width: Math.min(options.maxWidth ?? 900, 720),
+    // the whole chart, task names and legend included, fits the width (narrow front ends)
+    width: Math.min(options.maxWidth ?? 900, 680),
+    autosize: { type: "fit-x", contains: "padding" },
     height: Math.max(40, Math.min(options.maxHeight ?? 560, rows.length * ROW_PIXELS)),
     datasets: { [TIMELINE_DATASET]: [...rows] },
     data: { name: TIMELINE_DATASET },
