@@ -17,6 +17,11 @@ export type KernelKind = "workgraph" | "tslab" | "ipython";
 /** A started kernel process. */
 export interface BenchKernel {
   readonly connection: ConnectionInfo;
+  /**
+   * Rejects if the process exits before it is stopped: a kernel that lost the race for one of
+   * its ports (picked free, taken by another process before it bound) exits at once.
+   */
+  readonly exited: Promise<never>;
   /** Kills the process and removes its connection file. */
   stop(): void;
 }
@@ -33,13 +38,25 @@ export async function startBenchKernel(kind: KernelKind, cwd: string): Promise<B
     stdio: "ignore",
     env: { ...process.env, IPYTHONDIR: join(folder, "ipython"), JUPYTER_RUNTIME_DIR: folder },
   });
+  const exited = new Promise<never>((_, reject) => {
+    child.once("exit", (code, signal) =>
+      reject(new KernelExitedError(`the ${kind} kernel exited (${signal ?? `code ${code}`})`)),
+    );
+  });
+  exited.catch(() => undefined);
   return {
     connection,
+    exited,
     stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** A kernel process that ended before it was stopped. */
+export class KernelExitedError extends Error {
+  override readonly name = "KernelExitedError";
 }
 
 function commandLine(kind: KernelKind, connectionFile: string): string[] {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KernelClient } from "../cli/notebook/kernel-client.js";
 import { packageRoot } from "../kernel/package-root.js";
-import { startBenchKernel, type KernelKind } from "./kernel-processes.js";
+import { KernelExitedError, startBenchKernel, type KernelKind } from "./kernel-processes.js";
 
 /** Medians of one kernel, in ms; the workgraph cells are not run on IPython. */
 export interface KernelFigures {
@@ -48,7 +48,7 @@ export async function benchKernel(rounds = 3): Promise<Record<KernelKind, Kernel
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < KINDS.length; k++) {
         const kind = KINDS[(round + k) % KINDS.length] ?? "workgraph";
-        const figures = await measureKernel(kind, cwd);
+        const figures = await measureKernelOnce(kind, cwd);
         const byName = samples.get(kind) ?? new Map<keyof KernelFigures, number[]>();
         for (const [name, ms] of Object.entries(figures) as [keyof KernelFigures, number][]) {
           byName.set(name, [...(byName.get(name) ?? []), ms]);
@@ -66,12 +66,22 @@ export async function benchKernel(rounds = 3): Promise<Record<KernelKind, Kernel
   return { workgraph: medians("workgraph"), tslab: medians("tslab"), ipython: medians("ipython") };
 }
 
+/** Measures a kernel, starting it again once if it exited early (a port taken meanwhile). */
+async function measureKernelOnce(kind: KernelKind, cwd: string): Promise<KernelFigures> {
+  try {
+    return await measureKernel(kind, cwd);
+  } catch (error) {
+    if (!(error instanceof KernelExitedError)) throw error;
+    return measureKernel(kind, cwd);
+  }
+}
+
 async function measureKernel(kind: KernelKind, cwd: string): Promise<KernelFigures> {
   const started = performance.now();
   const kernel = await startBenchKernel(kind, cwd);
   const client = await KernelClient.connect(kernel.connection);
   try {
-    await client.ready(120_000);
+    await Promise.race([client.ready(120_000), kernel.exited]);
     const startMs = performance.now() - started;
     const firstCellMs = await timed(client, "1 + 1");
     const workgraph: Partial<Record<keyof typeof WORKGRAPH_CELLS, number>> = {};
