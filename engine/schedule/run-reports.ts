@@ -45,9 +45,10 @@ export class RunReports {
 
   /** Says that a task finished (`note`: how, when it was reused). */
   finished(task: TaskRun, note: string): void {
-    const at = Date.now();
+    // The time the task's node records as its end: the store may make the line from the node.
+    const at = task.endedAt ?? Date.now();
     const line = reportLine(this.run.pk, STEP_FINISHED, finishedMessage(task, note), "REPORT", at);
-    this.store.addReport(this.run.pk, line);
+    this.store.addReport(this.run.pk, line, task.pk);
     this.log.report?.(line);
     this.#send(at, line);
     // One line per task: kept as the task and its note, not as text, while nobody reads it.

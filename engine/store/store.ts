@@ -70,8 +70,12 @@ export interface ProvenanceStore {
   updateProcess(pk: number, update: ProcessUpdate): void;
   /** Saves a link between two saved nodes. */
   addLink(link: LinkRecord): void;
-  /** Saves a report line with its run. */
-  addReport(runPk: number, line: ReportLine): void;
+  /**
+   * Saves a report line with its run. `task`: the task (called by that run) whose move to
+   * FINISHED the line reports, at the time its node records as its end; a store may then keep
+   * the line as part of the task's node and give it back as it was written.
+   */
+  addReport(runPk: number, line: ReportLine, task?: number): void;
   /** Makes every write so far durable. */
   flush(): void;
   /**
