@@ -12,18 +12,26 @@ import { isProbed } from "./probed-names.js";
 export class TaskHandle<R = unknown, O extends Record<string, unknown> = Record<never, never>> {
   /** The whole return value; `result[1]`, `result.key` are futures of its parts. */
   readonly result: Future<R>;
-  /**
-   * One socket per output: declared ones, a namespace's members (`outputs.stats.mean`), any
-   * key of a dynamic task. A name the task cannot have throws an {@link UnknownOutputError}.
-   */
-  readonly outputs: { readonly [K in keyof O]: Future<O[K]> };
+  readonly #layout: OutputLayout | undefined;
+  #outputs: { readonly [K in keyof O]: Future<O[K]> } | undefined = undefined;
 
   constructor(
     readonly task: TaskProgress,
     layout: OutputLayout | undefined,
   ) {
+    this.#layout = layout;
     this.result = new TaskSocket<R>(task, "result") as Future<R>;
-    this.outputs = outputSockets(task, layout) as { readonly [K in keyof O]: Future<O[K]> };
+  }
+
+  /**
+   * One socket per output: declared ones, a namespace's members (`outputs.stats.mean`), any
+   * key of a dynamic task. A name the task cannot have throws an {@link UnknownOutputError}.
+   * Made on first use: most calls only pass `result` on.
+   */
+  get outputs(): { readonly [K in keyof O]: Future<O[K]> } {
+    return (this.#outputs ??= outputSockets(this.task, this.#layout) as {
+      readonly [K in keyof O]: Future<O[K]>;
+    });
   }
 
   /** The task's unique name in its run: `add`, `add1`, … */

@@ -37,6 +37,11 @@ function getPart(target: TaskSocket, key: string | symbol, receiver: unknown): u
   return target.part(/^(0|[1-9]\d*)$/.test(key) ? Number(key) : key);
 }
 
+/** One handler for every socket's Proxy (a handler per socket would be an object per call). */
+const PARTS: ProxyHandler<TaskSocket> = { get: getPart };
+/** The path of a whole output, shared: most sockets are one. */
+const WHOLE: readonly PartKey[] = Object.freeze([]);
+
 /** One output of a task, or a part of one: a future value. */
 export class TaskSocket<T = unknown> implements PromiseLike<T> {
   constructor(
@@ -45,10 +50,10 @@ export class TaskSocket<T = unknown> implements PromiseLike<T> {
     /** The output's name: `result`, or a declared output. */
     readonly name: string,
     /** The keys from the output's value down to this part; empty for the whole output. */
-    readonly path: readonly PartKey[] = [],
+    readonly path: readonly PartKey[] = WHOLE,
   ) {
     // Indexing a socket gives a socket of the part, never a silent undefined.
-    return new Proxy<this>(this, { get: getPart });
+    return new Proxy<this>(this, PARTS);
   }
 
   /** A future of a part of the value: `socket.part(1, "key")` is `socket[1].key`. */

@@ -27,9 +27,8 @@ export function startAttempt(
   settle: (ok: boolean, value: unknown) => void,
 ): void {
   const definition = task.definition;
-  const ok = (value: unknown) => settle(true, value);
-  const failed = (error: unknown) => settle(false, error);
   if (definition.kind === "job") {
+    const { ok, failed } = settlers(settle);
     jobs()
       .run({
         taskName: task.name,
@@ -45,6 +44,7 @@ export function startAttempt(
     return;
   }
   if (definition.kind === "shell" && definition.shell !== undefined) {
+    const { ok, failed } = settlers(settle);
     runShell({
       taskName: task.name,
       spec: definition.shell,
@@ -56,6 +56,18 @@ export function startAttempt(
     return;
   }
   const outcome = callInProcess(definition.fn, args, scope, task, definition.timeoutMs);
-  if (outcome.sync) settle(outcome.ok, outcome.value);
-  else outcome.promise.then(ok, failed);
+  if (outcome.sync) {
+    settle(outcome.ok, outcome.value);
+    return;
+  }
+  const { ok, failed } = settlers(settle);
+  outcome.promise.then(ok, failed);
+}
+
+/** The two callbacks of a promise that settles an attempt: made only where one does. */
+function settlers(settle: (ok: boolean, value: unknown) => void) {
+  return {
+    ok: (value: unknown) => settle(true, value),
+    failed: (error: unknown) => settle(false, error),
+  };
 }

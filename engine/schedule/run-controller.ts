@@ -58,6 +58,8 @@ export class RunController implements FlowScope {
   #flowArgs: readonly unknown[];
   /** The values the flow received, and the input node each came from. */
   #inputs: FlowInputValues;
+  /** Stores a data node once (the journal's), made once for every call's sources. */
+  readonly #save = (node: DataNode): number => this.#journal.save(node);
   /** How the flow returned: an object of results, a single `result`, or nothing. */
   resultShape: "object" | "single" | "none" = "none";
 
@@ -212,7 +214,7 @@ export class RunController implements FlowScope {
       definition,
       args,
       this.tasks,
-      (node) => this.#journal.save(node),
+      this.#save,
       this.#inputs,
     );
     if (!hasFutures) {

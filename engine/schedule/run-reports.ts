@@ -8,13 +8,16 @@ import type { ProvenanceStore } from "../store/store.js";
 import { reportLine, taskOutputLine } from "../model/report-line.js";
 import type { JobOutput } from "../execute/executor.js";
 import type { RunLog } from "./run-log.js";
-import type { TaskRun } from "./task-run.js";
+import { TaskRun } from "./task-run.js";
 import { FinishedLine, finishedMessage, STEP_FINISHED } from "./finished-line.js";
 
 /** The report lines of one run. */
 export class RunReports {
-  /** Report lines so far; a task's "finished" line is kept as its task until asked for. */
-  readonly #lines: (ReportLine | FinishedLine)[] = [];
+  /**
+   * Report lines so far; a task's "finished" line is kept as its task (at its end time) until
+   * asked for, or as a {@link FinishedLine} when it has a note or another time.
+   */
+  readonly #lines: (ReportLine | FinishedLine | TaskRun)[] = [];
 
   constructor(
     private readonly run: { readonly pk: number; readonly uuid: string },
@@ -28,8 +31,11 @@ export class RunReports {
   get lines(): readonly ReportLine[] {
     const lines = this.#lines;
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as ReportLine | FinishedLine;
+      const line = lines[i] as ReportLine | FinishedLine | TaskRun;
       if (line instanceof FinishedLine) lines[i] = line.line(this.run.pk);
+      else if (line instanceof TaskRun) {
+        lines[i] = new FinishedLine(line, "", line.endedAt as number).line(this.run.pk);
+      }
     }
     return lines as ReportLine[];
   }
@@ -51,8 +57,8 @@ export class RunReports {
     this.store.addReport(this.run.pk, line, task.pk);
     this.log.report?.(line);
     this.#send(at, line);
-    // One line per task: kept as the task and its note, not as text, while nobody reads it.
-    this.#lines.push(new FinishedLine(task, note, at));
+    // One line per task: kept as the task (and its note), not as text, while nobody reads it.
+    this.#lines.push(note === "" ? task : new FinishedLine(task, note, at));
   }
 
   /**

@@ -34,7 +34,10 @@ export class TaskAttempts {
     const attempt = task.attempt;
     task.newAttempt();
     // the pool passes on only what the running job prints
-    const printed = (output: JobOutput) => this.journal.taskOutput(task, output);
+    const printed =
+      task.definition.kind === "job"
+        ? (output: JobOutput) => this.journal.taskOutput(task, output)
+        : undefined;
     startAttempt(task, task.resolvedArgs ?? [], this.scope, this.jobs, printed, (ok, value) => {
       // a late answer of a stopped or superseded attempt changes nothing
       if (task.state !== "RUNNING" || task.attempt !== attempt) return;

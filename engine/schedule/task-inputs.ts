@@ -44,7 +44,7 @@ export function scanArguments(
   visit: (found: Found) => void,
   inputs?: InputLookup,
 ): boolean {
-  if (args.every((arg) => typeof arg !== "object" || arg === null)) {
+  if (allPrimitive(args)) {
     if (inputs !== undefined) visitPrimitives(args, parameters, visit, inputs);
     return false;
   }
@@ -83,6 +83,14 @@ export function scanArguments(
     else if (inputs !== undefined) visitPrimitives([arg], parameters, visit, inputs, i);
   }
   return any;
+}
+
+function allPrimitive(args: readonly unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg === "object" && arg !== null) return false;
+  }
+  return true;
 }
 
 function visitPrimitives(

@@ -14,30 +14,54 @@ import {
   type OutputLayout,
 } from "../author/output-layout.js";
 
-/** A scheduled task as the scheduler tracks it. */
+/** No tasks: the dependents of a task nothing waits for (most of a fan-out's). */
+const NO_TASKS: readonly TaskRun[] = Object.freeze([]);
+
+/** What few tasks need: an error, a process, a signal, waiters, handler retries. */
+interface RareParts {
+  error: unknown;
+  pid: number | undefined;
+  abort: AbortController | undefined;
+  settled: Promise<void> | undefined;
+  settle: (() => void) | undefined;
+  failure: Error | undefined;
+  handledBy: Map<number, number> | undefined;
+}
+
+/**
+ * Times are kept as ms since this module loaded: small integers, which V8 keeps in the field
+ * itself, where an epoch time (~1.8e12) is a separate 16-byte number per field and task.
+ */
+const EPOCH = Date.now();
+
+/** `at` as ms since {@link EPOCH}: an int32 (a small integer to V8) for 24 days, then a double. */
+function sinceEpoch(at: number): number {
+  const ms = at - EPOCH;
+  return ms >= 0 && ms <= 0x3fffffff ? ms | 0 : ms;
+}
+
+/**
+ * A scheduled task as the scheduler tracks it. A run holds one per call until it ends, so its
+ * fields are few: what most tasks never use lives in a part made on first use.
+ */
 export class TaskRun implements TaskProgress {
   state: TaskState = "PLANNED";
-  error: unknown = undefined;
   /** 1 for the first try, then counts retries. */
   attempt = 1;
-  startedAt: number | undefined = undefined;
-  endedAt: number | undefined = undefined;
-  /** The worker process of a running job. */
-  pid: number | undefined = undefined;
   /** Inputs that are not yet FINISHED. */
   waitingOn = 0;
-  /** Tasks whose inputs include an output of this one. */
-  readonly dependents: TaskRun[] = [];
-  /** How many retries each handler (by index) has asked for. */
-  readonly handledBy = new Map<number, number>();
   /** The arguments with futures replaced by values, once started. */
   resolvedArgs: readonly unknown[] | undefined = undefined;
-  #abort: AbortController | undefined = undefined;
+  #created: number;
+  #started = -1;
+  #ended = -1;
+  /** One dependent as itself (the usual case), more in an array. */
+  #dependents: TaskRun | TaskRun[] | undefined = undefined;
   #value: unknown = undefined;
+  /** The `result` output's node; other outputs' nodes are in `#nodes`. */
+  #result: DataNode | undefined = undefined;
   #nodes: Map<string, DataNode> | undefined = undefined;
-  #settled: Promise<void> | undefined = undefined;
-  #settle: (() => void) | undefined = undefined;
-  #failure: Error | undefined = undefined;
+  #rare: RareParts | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -48,8 +72,64 @@ export class TaskRun implements TaskProgress {
     readonly sources: readonly InputSource[],
     /** Whether any argument holds a socket or a data node to resolve. */
     readonly hasFutures: boolean,
-    readonly createdAt: number,
-  ) {}
+    createdAt: number,
+  ) {
+    this.#created = sinceEpoch(createdAt);
+  }
+
+  get createdAt(): number {
+    return this.#created + EPOCH;
+  }
+
+  get startedAt(): number | undefined {
+    return this.#started < 0 ? undefined : this.#started + EPOCH;
+  }
+
+  get endedAt(): number | undefined {
+    return this.#ended < 0 ? undefined : this.#ended + EPOCH;
+  }
+
+  #parts(): RareParts {
+    return (this.#rare ??= {
+      error: undefined,
+      pid: undefined,
+      abort: undefined,
+      settled: undefined,
+      settle: undefined,
+      failure: undefined,
+      handledBy: undefined,
+    });
+  }
+
+  /** Why the task did not finish (FAILED, SKIPPED or KILLED). */
+  get error(): unknown {
+    return this.#rare?.error;
+  }
+
+  set error(error: unknown) {
+    this.#parts().error = error;
+  }
+
+  /** The worker process of a running job. */
+  get pid(): number | undefined {
+    return this.#rare?.pid;
+  }
+
+  set pid(pid: number | undefined) {
+    this.#parts().pid = pid;
+  }
+
+  /** Tasks whose inputs include an output of this one. */
+  get dependents(): readonly TaskRun[] {
+    const dependents = this.#dependents;
+    if (dependents === undefined) return NO_TASKS;
+    return dependents instanceof TaskRun ? [dependents] : dependents;
+  }
+
+  /** How many retries each handler (by index) has asked for. */
+  get handledBy(): Map<number, number> {
+    return (this.#parts().handledBy ??= new Map());
+  }
 
   /**
    * Waits for the unfinished producers of its inputs; returns one that ended without
@@ -60,7 +140,10 @@ export class TaskRun implements TaskProgress {
       if (producer.state === "FINISHED") continue;
       if (isTerminalTask(producer.state)) return producer;
       this.waitingOn++;
-      producer.dependents.push(this);
+      const dependents = producer.#dependents;
+      if (dependents === undefined) producer.#dependents = this;
+      else if (dependents instanceof TaskRun) producer.#dependents = [dependents, this];
+      else dependents.push(this);
     }
     return undefined;
   }
@@ -72,33 +155,47 @@ export class TaskRun implements TaskProgress {
       throw new Error(`Task ${this.name}: no move from ${previous} to ${state}`);
     }
     this.state = state;
-    if (state === "RUNNING") this.startedAt = at;
+    if (state === "RUNNING") this.#started = sinceEpoch(at);
     if (isTerminalTask(state)) {
-      this.endedAt = at;
-      this.#settle?.();
+      this.#ended = sinceEpoch(at);
+      this.#rare?.settle?.();
     }
     return previous;
   }
 
   /** Aborted when the running attempt is stopped; made on first use, as most tasks never ask. */
   get signal(): AbortSignal {
-    return (this.#abort ??= new AbortController()).signal;
+    return (this.#parts().abort ??= new AbortController()).signal;
   }
 
   /** Stops the running attempt: aborts its signal, if anyone took it. */
   stop(reason: Error): void {
-    this.#abort?.abort(reason);
+    this.#rare?.abort?.abort(reason);
   }
 
   /** A fresh signal for the next attempt. */
   newAttempt(): void {
-    this.#abort = undefined;
+    if (this.#rare !== undefined) this.#rare.abort = undefined;
   }
 
   /** Keeps the return value; output nodes are made when first asked for. */
-  finishWith(value: unknown, nodes: Map<string, DataNode>): void {
+  finishWith(value: unknown, nodes: ReadonlyMap<string, DataNode>): void {
     this.#value = value;
-    this.#nodes = nodes;
+    for (const [socket, node] of nodes) this.#keepNode(socket, node);
+  }
+
+  /** A lone `result` node is kept as it is; more nodes go in a Map, in the order made. */
+  #keepNode(socket: string, node: DataNode): void {
+    if (socket === "result" && this.#nodes === undefined) {
+      this.#result = node;
+      return;
+    }
+    if (this.#nodes === undefined) {
+      this.#nodes = new Map();
+      if (this.#result !== undefined) this.#nodes.set("result", this.#result);
+      this.#result = undefined;
+    }
+    this.#nodes.set(socket, node);
   }
 
   outputMember(socket: string, key: string): string | undefined {
@@ -133,18 +230,24 @@ export class TaskRun implements TaskProgress {
   }
 
   outputNode(socket: string): DataNode {
-    let node = this.#nodes?.get(socket);
+    let node =
+      this.#nodes !== undefined
+        ? this.#nodes.get(socket)
+        : socket === "result"
+          ? this.#result
+          : undefined;
     if (node === undefined) {
       const value = this.outputValue(socket);
       node = new DataNode(kindOf(value), value);
-      (this.#nodes ??= new Map()).set(socket, node);
+      this.#keepNode(socket, node);
     }
     return node;
   }
 
   /** Every output node made so far, by socket name. */
   outputNodes(): ReadonlyMap<string, DataNode> {
-    return this.#nodes ?? new Map();
+    if (this.#nodes !== undefined) return this.#nodes;
+    return new Map(this.#result === undefined ? [] : [["result", this.#result]]);
   }
 
   /** The return value, once FINISHED. */
@@ -153,16 +256,18 @@ export class TaskRun implements TaskProgress {
   }
 
   settled(): Promise<void> {
-    if (this.#settled === undefined) {
-      this.#settled = isTerminalTask(this.state)
+    const parts = this.#parts();
+    if (parts.settled === undefined) {
+      parts.settled = isTerminalTask(this.state)
         ? Promise.resolve()
-        : new Promise<void>((resolve) => (this.#settle = resolve));
+        : new Promise<void>((resolve) => (parts.settle = resolve));
     }
-    return this.#settled;
+    return parts.settled;
   }
 
   failure(): Error {
-    this.#failure ??= new TaskFailedError(this.name, this.pk, this.state, this.error);
-    return this.#failure;
+    const parts = this.#parts();
+    parts.failure ??= new TaskFailedError(this.name, this.pk, this.state, this.error);
+    return parts.failure;
   }
 }

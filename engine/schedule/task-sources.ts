@@ -8,6 +8,10 @@ import { partText } from "../author/task-socket.js";
 import { scanArguments, type InputLookup } from "./task-inputs.js";
 import { TaskRun } from "./task-run.js";
 
+const NO_SOURCES: readonly InputSource[] = Object.freeze([]);
+const NO_PRODUCERS: readonly TaskRun[] = Object.freeze([]);
+const NO_STORED: readonly StoredSource[] = Object.freeze([]);
+
 /** A new task's input sources, the tasks it waits for, and whether it has futures at all. */
 export interface TaskSources {
   readonly sources: InputSource[];
@@ -27,12 +31,14 @@ export function findSources(
   save: (node: DataNode) => number,
   inputs?: InputLookup,
 ): TaskSources {
-  const sources: InputSource[] = [];
-  const producers: TaskRun[] = [];
+  // most calls of a large run have plain arguments: no arrays are made for them
+  let sources: InputSource[] = NO_SOURCES as InputSource[];
+  let producers: TaskRun[] = NO_PRODUCERS as TaskRun[];
   const hasFutures = scanArguments(
     args,
     definition.parameters,
     (found) => {
+      if (sources === NO_SOURCES) sources = [];
       if (found.kind === "data") {
         sources.push({ from: "data", pk: save(found.node), path: found.path });
         return;
@@ -47,6 +53,7 @@ export function findSources(
             ? { from: "task", task: producer.id, socket, path }
             : { from: "task", task: producer.id, socket, path, part },
         );
+        if (producers === NO_PRODUCERS) producers = [];
         producers.push(producer);
       } else if (producer.state === "FINISHED") {
         sources.push({ from: "data", pk: save(producer.outputNode(socket)), path: found.path });
@@ -75,7 +82,8 @@ export interface StoredSource {
 export function storedSources(
   sources: readonly InputSource[],
   tasks: readonly TaskRun[],
-): StoredSource[] {
+): readonly StoredSource[] {
+  if (sources.length === 0) return NO_STORED;
   const stored: StoredSource[] = [];
   for (const source of sources) {
     const producer = source.from === "task" ? tasks[source.task] : undefined;
