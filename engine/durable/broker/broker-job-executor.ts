@@ -1,10 +1,12 @@
 /**
  * A {@link JobExecutor} that sends job tasks through the broker's `jobs` queue to workers on any
- * machine. The jobs asked for in one event-loop turn go in with one `addBulk`; each names this
- * executor's result stream (`job-results.ts`), where workers publish results before they
- * complete the jobs. A result that never arrives (a worker that died between the two, a job
- * lost) is found by reading the job back: only when no result has come for a while, and with
- * a growing pause per job, so a busy executor reads nothing back.
+ * machine. The jobs asked for in one event-loop turn go in with one `addBulk`: one BullMQ job
+ * per task when they are few, bundles of several tasks when they are many (one BullMQ job runs
+ * many tasks, so the broker's work per task shrinks). Each job names this executor's result
+ * stream (`job-results.ts`), where workers publish each task's result as it ends. A result that
+ * never arrives (a worker that died, a job lost) is found by reading the job back: only when no
+ * result has come for a while, and with a growing pause per job, so a busy executor reads
+ * nothing back. A continued run finds the bundles its tasks were sent in ({@link adopt}).
  */
 import { randomUUID } from "node:crypto";
 import { deserialiseError } from "../../model/error-serialisation.js";
@@ -14,9 +16,14 @@ import { BrokerJobLostError, BrokerUnavailableError } from "./broker-errors.js";
 import type { Bus } from "./bus.js";
 import { ResultInbox } from "./job-results.js";
 import {
+  BUNDLE_JOB,
+  SINGLE_JOB,
+  bundleDataSchema,
+  bundleResultSchema,
   decodeValue,
   encodeValue,
   jobResultSchema,
+  type BundleData,
   type JobData,
   type JobResult,
 } from "./job-wire.js";
@@ -35,9 +42,24 @@ const ADD_BATCH = 1_000;
 const UNAVAILABLE_AFTER_MS = 60_000;
 /** How many job tasks a run keeps queued at once by default: workers take them as they can. */
 const DEFAULT_IN_FLIGHT = 1_000;
+/**
+ * Fewer tasks than this in one turn go one per BullMQ job (a lone task's round trip stays one
+ * hop); more go in bundles, about {@link BUNDLES_PER_BATCH} of them so every worker gets some,
+ * of at most {@link MAX_BUNDLE} tasks.
+ */
+const BUNDLE_FROM = 32;
+const BUNDLES_PER_BATCH = 16;
+const MAX_BUNDLE = 64;
+/** Jobs listed at once when a continued run looks for the bundles its tasks went in. */
+const ADOPT_PAGE = 500;
+/** Every state a job that was added may be found in. */
+const JOB_STATES = ["waiting", "active", "delayed", "prioritized", "completed", "failed"] as const;
 
 interface Waiter {
+  /** The task's id: its result's name, and its BullMQ job's id when it travels alone. */
   readonly jobId: string;
+  /** The BullMQ job that carries it: its own, or its bundle's. */
+  job: string;
   readonly request: JobRequest;
   readonly data: JobData;
   readonly resolve: (value: unknown) => void;
@@ -57,6 +79,8 @@ export class BrokerJobExecutor implements JobExecutor {
   readonly #queue;
   readonly #inbox: ResultInbox;
   readonly #waiters = new Map<string, Waiter>();
+  /** Task ids of keyed tasks already in a bundle on the broker, and that bundle's id. */
+  readonly #adopted = new Map<string, string>();
   readonly #toAdd: Waiter[] = [];
   #adding = false;
   #heardAt = Date.now();
@@ -95,8 +119,11 @@ export class BrokerJobExecutor implements JobExecutor {
     };
     const settled = new Promise<unknown>((resolve, reject) => {
       const now = Date.now();
+      const bundle = this.#adopted.get(jobId);
+      this.#adopted.delete(jobId);
       const waiter: Waiter = {
         jobId,
+        job: bundle ?? jobId,
         request,
         data,
         resolve,
@@ -104,17 +131,19 @@ export class BrokerJobExecutor implements JobExecutor {
         addedAt: now,
         checkAt: now + FIRST_CHECK_MS,
         checkEvery: FIRST_CHECK_MS,
-        added: false,
+        added: bundle !== undefined,
       };
       this.#waiters.set(jobId, waiter);
-      this.#toAdd.push(waiter);
+      // a task already in a bundle (its run continued here) is waited on, not sent again
+      if (bundle === undefined) this.#toAdd.push(waiter);
     });
     if (!this.#adding && this.#toAdd.length === 1) setImmediate(() => void this.#addQueued());
     const onAbort = (): void => {
       const waiter = this.#waiters.get(jobId);
       this.#waiters.delete(jobId);
+      // the worker running it (or its bundle) stops it; one not yet started is skipped
       void this.bus.publish({ kind: "cancel-job", jobId }).catch(() => undefined);
-      void this.#queue.remove(jobId).catch(() => undefined);
+      if (waiter?.job === jobId) void this.#queue.remove(jobId).catch(() => undefined);
       waiter?.reject(request.signal?.reason);
     };
     request.signal?.addEventListener("abort", onAbort, { once: true });
@@ -127,6 +156,28 @@ export class BrokerJobExecutor implements JobExecutor {
       if (this.#waiters.size === 0 && this.#timer !== undefined) {
         clearInterval(this.#timer);
         this.#timer = undefined;
+      }
+    }
+  }
+
+  /**
+   * Finds the bundles on the broker and the keyed tasks in them, so that a run continued here
+   * waits on a task already sent in a bundle instead of sending it again (a task sent alone is
+   * found by its job id). Called before a run taken from another worker is continued.
+   */
+  async adopt(): Promise<void> {
+    for (const state of JOB_STATES) {
+      for (let start = 0; ; start += ADOPT_PAGE) {
+        const jobs = await this.#queue.getJobs(state, start, start + ADOPT_PAGE - 1, true);
+        for (const job of jobs) {
+          if (job.name !== BUNDLE_JOB || job.id === undefined) continue;
+          const data = bundleDataSchema.safeParse(job.data);
+          if (!data.success) continue;
+          for (const task of data.data.tasks) {
+            if (task.id.startsWith("task-")) this.#adopted.set(task.id, job.id);
+          }
+        }
+        if (jobs.length < ADOPT_PAGE) break;
       }
     }
   }
@@ -196,13 +247,39 @@ export class BrokerJobExecutor implements JobExecutor {
     }
   }
 
+  /**
+   * The BullMQ jobs of a batch: one per task when few, else bundles of consecutive tasks
+   * (a bundle's id is its first task's, so the same batch tried again adds nothing twice).
+   */
+  #jobsOf(batch: readonly Waiter[]): { name: string; data: JobData | BundleData; id: string }[] {
+    if (batch.length < BUNDLE_FROM) {
+      return batch.map((waiter) => ({ name: SINGLE_JOB, data: waiter.data, id: waiter.jobId }));
+    }
+    const size = Math.min(MAX_BUNDLE, Math.ceil(batch.length / BUNDLES_PER_BATCH));
+    const jobs: { name: string; data: BundleData; id: string }[] = [];
+    for (let at = 0; at < batch.length; at += size) {
+      const part = batch.slice(at, at + size);
+      const id = `bundle-${part[0]!.jobId}`;
+      for (const waiter of part) waiter.job = id;
+      jobs.push({
+        name: BUNDLE_JOB,
+        id,
+        data: {
+          replyTo: this.#inbox.name,
+          tasks: part.map(({ jobId, data: { replyTo: _, ...task } }) => ({ id: jobId, ...task })),
+        },
+      });
+    }
+    return jobs;
+  }
+
   /** One `addBulk`, tried again while the broker is out of reach (a minute by default). */
   async #addBulk(batch: readonly Waiter[]): Promise<void> {
-    const jobs = batch.map((waiter) => ({
-      name: "job",
-      data: waiter.data,
+    const jobs = this.#jobsOf(batch).map(({ name, data, id }) => ({
+      name,
+      data,
       opts: {
-        jobId: waiter.jobId,
+        jobId: id,
         removeOnComplete: { age: 3_600, count: 100_000 },
         removeOnFail: { age: 24 * 3_600 },
       },
@@ -255,7 +332,13 @@ export class BrokerJobExecutor implements JobExecutor {
         if (!silent && now - waiter.addedAt < MAX_CHECK_MS) continue;
         due.push(waiter);
       }
-      await Promise.all(due.map((waiter) => this.#readBack(waiter)));
+      const byJob = new Map<string, Waiter[]>();
+      for (const waiter of due) {
+        const same = byJob.get(waiter.job);
+        if (same === undefined) byJob.set(waiter.job, [waiter]);
+        else same.push(waiter);
+      }
+      await Promise.all([...byJob].map(([job, waiters]) => this.#readBack(job, waiters)));
     } catch {
       // the broker is out of reach now: the next round tries again
     } finally {
@@ -263,23 +346,32 @@ export class BrokerJobExecutor implements JobExecutor {
     }
   }
 
-  async #readBack(waiter: Waiter): Promise<void> {
-    const { jobId } = waiter;
-    waiter.checkEvery = Math.min(waiter.checkEvery * 2, MAX_CHECK_MS);
-    waiter.checkAt = Date.now() + waiter.checkEvery;
+  /** Reads back one BullMQ job; settles the waiters it carries once it has ended. */
+  async #readBack(jobId: string, waiters: readonly Waiter[]): Promise<void> {
+    const now = Date.now();
+    for (const waiter of waiters) {
+      waiter.checkEvery = Math.min(waiter.checkEvery * 2, MAX_CHECK_MS);
+      waiter.checkAt = now + waiter.checkEvery;
+    }
     const state = await this.#queue.getJobState(jobId);
     if (state !== "completed" && state !== "failed" && state !== "unknown") return;
     const job = await this.#queue.getJob(jobId);
-    if (!this.#waiters.has(jobId)) return;
     if (job === undefined) {
-      this.#lost(jobId, "it is no longer in the broker");
+      for (const waiter of waiters) this.#lost(waiter.jobId, "it is no longer in the broker");
       return;
     }
     if (job.finishedOn === undefined) return;
     const raw: unknown =
       typeof job.returnvalue === "string" ? JSON.parse(job.returnvalue) : job.returnvalue;
-    const parsed = jobResultSchema.safeParse(raw);
-    if (parsed.success) this.#settle(jobId, parsed.data);
-    else this.#lost(jobId, job.failedReason || "its result is unreadable");
+    const results = new Map<string, JobResult>();
+    const single = jobResultSchema.safeParse(raw);
+    if (single.success) results.set(jobId, single.data);
+    const bundle = bundleResultSchema.safeParse(raw);
+    if (bundle.success) for (const [id, result] of bundle.data.results) results.set(id, result);
+    for (const waiter of waiters) {
+      const result = results.get(waiter.jobId);
+      if (result !== undefined) this.#settle(waiter.jobId, result);
+      else this.#lost(waiter.jobId, job.failedReason || "its result is unreadable");
+    }
   }
 }

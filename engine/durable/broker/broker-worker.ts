@@ -16,15 +16,21 @@ import { BrokerJobExecutor } from "./broker-job-executor.js";
 import { BrokerRunQueue, type RunJobData } from "./broker-run-queue.js";
 import { FLOWS_PER_WORKER, WORKER_TIMING } from "./broker-timing.js";
 import { Bus, type BusMessage } from "./bus.js";
-import { ResultOutbox } from "./job-results.js";
+import { ResultOutbox, resultsIn } from "./job-results.js";
 import {
+  BUNDLE_JOB,
+  bundleDataSchema,
   decodeValue,
   encodeValue,
   jobDataSchema,
+  type BundleResult,
   type JobData,
   type JobResult,
 } from "./job-wire.js";
 import { publishRunEvents } from "./run-publisher.js";
+
+/** Cancelled task ids a worker remembers, for the bundled ones it has not started yet. */
+const CANCELS_KEPT = 10_000;
 
 /** What a worker needs. */
 export interface BrokerWorkerOptions {
@@ -62,9 +68,26 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     lastError = text;
   };
 
+  /** Bundled tasks running here, to cancel one; cancelled ones heard of, to skip them. */
+  const running = new Map<string, AbortController>();
+  const cancelled = new Set<string>();
+  const cancel = (id: string): void => {
+    jobs.cancelJob(id, "cancelled by its run");
+    const controller = running.get(id);
+    if (controller !== undefined) controller.abort(new Error("cancelled by its run"));
+    else {
+      cancelled.add(id);
+      if (cancelled.size > CANCELS_KEPT) cancelled.delete(cancelled.values().next().value!);
+    }
+  };
+
   const jobs = new broker.classes.Worker(
     QUEUE_NAMES.jobs,
-    async (job, _token, signal): Promise<JobResult> => {
+    async (job, _token, signal): Promise<JobResult | BundleResult> => {
+      if (job.name === BUNDLE_JOB) {
+        const again = job.attemptsStarted > 1 || job.stalledCounter > 0;
+        return runBundle(job.data, again, signal);
+      }
       const data = jobDataSchema.parse(job.data);
       const result = await runJob(data, signal);
       // the sender hears first; a worker that dies before completing the job runs it again
@@ -78,6 +101,49 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     { ...common, concurrency: options.concurrency },
   );
   jobs.on("error", (error) => logError("jobs queue", error));
+
+  /**
+   * Runs a bundle's tasks one after the other, each result published before the next task
+   * starts: a worker that dies leaves at most one task of the bundle run and unanswered. Run
+   * again, the bundle skips the tasks whose results are already in the sender's stream.
+   */
+  async function runBundle(
+    raw: unknown,
+    again: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<BundleResult> {
+    const data = bundleDataSchema.parse(raw);
+    const answered =
+      again && data.replyTo !== undefined
+        ? await resultsIn(broker, data.replyTo, new Set(data.tasks.map((task) => task.id)))
+        : new Map<string, JobResult>();
+    const results: [string, JobResult][] = [];
+    for (const { id, ...task } of data.tasks) {
+      let result = answered.get(id);
+      if (result === undefined) {
+        if (cancelled.delete(id)) {
+          result = {
+            ok: false,
+            error: serialiseError(new Error("cancelled by its run")),
+            output: [],
+          };
+        } else {
+          const controller = new AbortController();
+          running.set(id, controller);
+          try {
+            const signals =
+              signal !== undefined ? [signal, controller.signal] : [controller.signal];
+            result = await runJob(task, AbortSignal.any(signals));
+          } finally {
+            running.delete(id);
+          }
+        }
+        if (data.replyTo !== undefined) await outbox.send(data.replyTo, id, result);
+      }
+      results.push([id, result]);
+    }
+    return { results };
+  }
 
   async function runJob(data: JobData, signal: AbortSignal | undefined): Promise<JobResult> {
     const output: { method: "log" | "info" | "debug" | "warn" | "error"; text: string }[] = [];
@@ -102,7 +168,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   let executor: BrokerJobExecutor | undefined;
   if (options.jobsOnly !== true) {
     runQueue = new BrokerRunQueue(store, broker);
-    executor = new BrokerJobExecutor(broker, bus);
+    const sender = (executor = new BrokerJobExecutor(broker, bus));
     const held = (daemon = new Daemon({
       profile: options.profile,
       store,
@@ -116,6 +182,11 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       QUEUE_NAMES.runs,
       async (job) => {
         const { pk } = job.data as RunJobData;
+        // taken from a worker that died: its job tasks sent in bundles are waited on, not resent
+        if (job.attemptsStarted > 1 || job.stalledCounter > 0) {
+          // a broker out of reach here leaves them to be sent again: at least once still
+          await sender.adopt().catch((error: Error) => logError("finding bundles", error));
+        }
         const ended = queue.take(pk, () => held.wake());
         if (held.holds(pk)) publishRunEvents(held, bus, pk);
         return { state: await ended };
@@ -126,7 +197,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   }
 
   await bus.subscribe((message: BusMessage) => {
-    if (message.kind === "cancel-job") jobs.cancelJob(message.jobId, "cancelled by its run");
+    if (message.kind === "cancel-job") cancel(message.jobId);
     else if (message.kind === "control" && daemon?.holds(message.pk) === true) {
       let error = daemon.control(message.pk, message.action);
       // what the command changed is stored before it is answered: whoever asked reads it next

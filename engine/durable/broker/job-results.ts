@@ -6,11 +6,16 @@
  * turn as one entry, before it completes their BullMQ jobs; so a sender reads only its own
  * results, one entry for many, instead of every event of every job on the `jobs` queue.
  */
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Broker } from "./broker-connection.js";
 import { jobResultSchema, type JobResult } from "./job-wire.js";
 
 const EVENT_NAME = "results";
+/** The entry a worker adds to a result stream to know it has read it to the end. */
+const PROBE_NAME = "probe";
+/** How long reading a result stream to its end may take before the worker gives up on it. */
+const READ_BACK_MS = 15_000;
 /** Entries kept in a result stream; a sender reads them as they come. */
 const MAX_ENTRIES = 10_000;
 /** A worker's producer for a sender it has not answered for this long is closed. */
@@ -24,6 +29,61 @@ const entrySchema = z.array(z.tuple([z.string(), jobResultSchema]));
 /** The queue whose events stream carries the results for sender `id`. */
 export function resultQueueName(id: string): string {
   return `results-${id}`;
+}
+
+/**
+ * The results already in stream `replyTo` for the task ids asked about: a worker running a
+ * bundle again (its first worker died) skips the tasks whose results are out. It adds a probe
+ * entry and reads the stream from its start up to the probe; a stream it cannot read in time
+ * gives nothing (the tasks run again: at least once).
+ */
+export async function resultsIn(
+  broker: Broker,
+  replyTo: string,
+  ids: ReadonlySet<string>,
+): Promise<Map<string, JobResult>> {
+  const found = new Map<string, JobResult>();
+  const probe = randomUUID();
+  const events = new broker.classes.QueueEvents(replyTo, {
+    ...broker.options,
+    lastEventId: "0",
+  });
+  const producer = new broker.classes.QueueEventsProducer(replyTo, broker.options);
+  events.on("error", () => undefined);
+  producer.on("error", () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const reached = new Promise<void>((resolve) => {
+      events.on(
+        EVENT_NAME as "error",
+        ((args: { batch?: string }) => {
+          try {
+            const entry = entrySchema.safeParse(JSON.parse(args.batch ?? "null"));
+            if (!entry.success) return;
+            for (const [id, result] of entry.data) if (ids.has(id)) found.set(id, result);
+          } catch {
+            // not an entry of ours
+          }
+        }) as never,
+      );
+      events.on(
+        PROBE_NAME as "error",
+        ((args: { probe?: string }) => {
+          if (args.probe === probe) resolve();
+        }) as never,
+      );
+      timer = setTimeout(resolve, READ_BACK_MS);
+    });
+    await events.waitUntilReady();
+    await producer.publishEvent({ eventName: PROBE_NAME, probe }, MAX_ENTRIES);
+    await reached;
+  } catch {
+    // the stream cannot be read: whatever was found so far
+  } finally {
+    clearTimeout(timer);
+    await Promise.all([events.close(), producer.close()]).catch(() => undefined);
+  }
+  return found;
 }
 
 /** A sender's end: results of its jobs as they arrive, in batches. */

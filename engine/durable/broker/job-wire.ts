@@ -45,6 +45,36 @@ export const jobResultSchema = z.discriminatedUnion("ok", [
 /** What a worker returns for a job task. */
 export type JobResult = z.infer<typeof jobResultSchema>;
 
+/** One job task of a bundle: its id (`task-<key>`, or a random one) names its result. */
+export const bundledTaskSchema = jobDataSchema.omit({ replyTo: true }).extend({ id: z.string() });
+
+/** One job task of a bundle. */
+export type BundledTask = z.infer<typeof bundledTaskSchema>;
+
+/**
+ * Job tasks sent in one BullMQ job (name {@link BUNDLE_JOB}): a worker runs them one after the
+ * other, publishing each result before it starts the next.
+ */
+export const bundleDataSchema = z.object({
+  tasks: z.array(bundledTaskSchema),
+  replyTo: z.string().optional(),
+});
+
+/** Job tasks sent in one BullMQ job. */
+export type BundleData = z.infer<typeof bundleDataSchema>;
+
+/** What a worker returns for a bundle: each task's result by its id. */
+export const bundleResultSchema = z.object({
+  results: z.array(z.tuple([z.string(), jobResultSchema])),
+});
+
+/** What a worker returns for a bundle. */
+export type BundleResult = z.infer<typeof bundleResultSchema>;
+
+/** The BullMQ job names: one job task, or a bundle of them. */
+export const SINGLE_JOB = "job";
+export const BUNDLE_JOB = "bundle";
+
 /** Plain data to base64 structured-clone bytes. */
 export function encodeValue(value: unknown): string {
   return serialize(value).toString("base64");
