@@ -1,0 +1,87 @@
+/**
+ * Job tasks sent in numbers travel as bundles (several tasks per BullMQ job). A worker killed
+ * mid-bundle leaves only the task it was running to run twice: the bundle, run again by
+ * another worker, skips the tasks whose results were already published. A task cancelled by
+ * its sender before its bundle reaches it never runs.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { checkJobSource, createBrokerJobs } from "../../engine/plumbing.js";
+import type { JobExecutor } from "../../engine/execute/executor.js";
+import { startWorker, testBroker, type WorkerProcess } from "../support/broker.js";
+import { effects } from "../support/fan-out.js";
+import { until } from "../support/profile-farm.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Appends `i` to `dir/effects.log` (its side effect), sleeps `ms`, returns `i * 2`. */
+const unit = {
+  taskName: "unit",
+  source: checkJobSource(async function unit(dir: string, i: number, ms: number) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require("node:fs") as { appendFileSync(file: string, text: string): void };
+    fs.appendFileSync(dir + "/effects.log", `${i}\n`);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return i * 2;
+  }, "unit"),
+};
+
+async function setUp(kind: "redis" | "postgresql") {
+  const broker = await testBroker(kind);
+  cleanups.push(() => broker.dispose());
+  const dir = mkdtempSync(join(tmpdir(), "workgraph-bundles-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const store = join(dir, "worker.sqlite");
+  const worker = async (): Promise<WorkerProcess> => {
+    const started = await startWorker(broker, store, ["--jobs-only", "--concurrency", "1"]);
+    cleanups.push(() => started.dispose());
+    return started;
+  };
+  const jobs: JobExecutor = await createBrokerJobs({ url: broker.url, prefix: broker.prefix });
+  cleanups.push(() => jobs.close());
+  return { dir, worker, jobs };
+}
+
+describe.each(["redis", "postgresql"] as const)("bundles on a %s broker", (kind) => {
+  it("a worker killed mid-bundle: the bundle runs again elsewhere, its answered tasks skipped", async () => {
+    const { dir, worker, jobs } = await setUp(kind);
+    const first = await worker();
+    // 320 tasks in one turn: 16 bundles of 20
+    const results = Array.from({ length: 320 }, (_, i) =>
+      jobs.run({ ...unit, args: [dir, i, 20], key: `bundled${i}-1` }),
+    );
+    await until("5 side effects", () => (effects(dir).size >= 5 ? true : undefined));
+    first.kill();
+    await worker();
+    expect(await Promise.all(results)).toEqual(Array.from({ length: 320 }, (_, i) => i * 2));
+    const seen = effects(dir);
+    expect(seen.size).toBe(320);
+    expect(Math.max(...seen.values())).toBeLessThanOrEqual(2);
+    // only the task running on the killed worker's one job process ran twice
+    expect([...seen.values()].filter((count) => count === 2).length).toBeLessThanOrEqual(1);
+  }, 300_000);
+
+  it("a bundled task cancelled before its bundle starts never runs", async () => {
+    const { dir, worker, jobs } = await setUp(kind);
+    await worker();
+    const cancel = new AbortController();
+    // 64 tasks in one turn: 16 bundles of 4, run one after the other by one job process
+    const results = Array.from({ length: 64 }, (_, i) =>
+      jobs.run({ ...unit, args: [dir, i, 100], ...(i === 63 ? { signal: cancel.signal } : {}) }),
+    );
+    await until("the first side effect", () => (effects(dir).size >= 1 ? true : undefined));
+    cancel.abort(new Error("not wanted"));
+    await expect(results[63]).rejects.toThrow("not wanted");
+    expect(await Promise.all(results.slice(0, 63))).toEqual(
+      Array.from({ length: 63 }, (_, i) => i * 2),
+    );
+    // the last bundle has run (its other tasks answered): the cancelled one was skipped
+    expect(effects(dir).has(63)).toBe(false);
+    expect(effects(dir).size).toBe(63);
+  }, 300_000);
+});
