@@ -55,6 +55,8 @@ export class RunController implements FlowScope {
   #cancelError: RunCancelledError | undefined = undefined;
   #stopWatchingStore: (() => void) | undefined = undefined;
   #resolveDone!: (outcome: RunOutcome) => void;
+  /** Whether `done` has settled. */
+  #settled = false;
   #flowArgs: readonly unknown[];
   /** The values the flow received, and the input node each came from. */
   #inputs: FlowInputValues;
@@ -88,7 +90,7 @@ export class RunController implements FlowScope {
           "continue_workgraph",
           `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
         ),
-      begin: (task) => this.#begin(task),
+      begin: (task) => this.#guarded(() => this.#begin(task)),
     });
     this.#control = new RunControl(
       this.#dispatcher,
@@ -103,6 +105,7 @@ export class RunController implements FlowScope {
       ended: () => isTerminalRun(this.state),
       succeeded: (task, value) => this.#succeed(task, value),
       failed: (task, error) => this.#fail(task, error),
+      broken: (error) => this.#broken(error),
     });
   }
 
@@ -130,18 +133,20 @@ export class RunController implements FlowScope {
     queueMicrotask(() => {
       if (isTerminalRun(this.state)) return;
       // A store out of reach for too long ends the run; what it wrote waits to be stored.
-      this.#stopWatchingStore = this.options.store.onUnavailable?.((error) => this.#except(error));
-      this.#moveRun("RUNNING");
+      this.#stopWatchingStore = this.options.store.onUnavailable?.((error) =>
+        this.#guarded(() => this.#except(error)),
+      );
       let returned: unknown;
       try {
+        this.#moveRun("RUNNING");
         returned = flowStorage.run({ scope: this }, this.flow, ...(this.#flowArgs as never[]));
       } catch (error) {
-        this.#except(error);
+        this.#guarded(() => this.#except(error));
         return;
       }
       Promise.resolve(returned).then(
-        (value) => this.#flowReturnedWith(value),
-        (error: unknown) => this.#except(error),
+        (value) => this.#guarded(() => this.#flowReturnedWith(value)),
+        (error: unknown) => this.#guarded(() => this.#except(error)),
       );
     });
   }
@@ -245,11 +250,13 @@ export class RunController implements FlowScope {
     }
     const args = started.args;
     if (definition.kind === "flow") {
-      this.#control.children.start(task, args, (ok, value, nodes) => {
-        if (task.state !== "RUNNING") return;
-        if (ok) this.#succeed(task, value, "", undefined, nodes);
-        else this.#attempts.failOrRetry(task, value);
-      });
+      this.#control.children.start(task, args, (ok, value, nodes) =>
+        this.#guarded(() => {
+          if (task.state !== "RUNNING") return;
+          if (ok) this.#succeed(task, value, "", undefined, nodes);
+          else this.#attempts.failOrRetry(task, value);
+        }),
+      );
       return;
     }
     const reuse = this.options.keyCalls
@@ -361,7 +368,48 @@ export class RunController implements FlowScope {
     this.#stopWatchingStore?.();
     this.#moveRun(state, error);
     this.#journal.close();
+    this.#settled = true;
     this.#resolveDone({ state, exitCode, results: this.results, error });
+  }
+
+  /**
+   * Runs what a task's end, the flow's return or a ready task calls for. These come from
+   * promises and microtasks: an error thrown there (the store closed under the run, say) would
+   * be nobody's, so it ends the run instead.
+   */
+  #guarded(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.#broken(error);
+    }
+  }
+
+  /**
+   * The run cannot go on (its store refuses writes): it ends EXCEPTED with `error`, recorded
+   * as far as the store still takes it; `done` settles either way.
+   */
+  #broken(error: unknown): void {
+    if (this.#settled) return;
+    try {
+      this.#except(error);
+    } catch {
+      // the store refuses the end too: `done` still says how the run ended
+    }
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#stopWatchingStore?.();
+    if (!isTerminalRun(this.state)) this.state = "EXCEPTED";
+    this.exitCode ??= ExitCode.FLOW_ERROR;
+    this.error = error;
+    this.endedAt ??= Date.now();
+    this.#journal.abandon();
+    this.#resolveDone({
+      state: this.state,
+      exitCode: this.exitCode,
+      results: this.results,
+      error,
+    });
   }
 
   #moveRun(state: RunState, error?: unknown): void {

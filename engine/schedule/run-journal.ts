@@ -332,4 +332,9 @@ export class RunJournal {
     this.store.flush();
     this.#events.complete();
   }
+
+  /** Completes `events$` without the store (it refuses writes): the run ended unrecorded. */
+  abandon(): void {
+    this.#events.complete();
+  }
 }

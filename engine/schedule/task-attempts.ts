@@ -17,6 +17,8 @@ export interface AttemptOutcomes {
   succeeded(task: TaskRun, value: unknown): void;
   /** The task failed for good. */
   failed(task: TaskRun, error: unknown): void;
+  /** Taking an attempt's end into account threw (the store refused a write): the run ends. */
+  broken(error: unknown): void;
 }
 
 /** Starts and retries the attempts of one run's tasks. */
@@ -41,8 +43,13 @@ export class TaskAttempts {
     startAttempt(task, task.resolvedArgs ?? [], this.scope, this.jobs, printed, (ok, value) => {
       // a late answer of a stopped or superseded attempt changes nothing
       if (task.state !== "RUNNING" || task.attempt !== attempt) return;
-      if (ok) this.outcomes.succeeded(task, value);
-      else this.failOrRetry(task, value);
+      // called from the executor's promise: what throws here would be unhandled
+      try {
+        if (ok) this.outcomes.succeeded(task, value);
+        else this.failOrRetry(task, value);
+      } catch (error) {
+        this.outcomes.broken(error);
+      }
     });
   }
 

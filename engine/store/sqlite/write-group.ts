@@ -15,7 +15,7 @@
  * (runs end with it); the rows stay queued and the retries go on.
  */
 import type Database from "better-sqlite3";
-import { StoreUnavailableError } from "../store-errors.js";
+import { StoreUnavailableError, StoreWriteError } from "../store-errors.js";
 import type { PendingWrites } from "./pending-writes.js";
 import type { PkSequence } from "./pk-sequence.js";
 
@@ -105,10 +105,11 @@ export class WriteGroup {
   }
 
   /**
-   * Called before each write: makes sure the turn's end is due, and opens the group's
-   * transaction if none is open and it can.
+   * Called before each write (refused once the store is closed): makes sure the turn's end
+   * is due, and opens the group's transaction if none is open and it can.
    */
   enter(): void {
+    if (!this.db.open) throw new StoreWriteError(this.options.file, "the store is closed");
     if (!this.#turnEnding) {
       this.#turnEnding = true;
       setImmediate(this.#endTurn);
