@@ -13,6 +13,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
 import { BrokerRunQueue } from "../../engine/durable/broker/broker-run-queue.js";
 import { followOnBus } from "../../engine/durable/broker/bus-follower.js";
+import { ResultInbox, ResultOutbox } from "../../engine/durable/broker/job-results.js";
+import { encodeValue } from "../../engine/durable/broker/job-wire.js";
 import { run, task, type JobExecutor } from "../../engine/index.js";
 import { toDataNode } from "../../engine/model/data-node.js";
 import { GraphModel } from "../../engine/model/graph-model.js";
@@ -145,6 +147,29 @@ describe.each(["redis", "postgresql"] as const)("job tasks on a %s broker", (kin
     for (const pk of before) expect(after.has(pk)).toBe(true);
     expect(after.size).toBe(TASKS + 1);
   }, 240_000);
+});
+
+describe("a worker's first result for a sender, ready while the PostgreSQL broker is out of reach", () => {
+  it("reaches the sender once the broker answers again", async () => {
+    // a worker makes the producer of a sender's result stream on its first result for it: made
+    // during a cut, it must still connect afterwards (BullMQ keeps a failed first connection)
+    const { broker, proxy } = await behindProxy("postgresql");
+    const heard: string[] = [];
+    const inbox = new ResultInbox(openBroker(broker), "first", (results) => {
+      for (const [jobId] of results) heard.push(jobId);
+    });
+    cleanups.push(() => inbox.close());
+    await inbox.ready();
+    await proxy.cut();
+    const outbox = new ResultOutbox(openBroker(broker));
+    cleanups.push(() => outbox.close());
+    const sent = outbox.send(inbox.name, "job-1", { ok: true, value: encodeValue(2), output: [] });
+    // the first tries are refused
+    await sleep(500);
+    await proxy.restore();
+    await sent;
+    await until("the sender to hear the result", () => heard.includes("job-1"), 60_000);
+  }, 120_000);
 });
 
 describe("job tasks whose store is PostgreSQL", () => {

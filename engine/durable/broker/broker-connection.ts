@@ -56,6 +56,40 @@ export interface Broker {
   readonly options: QueueBaseOptions & KeyPrefixOptions;
 }
 
+/**
+ * BullMQ's PostgreSQL backend, except that a queue object whose first connection failed tries
+ * again on its next use. BullMQ keeps the first readiness check of an object (its connection's
+ * bootstrap, and the backend's check on top of it) for good, even a failed one: an object
+ * first used while the server is out of reach never reaches it again, though its pool would.
+ * Such an object is made on demand mid-run (a worker's result producer for a sender it has not
+ * answered yet); its job then waited for ever on a result it could never publish. Redis has no
+ * such gap: ioredis reconnects an object that never connected.
+ */
+const postgresBackend: typeof createPostgresBackend = (name, opts, factoryOptions) => {
+  const backend = createPostgresBackend(name, opts, factoryOptions);
+  forgetFailedReadiness(backend.connection);
+  forgetFailedReadiness(backend);
+  return backend;
+};
+
+/** Makes `waitUntilReady` drop a failed attempt (BullMQ's `readyPromise`) instead of keeping it. */
+function forgetFailedReadiness(target: object): void {
+  const memo = target as {
+    waitUntilReady(): Promise<void>;
+    readyPromise?: Promise<void> | undefined;
+  };
+  const waitUntilReady = memo.waitUntilReady.bind(memo);
+  memo.waitUntilReady = () => {
+    const ready = waitUntilReady();
+    // set before waitUntilReady's first await: the attempt every caller shares
+    const attempt = memo.readyPromise;
+    attempt?.catch(() => {
+      if (memo.readyPromise === attempt) memo.readyPromise = undefined;
+    });
+    return ready;
+  };
+}
+
 /** Reads a broker URL; throws a {@link BrokerUrlError} naming what is wrong. */
 export function openBroker(options: BrokerOptions): Broker {
   let url: URL;
@@ -100,7 +134,7 @@ export function openBroker(options: BrokerOptions): Broker {
     // crash could take back (a job added, completed or answered in its last moments) is what
     // at-least-once delivery and the executor's read-backs already cover. The store's own
     // connections keep waiting for the disk.
-    const bound = withBackend(createPostgresBackend);
+    const bound = withBackend(postgresBackend);
     return {
       kind: "postgresql",
       url: options.url,
