@@ -10,6 +10,7 @@ import { BulkInsert } from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { isBusy } from "./write-group.js";
+import { LinePlaces } from "./finished-lines.js";
 
 /** Rows per chunk: about 20–60 ms of inserting, the longest this holds the lock. */
 const CHUNK_ROWS = 20_000;
@@ -34,6 +35,7 @@ export class ChunkedWriter {
   readonly #nodes: BulkInsert;
   readonly #links: BulkInsert;
   readonly #reports: BulkInsert;
+  readonly #places: LinePlaces;
   readonly #written: Range[] = [];
   readonly #buffer: unknown[] = [];
   #kind: "nodes" | "links" | "reports" | undefined;
@@ -48,7 +50,9 @@ export class ChunkedWriter {
   ) {
     this.#nodes = new BulkInsert(db, "nodes", NODE_COLUMNS);
     this.#links = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
+    this.#places = new LinePlaces(db);
     this.#reports = new BulkInsert(db, "reports", [
+      "rowid",
       "run_pk",
       "at",
       "level",
@@ -72,10 +76,10 @@ export class ChunkedWriter {
     this.#added();
   }
 
-  /** Queues a report line. */
+  /** Queues a report line (its place is taken when its chunk is written). */
   report(...values: [number, number, string, string, string, string | null]): void {
     this.#switch("reports");
-    this.#buffer.push(...values);
+    this.#buffer.push(0, ...values);
     this.#added();
   }
 
@@ -101,10 +105,15 @@ export class ChunkedWriter {
         }
         this.#nodes.run(values);
         this.#written.push(["nodes", first, first + rows - 1]);
+      } else if (kind === "reports") {
+        const first = this.#places.take(rows);
+        for (let row = 0; row < rows; row++) buffer[row * 7] = first + row;
+        this.#reports.run(buffer);
+        this.#written.push(["reports", first, first + rows - 1]);
       } else {
-        const before = this.#maxRowid(kind);
-        (kind === "links" ? this.#links : this.#reports).run(buffer);
-        this.#written.push([kind, before + 1, this.#maxRowid(kind)]);
+        const before = this.#maxRowid();
+        this.#links.run(buffer);
+        this.#written.push([kind, before + 1, this.#maxRowid()]);
       }
     });
     buffer.length = 0;
@@ -135,8 +144,8 @@ export class ChunkedWriter {
     if (++this.#rows >= CHUNK_ROWS) this.flush();
   }
 
-  #maxRowid(table: "links" | "reports"): number {
-    return this.db.prepare(`SELECT coalesce(max(rowid), 0) FROM ${table}`).pluck().get() as number;
+  #maxRowid(): number {
+    return this.db.prepare("SELECT coalesce(max(rowid), 0) FROM links").pluck().get() as number;
   }
 
   /** Runs `fn` in one transaction, waiting (bounded) for the lock; pauses after it. */

@@ -11,6 +11,7 @@ import { serialiseError } from "../../model/error-serialisation.js";
 import { ExitCode } from "../../model/states.js";
 import { reportLine } from "../../model/report-line.js";
 import * as messages from "../messages.js";
+import { LinePlaces } from "./finished-lines.js";
 import { isBusy } from "./write-group.js";
 
 /** Who runs a run: stored in its attributes as `owner`. */
@@ -68,8 +69,9 @@ export function killOrphanedRuns(db: Database.Database): number[] {
        AND state IN ('PLANNED', 'RUNNING')`,
   );
   const report = db.prepare(
-    "INSERT INTO reports (run_pk, at, level, step, message, text) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO reports (rowid, run_pk, at, level, step, message, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
+  const places = new LinePlaces(db);
   const killed: number[] = [];
   const mark = db.transaction(() => {
     const now = Date.now();
@@ -86,7 +88,7 @@ export function killOrphanedRuns(db: Database.Database): number[] {
         "WARNING",
         now,
       );
-      report.run(run.pk, line.at, line.level, line.step, line.message, line.text);
+      report.run(places.take(1), run.pk, line.at, line.level, line.step, line.message, line.text);
       killed.push(run.pk);
     }
   });

@@ -8,6 +8,7 @@ import type Database from "better-sqlite3";
 import { attributesText } from "./attributes-text.js";
 import { BulkInsert } from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
+import { LinePlaces } from "./finished-lines.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { StoredUpdates } from "./stored-updates.js";
 
@@ -17,6 +18,10 @@ export class PendingNode {
   mtime: number;
   startedAt: number | null = null;
   endedAt: number | null = null;
+  /** The place of the task's finished line while it is kept on the row (finished-lines.ts). */
+  finishedLine: number | null = null;
+  /** The node that CALLs this one (-1: more than one), while both are queued. */
+  calledBy: number | undefined = undefined;
 
   // A class with fixed fields, not object spreads: tens of thousands are made per second.
   constructor(
@@ -42,7 +47,7 @@ export type NewNode =
 // prettier-ignore
 const PROCESS_COLUMNS = [
   "pk", "uuid", "type", "kind", "name", "state", "exit_code", "ctime", "mtime", "started_at",
-  "ended_at", "attributes", "cache_key",
+  "ended_at", "attributes", "cache_key", "finished_line",
 ] as const;
 
 /** Data rows bind only what they have: each bound value costs as much as a column written. */
@@ -56,7 +61,11 @@ export class PendingWrites {
   readonly #nodes: PendingNode[] = [];
   readonly #byPk = new Map<number, PendingNode>();
   readonly #links: unknown[] = [];
+  /** Report rows: the line's order among the queued lines, then its columns. */
   readonly #reports: unknown[] = [];
+  /** How many lines are queued, rows and lines kept on task rows. */
+  #lines = 0;
+  readonly #places: LinePlaces;
   readonly #dataValues: unknown[] = [];
   readonly #processValues: unknown[] = [];
   /** Changes to rows already in the file. */
@@ -76,7 +85,9 @@ export class PendingWrites {
     this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS);
     this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS);
     this.#linkInsert = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
+    this.#places = new LinePlaces(db);
     this.#reportInsert = new BulkInsert(db, "reports", [
+      "rowid",
       "run_pk",
       "at",
       "level",
@@ -118,24 +129,45 @@ export class PendingWrites {
   /** How many rows wait (nodes, links, reports and changed rows). */
   get size(): number {
     return (
-      this.#nodes.length + this.#links.length / 4 + this.#reports.length / 6 + this.updates.size
+      this.#nodes.length + this.#links.length / 4 + this.#reports.length / 7 + this.updates.size
     );
   }
 
   /** Queues a link. */
   addLink(from: number, to: number, type: string, label: string): void {
     this.#links.push(from, to, type, label);
+    if (type === "CALL") {
+      const called = this.#byPk.get(to);
+      if (called !== undefined) called.calledBy = called.calledBy === undefined ? from : -1;
+    }
     this.#bound();
   }
 
   /** Queues a report line. */
   addReport(...values: [number, number, string, string, string, string | null]): void {
-    this.#reports.push(...values);
+    this.#reports.push(this.#lines++, ...values);
     this.#bound();
+  }
+
+  /** Keeps the next line on a queued task row, as its finished line (finished-lines.ts). */
+  keepFinishedLine(task: PendingNode): void {
+    task.finishedLine = this.#lines++;
+  }
+
+  /** Makes the finished line kept on a queued task row a report row, in the place it had. */
+  finishedLineToRow(task: PendingNode): void {
+    if (task.finishedLine === null) return;
+    const message = `Task: ${task.name}, type: ${task.kind}, finished.`;
+    const values = [task.calledBy, task.endedAt, "REPORT", "update_task_state", message, null];
+    this.#reports.push(task.finishedLine, ...values);
+    task.finishedLine = null;
   }
 
   /** Hands every queued row to SQLite (inside the open transaction). */
   drain(): void {
+    // Each queued line's place: its order among them, after the places taken before.
+    const first = this.#lines > 0 ? this.#places.take(this.#lines) : 0;
+    this.#lines = 0;
     if (this.#nodes.length > 0) {
       // Kept between drains: refilling a large array costs less than growing a new one.
       const data = this.#dataValues;
@@ -163,6 +195,7 @@ export class PendingWrites {
           n.endedAt,
           attributes,
           storedCacheKeyOrNull(n.cacheKey),
+          n.finishedLine === null ? null : first + n.finishedLine,
         );
       }
       this.#nodes.length = 0;
@@ -176,8 +209,10 @@ export class PendingWrites {
     // Links and reports after nodes: their foreign keys need the nodes in.
     this.#linkInsert.run(this.#links);
     this.#links.length = 0;
-    this.#reportInsert.run(this.#reports);
-    this.#reports.length = 0;
+    const reports = this.#reports;
+    for (let i = 0; i < reports.length; i += 7) reports[i] = first + (reports[i] as number);
+    this.#reportInsert.run(reports);
+    reports.length = 0;
   }
 
   /** Forgets everything: the transaction ended (committed after a drain, or rolled back). */
@@ -186,13 +221,14 @@ export class PendingWrites {
     this.#byPk.clear();
     this.#links.length = 0;
     this.#reports.length = 0;
+    this.#lines = 0;
     this.#dataValues.length = 0;
     this.#processValues.length = 0;
     this.updates.clear();
   }
 
   #bound(): void {
-    if (this.#nodes.length + this.#links.length / 4 + this.#reports.length / 6 >= MAX_PENDING) {
+    if (this.#nodes.length + this.#links.length / 4 + this.#reports.length / 7 >= MAX_PENDING) {
       if (this.canDrain()) this.drain();
     }
   }

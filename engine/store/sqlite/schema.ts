@@ -67,6 +67,15 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE typeof(cache_key) = 'text' AND cache_key GLOB '${CACHE_KEY_GLOB}';
     `,
   },
+  {
+    // A task's "finished" report line kept on its row (finished-lines.ts); every line's place.
+    version: 3,
+    sql: `
+      ALTER TABLE nodes ADD COLUMN finished_line INTEGER;
+      CREATE TABLE report_order (next INTEGER NOT NULL);
+      INSERT INTO report_order (next) SELECT coalesce(max(rowid), 0) + 1 FROM reports;
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */

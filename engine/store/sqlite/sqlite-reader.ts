@@ -5,6 +5,7 @@ import type { LinkRecord } from "../store.js";
 import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
 import { reportText } from "../../model/report-line.js";
 import { StatementCache } from "./statement-cache.js";
+import { ALL_LINES_SQL, LINE_COUNT_SQL, RUN_LINES_SQL } from "./finished-lines.js";
 import { cacheKeyTextSql, storedCacheKey, storedUuid, uuidTextSql } from "./compact-keys.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
@@ -66,10 +67,10 @@ export class SqliteReader implements ProvenanceReader {
   reports(runPk: number): ReportLine[] {
     this.beforeRead();
     const rows = this.statements
-      .get<[number], StoredReport>(
-        "SELECT at, level, run_pk AS runPk, step, message, text FROM reports WHERE run_pk = ? ORDER BY rowid",
+      .get<[number, number], StoredReport>(
+        `SELECT at, level, run_pk AS runPk, step, message, text FROM (${RUN_LINES_SQL}) ORDER BY seq`,
       )
-      .all(runPk);
+      .all(runPk, runPk);
     return rows.map((row) => ({ ...row, text: row.text ?? reportText(row.runPk, row) }));
   }
 
@@ -154,7 +155,7 @@ export class SqliteReader implements ProvenanceReader {
       for (const row of this.statements
         .get<[], StoredReport & { run: string }>(
           `SELECT ${uuidTextSql("n.uuid")} AS run, r.at, r.level, r.run_pk AS runPk, r.step, r.message, r.text
-             FROM reports r JOIN nodes n ON n.pk = r.run_pk ORDER BY r.run_pk, r.rowid`,
+             FROM (${ALL_LINES_SQL}) r JOIN nodes n ON n.pk = r.run_pk ORDER BY r.run_pk, r.seq`,
         )
         .iterate()) {
         visit.report({ ...row, text: row.text ?? reportText(row.runPk, row) });
@@ -169,7 +170,7 @@ export class SqliteReader implements ProvenanceReader {
     return this.statements
       .get<[], StoreCounts>(
         `SELECT (SELECT count(*) FROM nodes) AS nodes, (SELECT count(*) FROM links) AS links,
-                (SELECT count(*) FROM reports) AS reports`,
+                ${LINE_COUNT_SQL} AS reports`,
       )
       .get() as StoreCounts;
   }

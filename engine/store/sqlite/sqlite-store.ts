@@ -15,6 +15,7 @@ import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../
 import { ChunkedWriter } from "./chunked-writer.js";
 import { storedUuid } from "./compact-keys.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
+import { isFinishedLine, RUN_LINES_SQL } from "./finished-lines.js";
 import { openDatabase } from "./open-database.js";
 import { killOrphanedRuns } from "./orphaned-runs.js";
 import { newNodeRow, updatePatch, updateQueuedRow } from "./node-rows.js";
@@ -114,17 +115,23 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     this.#pending.addLink(link.from, link.to, link.type, link.label);
   }
 
-  addReport(runPk: number, line: ReportLine): void {
+  addReport(runPk: number, line: ReportLine, task?: number): void {
     this.#group.enter();
     if (!this.#has(runPk)) throw new NodeNotFoundError(runPk);
-    this.#pending.addReport(
-      runPk,
-      line.at,
-      line.level,
-      line.step,
-      line.message,
-      storedText(runPk, line),
-    );
+    const text = storedText(runPk, line);
+    const row = task === undefined ? undefined : this.#pending.node(task);
+    // A task's finished line is kept on its queued row when the row gives it back as it is.
+    if (
+      row !== undefined &&
+      text === null &&
+      row.finishedLine === null &&
+      row.calledBy === runPk &&
+      isFinishedLine(row, line)
+    ) {
+      this.#pending.keepFinishedLine(row);
+      return;
+    }
+    this.#pending.addReport(runPk, line.at, line.level, line.step, line.message, text);
   }
 
   /** Commits the writes so far; while another process holds the lock, they keep waiting. */
@@ -201,11 +208,11 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** How many times each report line of a run is stored, by {@link reportKey}. */
   reportCounts(runPk: number): Map<string, number> {
     this.beforeRead();
-    const sql = "SELECT at, step, message FROM reports WHERE run_pk = ?";
+    const sql = `SELECT at, step, message FROM (${RUN_LINES_SQL})`;
     const counts = new Map<string, number>();
     for (const line of this.statements
-      .get<[number], { at: number; step: string; message: string }>(sql)
-      .iterate(runPk)) {
+      .get<[number, number], { at: number; step: string; message: string }>(sql)
+      .iterate(runPk, runPk)) {
       const key = reportKey(line);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
@@ -284,6 +291,8 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     patch: Readonly<Record<string, unknown>> | undefined,
   ): void {
     if (row.type === "data") throw new NodeNotFoundError(row.pk);
+    // A line made from the row's end time keeps the time it was written with.
+    if (update.endedAt !== undefined) this.#pending.finishedLineToRow(row);
     updateQueuedRow(row, update, patch, parseAttributes);
   }
 }

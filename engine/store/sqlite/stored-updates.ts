@@ -7,6 +7,7 @@ import { parseCanonicalJson } from "../canonical-json.js";
 import type { ProcessUpdate } from "../store.js";
 import { attributesText, cacheKeyOf } from "./attributes-text.js";
 import { storedCacheKeyOrNull } from "./compact-keys.js";
+import { LINE_TO_ROW_SQL } from "./finished-lines.js";
 
 const FIELDS = ["state", "exit_code", "started_at", "ended_at", "attributes", "cache_key"];
 
@@ -25,11 +26,13 @@ export class StoredUpdates {
   readonly #queued = new Map<number, RowChange>();
   readonly #statements: (Database.Statement | undefined)[] = [];
   readonly #attributes: Database.Statement<[number], string | null>;
+  readonly #lineToRow: Database.Statement<[number]>;
 
   constructor(private readonly db: Database.Database) {
     this.#attributes = db
       .prepare<[number], string | null>("SELECT attributes FROM nodes WHERE pk = ?")
       .pluck();
+    this.#lineToRow = db.prepare<[number]>(LINE_TO_ROW_SQL);
   }
 
   /** The change an engine update makes to a row. */
@@ -98,6 +101,8 @@ export class StoredUpdates {
       if ("cacheKey" in patch) set(5, storedCacheKeyOrNull(cacheKeyOf(patch) ?? null));
     }
     values.push(pk);
+    // A finished line made from the row's end time keeps the time it was written with.
+    if (change.endedAt !== undefined) this.#lineToRow.run(pk);
     return this.#statement(mask).run(...values).changes > 0;
   }
 
@@ -111,8 +116,11 @@ export class StoredUpdates {
     let statement = this.#statements[mask];
     if (statement === undefined) {
       const fields = FIELDS.filter((_, bit) => (mask & (1 << bit)) !== 0);
-      const set = ["mtime = ?", ...fields.map((f) => `${f} = ?`)].join(", ");
-      statement = this.db.prepare(`UPDATE nodes SET ${set} WHERE pk = ? AND type != 'data'`);
+      const set = ["mtime = ?", ...fields.map((f) => `${f} = ?`)];
+      if ((mask & (1 << 3)) !== 0) set.push("finished_line = NULL");
+      statement = this.db.prepare(
+        `UPDATE nodes SET ${set.join(", ")} WHERE pk = ? AND type != 'data'`,
+      );
       this.#statements[mask] = statement;
     }
     return statement;
