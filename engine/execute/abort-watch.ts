@@ -1,8 +1,12 @@
-/** One abort listener per signal, however many jobs share it (a run's cancel signal). */
+/**
+ * One abort listener per signal, however many jobs share it (a run's signal): added with the
+ * signal's first job and kept while the signal lives, so a run whose jobs go one at a time
+ * adds and removes no listener per job. Held weakly: a signal nobody keeps goes with its entry.
+ */
 
 /** Watches the signals of waiting and running jobs; calls `onAbort` for each job of a signal. */
 export class AbortWatch<Job> {
-  readonly #watched = new Map<AbortSignal, { jobs: Set<Job>; onAbort: () => void }>();
+  readonly #watched = new WeakMap<AbortSignal, { jobs: Set<Job>; onAbort: () => void }>();
 
   constructor(private readonly onAbort: (job: Job, reason: unknown) => void) {}
 
@@ -21,9 +25,6 @@ export class AbortWatch<Job> {
   }
 
   unwatch(signal: AbortSignal, job: Job): void {
-    const watched = this.#watched.get(signal);
-    if (watched === undefined || !watched.jobs.delete(job) || watched.jobs.size > 0) return;
-    signal.removeEventListener("abort", watched.onAbort);
-    this.#watched.delete(signal);
+    this.#watched.get(signal)?.jobs.delete(job);
   }
 }

@@ -23,6 +23,8 @@ export function startAttempt(
   args: readonly unknown[],
   scope: FlowScope,
   jobs: () => JobExecutor,
+  /** Aborted when the run stops its jobs: one signal for all of a run's jobs. */
+  jobSignal: AbortSignal,
   output: ((output: JobOutput) => void) | undefined,
   settle: (ok: boolean, value: unknown) => void,
 ): void {
@@ -35,7 +37,7 @@ export function startAttempt(
         source: definition.source ?? "",
         args,
         key: `${task.pk}-${task.attempt}`,
-        signal: task.signal,
+        signal: jobSignal,
         onStart: (pid) => (task.pid = pid),
         ...(output !== undefined ? { onOutput: output } : {}),
         ...(definition.timeoutMs !== undefined ? { timeoutMs: definition.timeoutMs } : {}),

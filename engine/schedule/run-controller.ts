@@ -201,6 +201,7 @@ export class RunController implements FlowScope {
     if (isTerminalRun(this.state)) return;
     this.#cancelError = new RunCancelledError(this.name, reason);
     this.#journal.report("on_kill", `Run ${this.name} cancelled: ${reason}.`, "WARNING");
+    this.#attempts.stopJobs(this.#cancelError);
     this.#control.killTasks(this.tasks, this.#cancelError);
     this.#end("KILLED", ExitCode.KILLED, this.#cancelError);
   }
@@ -350,10 +351,9 @@ export class RunController implements FlowScope {
       `Flow ${this.name} raised ${data.name}: ${data.message}`,
       "ERROR",
     );
-    this.#control.killTasks(
-      this.tasks,
-      new RunCancelledError(this.name, `the flow raised ${data.name}`),
-    );
+    const stopped = new RunCancelledError(this.name, `the flow raised ${data.name}`);
+    this.#attempts.stopJobs(stopped);
+    this.#control.killTasks(this.tasks, stopped);
     this.#end(
       "EXCEPTED",
       error instanceof TaskFailedError ? ExitCode.TASK_FAILED : ExitCode.FLOW_ERROR,

@@ -2,6 +2,7 @@
  * The attempts of a task: each started on its executor, and after a failed one, the task's
  * handlers asked, or a plain retry while it has retries left, or the failure for good.
  */
+import { setMaxListeners } from "node:events";
 import type { JobExecutor, JobOutput } from "../execute/executor.js";
 import { startAttempt } from "../execute/start-attempt.js";
 import type { FlowScope } from "../author/flow-context.js";
@@ -23,13 +24,22 @@ export interface AttemptOutcomes {
 
 /** Starts and retries the attempts of one run's tasks. */
 export class TaskAttempts {
+  /**
+   * The signal of every job of the run: a run stops its jobs all at once (cancel, or the flow
+   * raising), so one controller and one abort listener in the pool serve them all.
+   */
+  readonly #jobs = new AbortController();
+
   constructor(
     private readonly journal: RunJournal,
     /** The run the tasks' code runs in (for calls of `task` inside an in-process task). */
     private readonly scope: FlowScope,
     private readonly jobs: () => JobExecutor,
     private readonly outcomes: AttemptOutcomes,
-  ) {}
+  ) {
+    // an executor may listen per job (a broker's): as many listeners as jobs at once is no leak
+    setMaxListeners(0, this.#jobs.signal);
+  }
 
   /** Starts the task's next attempt with its resolved arguments. */
   attempt(task: TaskRun): void {
@@ -40,7 +50,8 @@ export class TaskAttempts {
       task.definition.kind === "job"
         ? (output: JobOutput) => this.journal.taskOutput(task, output)
         : undefined;
-    startAttempt(task, task.resolvedArgs ?? [], this.scope, this.jobs, printed, (ok, value) => {
+    const args = task.resolvedArgs ?? [];
+    startAttempt(task, args, this.scope, this.jobs, this.#jobs.signal, printed, (ok, value) => {
       // a late answer of a stopped or superseded attempt changes nothing
       if (task.state !== "RUNNING" || task.attempt !== attempt) return;
       // called from the executor's promise: what throws here would be unhandled
@@ -51,6 +62,11 @@ export class TaskAttempts {
         this.outcomes.broken(error);
       }
     });
+  }
+
+  /** Stops every job of the run still waiting or running (their tasks were killed). */
+  stopJobs(reason: Error): void {
+    if (!this.#jobs.signal.aborted) this.#jobs.abort(reason);
   }
 
   /** After a failed attempt: what a handler decides, else a retry if one is left, else failure. */
