@@ -18,9 +18,18 @@ import {
 import type { Reply, Request } from "./pg-protocol.js";
 
 // Under vitest or tsx this module is TypeScript, and so is the thread's, which then needs
-// tsx's loader; from dist/ both are JavaScript.
+// tsx's loader; from dist/ both are JavaScript. WORKGRAPH_BUILT_WORKERS=1 (the tests set it,
+// having just built dist/ from this source) starts the built thread from the source too.
 const RUNS_FROM_SOURCE = import.meta.url.endsWith(".ts");
-const WORKER_URL = new URL(RUNS_FROM_SOURCE ? "./pg-worker.ts" : "./pg-worker.js", import.meta.url);
+const STARTS_SOURCE = RUNS_FROM_SOURCE && process.env.WORKGRAPH_BUILT_WORKERS !== "1";
+const WORKER_URL = new URL(
+  !RUNS_FROM_SOURCE
+    ? "./pg-worker.js"
+    : STARTS_SOURCE
+      ? "./pg-worker.ts"
+      : "../../../dist/engine/store/postgres/pg-worker.js",
+  import.meta.url,
+);
 
 /** A request with an answer to wait for: every kind but writes. */
 export type CallRequest = Exclude<Request, { op: "write" }>;
@@ -42,7 +51,7 @@ export class WorkerChannel {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     const workerData = { port: port2, signal: this.#signal };
-    this.#worker = RUNS_FROM_SOURCE
+    this.#worker = STARTS_SOURCE
       ? new Worker(tsxBootstrap(), { eval: true, workerData, transferList: [port2] })
       : new Worker(fileURLToPath(WORKER_URL), { workerData, transferList: [port2] });
     this.#worker.on("error", () => {});

@@ -316,6 +316,8 @@ describe("a script using jobs", () => {
     );
     const child = spawnSync(process.execPath, ["--import", "tsx", script], {
       cwd: fileURLToPath(new URL("../../..", import.meta.url)),
+      // the pool forks its worker from source too, through tsx, as outside the tests
+      env: { ...process.env, WORKGRAPH_BUILT_WORKERS: "" },
       encoding: "utf8",
       timeout: 15_000,
     });
