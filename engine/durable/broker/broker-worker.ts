@@ -70,6 +70,9 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
 
   /** Bundled tasks running here, to cancel one; cancelled ones heard of, to skip them. */
   const running = new Map<string, AbortController>();
+  let closing = false;
+  /** A bundle this worker stops in: left to another worker once its lock lapses. */
+  const leftBehind = (): Promise<never> => new Promise<never>(() => undefined);
   const cancelled = new Set<string>();
   const cancel = (id: string): void => {
     jobs.cancelJob(id, "cancelled by its run");
@@ -119,6 +122,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
         : new Map<string, JobResult>();
     const results: [string, JobResult][] = [];
     for (const { id, ...task } of data.tasks) {
+      if (closing) return leftBehind();
       let result = answered.get(id);
       if (result === undefined) {
         if (cancelled.delete(id)) {
@@ -137,6 +141,8 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
           } finally {
             running.delete(id);
           }
+          // stopped by the worker's stop, not a result: the task runs again elsewhere
+          if (closing) return leftBehind();
         }
         if (data.replyTo !== undefined) await outbox.send(data.replyTo, id, result);
       }
@@ -238,6 +244,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   return {
     jobPids: () => pool.pids(),
     async close() {
+      closing = true;
       daemon?.stop();
       await Promise.all([runs?.close(true), jobs.close(true)]);
       await Promise.all([
