@@ -7,6 +7,7 @@
  */
 import type { EngineEvent } from "../../model/events.js";
 import { serialiseError } from "../../model/error-serialisation.js";
+import { JobPoolClosedError } from "../../model/errors.js";
 import type { ProvenanceReader } from "../../store/reader.js";
 import type { ProvenanceStore } from "../../store/store.js";
 import { createJobPool } from "../../execute/job-pool.js";
@@ -93,6 +94,8 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       }
       const data = jobDataSchema.parse(job.data);
       const result = await runJob(data, signal);
+      // broken off by the worker's stop, not a result of the task: it runs again elsewhere
+      if (result === undefined) return leftBehind();
       // the sender hears first; a worker that dies before completing the job runs it again
       if (data.replyTo !== undefined && job.id !== undefined) {
         await outbox.send(data.replyTo, job.id, result);
@@ -141,8 +144,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
           } finally {
             running.delete(id);
           }
-          // stopped by the worker's stop, not a result: the task runs again elsewhere
-          if (closing) return leftBehind();
+          if (result === undefined) return leftBehind();
         }
         if (data.replyTo !== undefined) await outbox.send(data.replyTo, id, result);
       }
@@ -151,7 +153,11 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     return { results };
   }
 
-  async function runJob(data: JobData, signal: AbortSignal | undefined): Promise<JobResult> {
+  /** The task's result; undefined when the worker's stop broke it off. */
+  async function runJob(
+    data: JobData,
+    signal: AbortSignal | undefined,
+  ): Promise<JobResult | undefined> {
     const output: { method: "log" | "info" | "debug" | "warn" | "error"; text: string }[] = [];
     try {
       const value = await pool.run({
@@ -164,6 +170,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       });
       return { ok: true, value: encodeValue(value), output };
     } catch (error) {
+      if (closing && error instanceof JobPoolClosedError) return undefined;
       return { ok: false, error: serialiseError(error), output };
     }
   }
