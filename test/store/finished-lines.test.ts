@@ -135,7 +135,7 @@ describe("a task's finished line kept on its node", () => {
   it("orders the lines of a store of the previous schema before the ones written after", () => {
     const file = join(home.scratch(), "second.sqlite");
     const db = new Database(file);
-    for (const migration of MIGRATIONS.slice(0, 2)) db.exec(migration.sql);
+    for (const migration of MIGRATIONS.slice(0, 2)) db.exec(migration.sql); // schema 2
     db.prepare(
       "INSERT INTO nodes (pk, uuid, type, name, state, ctime, mtime, attributes) VALUES (1, 'r', 'run', 'f', 'RUNNING', 1, 1, '{}')",
     ).run();
@@ -166,5 +166,26 @@ describe("a task's finished line kept on its node", () => {
     store.flush();
     expect(store.reports(1)).toEqual([...old, finished]);
     expect(reportRows(file)).toBe(2);
+  });
+
+  it("stores the attributes every call of a task shares once, and reads them back", async () => {
+    const { store, file } = openStore("shared.sqlite");
+    const handle = run(fanOut, {}, { store, log: false });
+    await handle;
+    const tasks = store.tasks(handle.pk).filter((t) => t.name !== "inc" && t.name !== "fails");
+    expect(tasks).toHaveLength(49);
+    for (const t of tasks) expect(JSON.parse(t.attributes ?? "")).toHaveProperty("function", "inc");
+    store.checkpoint();
+    const db = new Database(file, { readonly: true });
+    try {
+      const shared = db
+        .prepare<[], number>("SELECT count(*) FROM nodes WHERE typeof(attributes) = 'blob'")
+        .pluck()
+        .get();
+      expect(shared).toBe(49);
+      expect(db.prepare("SELECT count(*) FROM attribute_texts").pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { attributesText } from "./attributes-text.js";
 import { BulkInsert } from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import { LinePlaces } from "./finished-lines.js";
+import { SharedAttributes } from "./shared-attributes.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { StoredUpdates } from "./stored-updates.js";
 
@@ -66,6 +67,7 @@ export class PendingWrites {
   /** How many lines are queued, rows and lines kept on task rows. */
   #lines = 0;
   readonly #places: LinePlaces;
+  readonly #shared: SharedAttributes;
   readonly #dataValues: unknown[] = [];
   readonly #processValues: unknown[] = [];
   /** Changes to rows already in the file. */
@@ -86,6 +88,7 @@ export class PendingWrites {
     this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS);
     this.#linkInsert = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
     this.#places = new LinePlaces(db);
+    this.#shared = new SharedAttributes(db);
     this.#reportInsert = new BulkInsert(db, "reports", [
       "rowid",
       "run_pk",
@@ -177,9 +180,12 @@ export class PendingWrites {
           data.push(n.pk, storedUuid(n.uuid), n.type, n.kind, n.ctime, n.mtime, n.value);
           continue;
         }
+        // The attributes every call of a task shares (frozen, as the engine hands them) once.
         const attributes =
           typeof n.attributes === "object" && n.attributes !== null
-            ? attributesText(n.attributes)
+            ? Object.isFrozen(n.attributes)
+              ? this.#shared.ref(attributesText(n.attributes))
+              : attributesText(n.attributes)
             : n.attributes;
         processes.push(
           n.pk,
@@ -222,6 +228,7 @@ export class PendingWrites {
     this.#links.length = 0;
     this.#reports.length = 0;
     this.#lines = 0;
+    this.#shared.forget();
     this.#dataValues.length = 0;
     this.#processValues.length = 0;
     this.updates.clear();

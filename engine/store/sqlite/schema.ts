@@ -76,6 +76,11 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO report_order (next) SELECT coalesce(max(rowid), 0) + 1 FROM reports;
     `,
   },
+  {
+    // Attributes many task rows share, stored once (shared-attributes.ts).
+    version: 4,
+    sql: `CREATE TABLE attribute_texts (ref BLOB PRIMARY KEY, text TEXT NOT NULL UNIQUE) WITHOUT ROWID;`,
+  },
 ];
 
 /** The schema version this code reads and writes. */

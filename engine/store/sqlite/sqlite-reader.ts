@@ -5,6 +5,7 @@ import type { LinkRecord } from "../store.js";
 import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
 import { reportText } from "../../model/report-line.js";
 import { StatementCache } from "./statement-cache.js";
+import { attributesSql } from "./shared-attributes.js";
 import { ALL_LINES_SQL, LINE_COUNT_SQL, RUN_LINES_SQL } from "./finished-lines.js";
 import { cacheKeyTextSql, storedCacheKey, storedUuid, uuidTextSql } from "./compact-keys.js";
 
@@ -28,7 +29,7 @@ export interface StoreVisitor {
 /** The columns of a node, named as {@link NodeRow} names them. */
 export const NODE_COLUMNS = `pk, ${uuidTextSql("uuid")} AS uuid, type, kind, name, state,
   exit_code AS exitCode, ctime, mtime, started_at AS startedAt, ended_at AS endedAt, value,
-  attributes, ${cacheKeyTextSql("cache_key")} AS cacheKey`;
+  ${attributesSql("attributes")} AS attributes, ${cacheKeyTextSql("cache_key")} AS cacheKey`;
 
 const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", type, label`;
 

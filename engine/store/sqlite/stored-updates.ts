@@ -8,6 +8,7 @@ import type { ProcessUpdate } from "../store.js";
 import { attributesText, cacheKeyOf } from "./attributes-text.js";
 import { storedCacheKeyOrNull } from "./compact-keys.js";
 import { LINE_TO_ROW_SQL } from "./finished-lines.js";
+import { attributesSql } from "./shared-attributes.js";
 
 const FIELDS = ["state", "exit_code", "started_at", "ended_at", "attributes", "cache_key"];
 
@@ -30,7 +31,9 @@ export class StoredUpdates {
 
   constructor(private readonly db: Database.Database) {
     this.#attributes = db
-      .prepare<[number], string | null>("SELECT attributes FROM nodes WHERE pk = ?")
+      .prepare<[number], string | null>(
+        `SELECT ${attributesSql("attributes")} FROM nodes WHERE pk = ?`,
+      )
       .pluck();
     this.#lineToRow = db.prepare<[number]>(LINE_TO_ROW_SQL);
   }
