@@ -5,7 +5,8 @@ import { exportArchive, importArchive } from "../../engine/index.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
-import { parsePk, profileOption, withProfile } from "../store/store-args.js";
+import { withProfile } from "../store/open-profile.js";
+import { parsePk, profileOption } from "../store/store-args.js";
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;

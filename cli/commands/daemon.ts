@@ -3,8 +3,7 @@ import { WorkgraphError } from "../../engine/index.js";
 import { daemonLog, daemonStatus, startDaemon, stopDaemon } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
-import { jsonOption } from "../store/process-json.js";
-import { parsePk, profileOption } from "../store/store-args.js";
+import { jsonOption, parsePk, profileOption } from "../store/store-args.js";
 
 const workersOption = {
   workers: {

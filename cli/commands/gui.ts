@@ -4,7 +4,8 @@ import { openProfile } from "../../engine/index.js";
 import { openReadOnly, PostgresStore, profileConfig } from "../../engine/plumbing.js";
 import { defineCommand, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
-import { existingProfilePath, existingProfiles, profileOption } from "../store/store-args.js";
+import { existingProfilePath, existingProfiles } from "../store/open-profile.js";
+import { profileOption } from "../store/store-args.js";
 
 function parsePort(text: string): number {
   const port = Number(text);

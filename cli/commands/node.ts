@@ -4,7 +4,8 @@ import { ormLoad } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import { showData, showProcess } from "../store/node-views.js";
-import { profileOption, withProfile } from "../store/store-args.js";
+import { withProfile } from "../store/open-profile.js";
+import { profileOption } from "../store/store-args.js";
 
 const show = defineCommand(
   {

@@ -2,9 +2,9 @@
  * `workgraph process pause | play | kill PK…` and `process watch PK`: commands to submitted
  * runs, carried out by the profile's daemon, and a run's report lines as they happen.
  */
-import { followRun, WorkgraphError, type ReportLine } from "../../engine/index.js";
+import type { ReportLine } from "../../engine/index.js";
 import { defineCommand, UsageError } from "../command.js";
-import { openStoreProfile, parsePk, profileOption } from "../store/store-args.js";
+import { parsePk, profileOption } from "../store/store-args.js";
 
 type Action = "pause" | "play" | "kill";
 
@@ -26,6 +26,7 @@ function control(action: Action) {
         if (operands.length === 0) throw new UsageError("missing PK");
         const pks = operands.map((text) => parsePk(text));
         const profile = values.profile ?? "default";
+        const { followRun, WorkgraphError } = await import("../../engine/index.js");
         let failed = 0;
         for (const pk of pks) {
           try {
@@ -62,6 +63,10 @@ export const watch = defineCommand(
     async run({ values, operands: [text] }) {
       const pk = parsePk(text);
       const profile = values.profile ?? "default";
+      const [{ followRun, WorkgraphError }, { openStoreProfile }] = await Promise.all([
+        import("../../engine/index.js"),
+        import("../store/open-profile.js"),
+      ]);
       let handle;
       try {
         handle = followRun(pk, { profile });

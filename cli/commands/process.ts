@@ -2,23 +2,26 @@
  * `workgraph process list | show | report | pause | play | kill | watch`: the runs and tasks
  * of a profile, and commands to submitted runs.
  */
-import {
-  NodeNotFoundError,
-  ProcessNode,
-  queryRuns,
-  RUN_STATES,
-  WorkgraphError,
-  type RunState,
-} from "../../engine/index.js";
+import type { ProcessNode, RunState } from "../../engine/index.js";
 import type { ProvenanceReader } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
-import { showProcess } from "../store/node-views.js";
-import { parsePk, profileOption, withProfile } from "../store/store-args.js";
-import { formatTime, table } from "../store/table.js";
-import { jsonOption, processJson, showJson } from "../store/process-json.js";
+import { jsonOption, parsePk, profileOption } from "../store/store-args.js";
 import { kill, pause, play, watch } from "./process-control.js";
+
+// The engine is loaded by the subcommand that runs, not for `--help` or a usage error: the
+// run states are listed here (each of the engine's, once: a type error otherwise), the rest
+// loaded in `run`.
+const STATES: Readonly<Record<RunState, true>> = {
+  CREATED: true,
+  RUNNING: true,
+  WAITING: true,
+  FINISHED: true,
+  EXCEPTED: true,
+  KILLED: true,
+};
+const RUN_STATES = Object.keys(STATES) as RunState[];
 
 const listOptions = {
   ...profileOption,
@@ -40,9 +43,16 @@ const list = defineCommand(
     summary: "a table of runs, newest first",
     options: listOptions,
     examples: ["workgraph process list", "workgraph process list --state failed,excepted -l 10"],
-    run({ values }) {
+    async run({ values }) {
       const states = (values.state ?? []).flatMap((s) => s.split(",")).map(parseState);
       const limit = values.limit !== undefined ? parsePk(values.limit, "--limit") : undefined;
+      const [{ queryRuns }, { withProfile }, { formatTime, table }, { processJson }] =
+        await Promise.all([
+          import("../../engine/index.js"),
+          import("../store/open-profile.js"),
+          import("../store/table.js"),
+          import("../store/process-json.js"),
+        ]);
       return withProfile("process list", values.profile, ({ store }) => {
         const runs = queryRuns({
           store,
@@ -79,12 +89,27 @@ function parseState(text: string): RunState {
   return state as RunState;
 }
 
-/** The run or task with this pk, or an error naming what it is instead. */
-function loadProcess(store: ProvenanceReader, pk: number): ProcessNode {
-  const row = store.node(pk);
-  if (row === undefined) throw new NodeNotFoundError(pk);
-  if (row.type === "data") throw new WorkgraphError(messages.notAProcess(pk));
-  return new ProcessNode(row, store);
+/** Opens the profile and runs `body` on the run or task `pk` (an error names what it is instead). */
+async function withProcess(
+  command: string,
+  profile: string | undefined,
+  pk: number,
+  body: (node: ProcessNode) => void,
+): Promise<number> {
+  const [{ NodeNotFoundError, ProcessNode, WorkgraphError }, { withProfile }] = await Promise.all([
+    import("../../engine/index.js"),
+    import("../store/open-profile.js"),
+  ]);
+  const load = (store: ProvenanceReader): ProcessNode => {
+    const row = store.node(pk);
+    if (row === undefined) throw new NodeNotFoundError(pk);
+    if (row.type === "data") throw new WorkgraphError(messages.notAProcess(pk));
+    return new ProcessNode(row, store);
+  };
+  return withProfile(command, profile, ({ store }) => {
+    body(load(store));
+    return 0;
+  });
 }
 
 const show = defineCommand(
@@ -94,12 +119,14 @@ const show = defineCommand(
     operands: [{ name: "PK" }],
     options: { ...profileOption, ...jsonOption },
     examples: ["workgraph process show 42", "workgraph process show 42 --json"],
-    run({ values, operands: [pk] }) {
+    async run({ values, operands: [pk] }) {
       const key = parsePk(pk);
-      return withProfile("process show", values.profile, ({ store }) => {
-        const node = loadProcess(store, key);
+      const [{ showJson }, { showProcess }] = await Promise.all([
+        import("../store/process-json.js"),
+        import("../store/node-views.js"),
+      ]);
+      return withProcess("process show", values.profile, key, (node) => {
         console.log(values.json === true ? JSON.stringify(showJson(node)) : showProcess(node));
-        return 0;
       });
     },
   },
@@ -115,10 +142,9 @@ const report = defineCommand(
     examples: ["workgraph process report 42 --profile lab"],
     run({ values, operands: [pk] }) {
       const key = parsePk(pk);
-      return withProfile("process report", values.profile, ({ store }) => {
-        const lines = loadProcess(store, key).reports();
+      return withProcess("process report", values.profile, key, (node) => {
+        const lines = node.reports();
         console.log(lines.length > 0 ? lines.map((l) => l.text).join("\n") : "(no report lines)");
-        return 0;
       });
     },
   },

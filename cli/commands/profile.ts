@@ -13,7 +13,7 @@ import {
 import { defineCommand, defineGroup, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
-import { existingProfilePath } from "../store/store-args.js";
+import { existingProfilePath } from "../store/open-profile.js";
 
 const STORAGE = /^(sqlite|postgres(ql)?:\/\/.+)$/i;
 const BROKER = /^(rediss?|postgres(ql)?):\/\/.+$/i;

@@ -4,7 +4,8 @@ import { profileConfig, runWorker } from "../../engine/plumbing.js";
 import { UsageError, defineCommand } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
-import { existingProfilePath, parsePk, profileOption } from "../store/store-args.js";
+import { existingProfilePath } from "../store/open-profile.js";
+import { parsePk, profileOption } from "../store/store-args.js";
 
 /** The `worker` command. */
 export const workerCommand = defineCommand({

@@ -1,11 +1,6 @@
 /** Stored runs and tasks as JSON, for `process list --json` and `process show --json`. */
 import { ProcessNode } from "../../engine/index.js";
 
-/** The `--json` flag of the commands that can print JSON. */
-export const jsonOption = {
-  json: { type: "boolean", help: "print JSON instead of a table" },
-} as const;
-
 /** A run or task: its fields, and for a run how many tasks it called. */
 export function processJson(node: ProcessNode): Record<string, unknown> {
   return {
