@@ -319,7 +319,9 @@ describe("a script using jobs", () => {
       // the pool forks its worker from source too, through tsx, as outside the tests
       env: { ...process.env, WORKGRAPH_BUILT_WORKERS: "" },
       encoding: "utf8",
-      timeout: 15_000,
+      // compiling the script and the worker through tsx takes seconds on a loaded machine; a
+      // pool left open keeps the script alive until this limit, however long it is
+      timeout: 60_000,
     });
     expect(child.stderr).toBe("");
     expect(child.stdout).toContain("result 5");
@@ -328,7 +330,7 @@ describe("a script using jobs", () => {
     expect(child.error).toBeUndefined();
     expect(child.signal).toBeNull();
     expect(child.status).toBe(0);
-  });
+  }, 90_000);
 });
 
 describe("a warm worker and SIGINT", () => {
