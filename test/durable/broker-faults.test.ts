@@ -172,6 +172,52 @@ describe("a worker's first result for a sender, ready while the PostgreSQL broke
   }, 120_000);
 });
 
+describe.each(["redis", "postgresql"] as const)(
+  "a sender made while the %s broker is out of reach",
+  (kind) => {
+    it("reads its result stream once the broker answers: its job tasks finish", async () => {
+      const { broker, proxy } = await behindProxy(kind);
+      // the workers connect first; the sender's reader first tries during the cut
+      const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-"));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      for (let i = 0; i < 2; i++) {
+        const worker = await startWorker(broker, join(dir, `worker-${i}.sqlite`), ["--jobs-only"]);
+        cleanups.push(() => worker.dispose());
+      }
+      await proxy.cut();
+      const jobs = await createBrokerJobs({ url: broker.url, prefix: broker.prefix });
+      cleanups.push(() => jobs.close());
+      await sleep(1_500);
+      await proxy.restore();
+      const store = new SqliteStore(":memory:");
+      cleanups.push(() => store.close());
+      const r = run(doubles, { n: 3 }, { store, jobs, log: false });
+      const outcome = await r.done;
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.state).toBe("FINISHED");
+      expect((await r).total.value).toBe(6);
+    }, 240_000);
+
+    it("a result stream first read during the cut hears the results published after it", async () => {
+      // no read-back here: only the stream's reader can hear the result
+      const { broker, proxy } = await behindProxy(kind);
+      await proxy.cut();
+      const heard: string[] = [];
+      const inbox = new ResultInbox(openBroker(broker), "late", (results) => {
+        for (const [jobId] of results) heard.push(jobId);
+      });
+      cleanups.push(() => inbox.close());
+      await sleep(1_500);
+      await proxy.restore();
+      await inbox.ready();
+      const outbox = new ResultOutbox(openBroker(broker));
+      cleanups.push(() => outbox.close());
+      await outbox.send(inbox.name, "job-1", { ok: true, value: encodeValue(2), output: [] });
+      await until("the sender to hear the result", () => heard.includes("job-1"), 60_000);
+    }, 120_000);
+  },
+);
+
 describe("job tasks whose store is PostgreSQL", () => {
   it("the store's connections ended by the server mid-run: the run finishes with every row, nothing stored is lost", async () => {
     const broker = await testBroker("redis");
