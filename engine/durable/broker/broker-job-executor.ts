@@ -231,14 +231,19 @@ export class BrokerJobExecutor implements JobExecutor {
     }
   }
 
-  /** The result stream is read: waits for it as long as jobs may wait for the broker. */
+  /**
+   * The result stream is read: waits for it as long as jobs may wait for the broker (the
+   * inbox keeps trying to read it), then fails with the inbox's last error.
+   */
   async #whenReady(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer for ${this.#unavailableAfterMs} ms`)),
-        this.#unavailableAfterMs,
-      );
+      timer = setTimeout(() => {
+        const last = this.#inbox.lastError;
+        reject(
+          last instanceof Error ? last : new Error(`no answer for ${this.#unavailableAfterMs} ms`),
+        );
+      }, this.#unavailableAfterMs);
     });
     try {
       await Promise.race([this.#inbox.ready(), late]);
