@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
 import { BrokerRunQueue } from "../../engine/durable/broker/broker-run-queue.js";
+import { Bus } from "../../engine/durable/broker/bus.js";
 import { followOnBus } from "../../engine/durable/broker/bus-follower.js";
 import { ResultInbox, ResultOutbox } from "../../engine/durable/broker/job-results.js";
 import { encodeValue } from "../../engine/durable/broker/job-wire.js";
@@ -214,6 +215,33 @@ describe.each(["redis", "postgresql"] as const)(
       cleanups.push(() => outbox.close());
       await outbox.send(inbox.name, "job-1", { ok: true, value: encodeValue(2), output: [] });
       await until("the sender to hear the result", () => heard.includes("job-1"), 60_000);
+    }, 120_000);
+  },
+);
+
+describe.each(["redis", "postgresql"] as const)(
+  "a bus subscriber made while the %s broker is out of reach",
+  (kind) => {
+    it("hears what is published once the broker answers", async () => {
+      const { broker, proxy } = await behindProxy(kind);
+      await proxy.cut();
+      const listener = new Bus(openBroker(broker));
+      cleanups.push(() => listener.close());
+      const heard: string[] = [];
+      const subscribed = listener.subscribe((message) => {
+        if (message.kind === "cancel-job") heard.push(message.jobId);
+      });
+      await sleep(1_500);
+      await proxy.restore();
+      await subscribed;
+      const speaker = new Bus(openBroker(broker));
+      cleanups.push(() => speaker.close());
+      // published until heard: only the subscriber's reader can hear it
+      for (let i = 0; !heard.includes("job-1") || i === 0; i++) {
+        if (i > 600) throw new Error("timed out waiting for the subscriber to hear the bus");
+        await speaker.publish({ kind: "cancel-job", jobId: "job-1" });
+        await sleep(100);
+      }
     }, 120_000);
   },
 );
