@@ -10,6 +10,7 @@ import type { EngineEvent } from "../../model/events.js";
 import { CONTROL_ACTIONS } from "../protocol.js";
 import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
 import { BrokerUnavailableError } from "./broker-errors.js";
+import { RestartingReader } from "./restarting-reader.js";
 
 const EVENT_NAME = "workgraph";
 /** How long the stream is kept (entries); followers recover older events from the store. */
@@ -67,7 +68,7 @@ export class Bus {
   /** This process's id on the bus. */
   readonly id = randomUUID();
   readonly #producer;
-  #events: { close(): Promise<void> } | undefined;
+  #reader: RestartingReader | undefined;
   readonly #handlers = new Set<(message: BusMessage) => void>();
   #chain: Promise<void> = Promise.resolve();
   readonly #log: ((text: string) => void) | undefined;
@@ -137,18 +138,24 @@ export class Bus {
     this.#reported = false;
   }
 
-  /** Calls `handler` with every message published from now on; returns the unsubscribe. */
+  /**
+   * Calls `handler` with every message published from now on; returns the unsubscribe. Resolves
+   * once the bus is read, or once the broker has not answered for `unavailableAfterMs`: the
+   * reader keeps trying (a {@link RestartingReader}) and `handler` hears what is published
+   * once the broker answers; the outage is logged, and publishing meanwhile rejects.
+   */
   async subscribe(handler: (message: BusMessage) => void): Promise<() => void> {
     this.#handlers.add(handler);
-    if (this.#events === undefined) {
+    if (this.#reader === undefined) {
       const events = new this.broker.classes.QueueEvents(QUEUE_NAMES.bus, {
         ...this.broker.options,
         lastEventId: "$",
+        autorun: false,
       });
-      this.#events = events;
       events.on(
         EVENT_NAME as "error",
-        ((args: { data?: string }) => {
+        ((args: { data?: string }, entryId: string) => {
+          reader.read(entryId);
           let parsed: BusMessage;
           try {
             const result = busMessageSchema.safeParse(JSON.parse(args.data ?? "null"));
@@ -161,14 +168,24 @@ export class Bus {
         }) as never,
       );
       events.on("error", (error) => this.#erred(error)); // the connection retries by itself
-      await events.waitUntilReady();
+      const reader = new RestartingReader(events, {
+        onError: (error) => this.#erred(error instanceof Error ? error : new Error(String(error))),
+        onReading: () => this.#answered(),
+      });
+      this.#reader = reader;
     }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#unavailableAfterMs);
+      timer.unref();
+    });
+    await Promise.race([this.#reader.ready(), late]).finally(() => clearTimeout(timer));
     return () => this.#handlers.delete(handler);
   }
 
   /** Waits for what was published, then closes the connections. */
   async close(): Promise<void> {
     await this.#chain.catch(() => undefined);
-    await Promise.all([this.#producer.close(), this.#events?.close()]);
+    await Promise.all([this.#producer.close(), this.#reader?.close()]);
   }
 }

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Broker } from "./broker-connection.js";
 import { jobResultSchema, type JobResult } from "./job-wire.js";
+import { RestartingReader } from "./restarting-reader.js";
 
 const EVENT_NAME = "results";
 /** The entry a worker adds to a result stream to know it has read it to the end. */
@@ -87,40 +88,32 @@ export async function resultsIn(
 }
 
 /**
- * A sender's end: results of its jobs as they arrive, in batches. The reader is started here,
- * not by BullMQ: BullMQ's read loop ends for good when its first connection fails (a sender
- * made while the broker is out of reach), so it is started again, after a growing pause,
- * until it reads or the inbox closes. Once reading, the loop rides out lost connections.
+ * A sender's end: results of its jobs as they arrive, in batches. The reader is a
+ * {@link RestartingReader}: a sender made while the broker is out of reach reads its stream
+ * once the broker answers.
  */
 export class ResultInbox {
   readonly name: string;
-  readonly #events;
-  readonly #ready: Promise<void>;
-  #readyNow: () => void = () => undefined;
+  readonly #reader: RestartingReader;
   readonly #broker: Broker;
-  /** The last stream entry read: a reader started again goes on from there. */
-  #lastId = "0";
-  #lastError: unknown;
-  #closed = false;
-  #retry: { timer: NodeJS.Timeout; wake: () => void } | undefined;
 
   constructor(
     broker: Broker,
-    id: string,
-    onResults: (results: readonly (readonly [string, JobResult])[]) => void,
+    purpose: string,
+    onResults: (results: readonly [string, JobResult][]) => void,
   ) {
     this.#broker = broker;
-    this.name = resultQueueName(id);
+    this.name = `results-${purpose}-${randomUUID()}`;
     // the stream is new: read it from its start, so nothing published before the first read is missed
-    this.#events = new broker.classes.QueueEvents(this.name, {
+    const events = new broker.classes.QueueEvents(this.name, {
       ...broker.options,
-      lastEventId: this.#lastId,
+      lastEventId: "0",
       autorun: false,
     });
-    this.#events.on(
+    events.on(
       EVENT_NAME as "error",
       ((args: { batch?: string }, entryId: string) => {
-        this.#lastId = entryId;
+        this.#reader.read(entryId);
         let parsed: z.infer<typeof entrySchema>;
         try {
           const result = entrySchema.safeParse(JSON.parse(args.batch ?? "null"));
@@ -133,51 +126,23 @@ export class ResultInbox {
       }) as never,
     );
     // the connection retries, the loop is started again; reconciling covers gaps
-    this.#events.on("error", (error) => (this.#lastError = error));
-    this.#ready = new Promise((resolve) => (this.#readyNow = resolve));
-    void this.#read();
+    events.on("error", () => undefined);
+    this.#reader = new RestartingReader(events);
   }
 
   /** Resolves once the stream is being read (a broker out of reach: once it answers). */
   ready(): Promise<void> {
-    return this.#ready;
+    return this.#reader.ready();
   }
 
   /** Why the stream could not be read last, if it could not. */
   get lastError(): unknown {
-    return this.#lastError;
-  }
-
-  /** Runs BullMQ's read loop, starting it again when it ends while the inbox is open. */
-  async #read(): Promise<void> {
-    for (let wait = RETRY_FIRST_MS; !this.#closed; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
-      try {
-        await this.#events.waitUntilReady();
-        if (this.#closed) return;
-        this.#lastError = undefined;
-        this.#readyNow();
-        // a loop started again goes on after the last entry read
-        (this.#events.opts as { lastEventId?: string }).lastEventId = this.#lastId;
-        await this.#events.run(); // returns once closed
-      } catch (error) {
-        this.#lastError = error;
-      }
-      if (this.#closed) return;
-      await new Promise<void>((resolve) => {
-        this.#retry = { timer: setTimeout(resolve, wait), wake: resolve };
-      });
-      this.#retry = undefined;
-    }
+    return this.#reader.lastError;
   }
 
   /** Stops reading and removes the stream from the broker. */
   async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#retry !== undefined) {
-      clearTimeout(this.#retry.timer);
-      this.#retry.wake();
-    }
-    await this.#events.close();
+    await this.#reader.close();
     const queue = new this.#broker.classes.Queue(this.name, this.#broker.options);
     queue.on("error", () => undefined);
     try {
