@@ -62,18 +62,40 @@ async function until(what: string, probe: () => boolean, ms = 120_000): Promise<
   }
 }
 
-/** Two `workgraph worker --jobs-only` processes on `broker`, and an executor that sends to them. */
-async function workersOn(broker: TestBroker, unavailableAfterMs?: number): Promise<JobExecutor> {
+/** Two `workgraph worker --jobs-only` processes on `broker` (`concurrency` job processes each, or the worker's default). */
+async function startJobWorkers(broker: TestBroker, concurrency?: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   for (let i = 0; i < 2; i++) {
-    const worker = await startWorker(broker, join(dir, `worker-${i}.sqlite`), [
+    const args = [
       "--jobs-only",
-      "--concurrency",
-      "2",
-    ]);
+      ...(concurrency === undefined ? [] : ["--concurrency", `${concurrency}`]),
+    ];
+    const worker = await startWorker(broker, join(dir, `worker-${i}.sqlite`), args);
     cleanups.push(() => worker.dispose());
   }
+}
+
+/** A sender's result stream on `broker` named `name`, and the job ids it has heard. */
+function resultInbox(broker: TestBroker, name: string): { inbox: ResultInbox; heard: string[] } {
+  const heard: string[] = [];
+  const inbox = new ResultInbox(openBroker(broker), name, (results) => {
+    for (const [jobId] of results) heard.push(jobId);
+  });
+  cleanups.push(() => inbox.close());
+  return { inbox, heard };
+}
+
+/** A worker's publisher of results on `broker`. */
+function resultOutbox(broker: TestBroker): ResultOutbox {
+  const outbox = new ResultOutbox(openBroker(broker));
+  cleanups.push(() => outbox.close());
+  return outbox;
+}
+
+/** Two job workers on `broker` (see startJobWorkers), and an executor that sends to them. */
+async function workersOn(broker: TestBroker, unavailableAfterMs?: number): Promise<JobExecutor> {
+  await startJobWorkers(broker, 2);
   const jobs = await createBrokerJobs({
     url: broker.url,
     prefix: broker.prefix,
@@ -155,15 +177,10 @@ describe("a worker's first result for a sender, ready while the PostgreSQL broke
     // a worker makes the producer of a sender's result stream on its first result for it: made
     // during a cut, it must still connect afterwards (BullMQ keeps a failed first connection)
     const { broker, proxy } = await behindProxy("postgresql");
-    const heard: string[] = [];
-    const inbox = new ResultInbox(openBroker(broker), "first", (results) => {
-      for (const [jobId] of results) heard.push(jobId);
-    });
-    cleanups.push(() => inbox.close());
+    const { inbox, heard } = resultInbox(broker, "first");
     await inbox.ready();
     await proxy.cut();
-    const outbox = new ResultOutbox(openBroker(broker));
-    cleanups.push(() => outbox.close());
+    const outbox = resultOutbox(broker);
     const sent = outbox.send(inbox.name, "job-1", { ok: true, value: encodeValue(2), output: [] });
     // the first tries are refused
     await sleep(500);
@@ -179,12 +196,7 @@ describe.each(["redis", "postgresql"] as const)(
     it("reads its result stream once the broker answers: its job tasks finish", async () => {
       const { broker, proxy } = await behindProxy(kind);
       // the workers connect first; the sender's reader first tries during the cut
-      const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-"));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      for (let i = 0; i < 2; i++) {
-        const worker = await startWorker(broker, join(dir, `worker-${i}.sqlite`), ["--jobs-only"]);
-        cleanups.push(() => worker.dispose());
-      }
+      await startJobWorkers(broker);
       await proxy.cut();
       const jobs = await createBrokerJobs({ url: broker.url, prefix: broker.prefix });
       cleanups.push(() => jobs.close());
@@ -203,17 +215,15 @@ describe.each(["redis", "postgresql"] as const)(
       // no read-back here: only the stream's reader can hear the result
       const { broker, proxy } = await behindProxy(kind);
       await proxy.cut();
-      const heard: string[] = [];
-      const inbox = new ResultInbox(openBroker(broker), "late", (results) => {
-        for (const [jobId] of results) heard.push(jobId);
-      });
-      cleanups.push(() => inbox.close());
+      const { inbox, heard } = resultInbox(broker, "late");
       await sleep(1_500);
       await proxy.restore();
       await inbox.ready();
-      const outbox = new ResultOutbox(openBroker(broker));
-      cleanups.push(() => outbox.close());
-      await outbox.send(inbox.name, "job-1", { ok: true, value: encodeValue(2), output: [] });
+      await resultOutbox(broker).send(inbox.name, "job-1", {
+        ok: true,
+        value: encodeValue(2),
+        output: [],
+      });
       await until("the sender to hear the result", () => heard.includes("job-1"), 60_000);
     }, 120_000);
   },
