@@ -12,7 +12,7 @@ import type { EngineEvent, ReportLine } from "../model/events.js";
 import * as messages from "../model/messages.js";
 import { ExitCode, canMoveRun, isTerminalRun, type RunState } from "../model/states.js";
 import type { FlowScope } from "../author/flow-context.js";
-import { flowStorage } from "../author/flow-storage.js";
+import { callFlow } from "./flow-call.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { checkInputs, checkOutputs, outputNodes } from "./task-checks.js";
 import { TaskNames } from "./task-names.js";
@@ -136,18 +136,11 @@ export class RunController implements FlowScope {
       this.#stopWatchingStore = this.options.store.onUnavailable?.((error) =>
         this.#guarded(() => this.#except(error)),
       );
-      let returned: unknown;
-      try {
-        this.#moveRun("RUNNING");
-        returned = flowStorage.run({ scope: this }, this.flow, ...(this.#flowArgs as never[]));
-      } catch (error) {
-        this.#guarded(() => this.#except(error));
-        return;
-      }
-      Promise.resolve(returned).then(
-        (value) => this.#guarded(() => this.#flowReturnedWith(value)),
-        (error: unknown) => this.#guarded(() => this.#except(error)),
-      );
+      callFlow(this, this.flow, this.#flowArgs, {
+        starting: () => this.#moveRun("RUNNING"),
+        returned: (value) => this.#guarded(() => this.#flowReturnedWith(value)),
+        raised: (error) => this.#guarded(() => this.#except(error)),
+      });
     });
   }
 
@@ -201,8 +194,7 @@ export class RunController implements FlowScope {
     if (isTerminalRun(this.state)) return;
     this.#cancelError = new RunCancelledError(this.name, reason);
     this.#journal.report("on_kill", `Run ${this.name} cancelled: ${reason}.`, "WARNING");
-    this.#attempts.stopJobs(this.#cancelError);
-    this.#control.killTasks(this.tasks, this.#cancelError);
+    this.#stopTasks(this.#cancelError);
     this.#end("KILLED", ExitCode.KILLED, this.#cancelError);
   }
 
@@ -303,6 +295,12 @@ export class RunController implements FlowScope {
     this.#maybeFinish();
   }
 
+  /** Stops the jobs still running (first) and kills every task not ended, with `error`. */
+  #stopTasks(error: RunCancelledError): void {
+    this.#attempts.stopJobs(error);
+    this.#control.killTasks(this.tasks, error);
+  }
+
   #release(task: TaskRun): void {
     this.#unfinished--;
     this.#dispatcher.release(task);
@@ -351,9 +349,7 @@ export class RunController implements FlowScope {
       `Flow ${this.name} raised ${data.name}: ${data.message}`,
       "ERROR",
     );
-    const stopped = new RunCancelledError(this.name, `the flow raised ${data.name}`);
-    this.#attempts.stopJobs(stopped);
-    this.#control.killTasks(this.tasks, stopped);
+    this.#stopTasks(new RunCancelledError(this.name, `the flow raised ${data.name}`));
     this.#end(
       "EXCEPTED",
       error instanceof TaskFailedError ? ExitCode.TASK_FAILED : ExitCode.FLOW_ERROR,
@@ -368,6 +364,10 @@ export class RunController implements FlowScope {
     this.#stopWatchingStore?.();
     this.#moveRun(state, error);
     this.#journal.close();
+    this.#settle(state, exitCode, error);
+  }
+
+  #settle(state: RunState, exitCode: number, error: unknown): void {
     this.#settled = true;
     this.#resolveDone({ state, exitCode, results: this.results, error });
   }
@@ -397,19 +397,13 @@ export class RunController implements FlowScope {
       // the store refuses the end too: `done` still says how the run ended
     }
     if (this.#settled) return;
-    this.#settled = true;
     this.#stopWatchingStore?.();
     if (!isTerminalRun(this.state)) this.state = "EXCEPTED";
     this.exitCode ??= ExitCode.FLOW_ERROR;
     this.error = error;
     this.endedAt ??= Date.now();
     this.#journal.abandon();
-    this.#resolveDone({
-      state: this.state,
-      exitCode: this.exitCode,
-      results: this.results,
-      error,
-    });
+    this.#settle(this.state, this.exitCode, error);
   }
 
   #moveRun(state: RunState, error?: unknown): void {
