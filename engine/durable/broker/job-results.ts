@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Broker } from "./broker-connection.js";
 import { jobResultSchema, type JobResult } from "./job-wire.js";
-import { RestartingReader } from "./restarting-reader.js";
+import { RestartingReader, RETRY_FIRST_MS, RETRY_MAX_MS } from "./restarting-reader.js";
 
 const EVENT_NAME = "results";
 /** The entry a worker adds to a result stream to know it has read it to the end. */
@@ -21,9 +21,6 @@ const READ_BACK_MS = 15_000;
 const MAX_ENTRIES = 10_000;
 /** A worker's producer for a sender it has not answered for this long is closed. */
 const IDLE_PRODUCER_MS = 60_000;
-/** How long a worker waits before publishing again when the broker refused. */
-const RETRY_FIRST_MS = 50;
-const RETRY_MAX_MS = 2_000;
 
 const entrySchema = z.array(z.tuple([z.string(), jobResultSchema]));
 

@@ -6,7 +6,10 @@
  * BullMQ's loop rides out lost connections by itself.
  */
 
-/** The first pause before a read loop is started again; it doubles up to the last. */
+/**
+ * The first pause before a read loop is started again (or a worker publishes again after the
+ * broker refused); it doubles up to the last.
+ */
 export const RETRY_FIRST_MS = 50;
 export const RETRY_MAX_MS = 2_000;
 
