@@ -14,19 +14,17 @@ import { ExitCode, canMoveRun, isTerminalRun, type RunState } from "../model/sta
 import type { FlowScope } from "../author/flow-context.js";
 import { callFlow } from "./flow-call.js";
 import type { TaskDefinition } from "../author/task-definition.js";
-import { checkInputs, checkOutputs, outputNodes } from "./task-checks.js";
+import { checkInputs } from "./task-checks.js";
 import { TaskNames } from "./task-names.js";
 import { findSources, storedSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
-import { startTask } from "./task-start.js";
-import { TaskAttempts } from "./task-attempts.js";
+import { TaskLifecycle } from "./task-lifecycle.js";
 import { flowArguments } from "../author/flow-inputs.js";
 import { FlowInputValues } from "../author/flow-values.js";
 import { RunJournal } from "./run-journal.js";
 import { runAttributes, type ControllerOptions } from "./controller-options.js";
 import { Dispatcher } from "./dispatcher.js";
 import { RunControl } from "./run-control.js";
-import { findReuse } from "./task-reuse.js";
 import { nameList } from "../model/report-line.js";
 import { finalResults } from "./run-results.js";
 import { gatherResults } from "./gather-results.js";
@@ -48,7 +46,8 @@ export class RunController implements FlowScope {
   readonly #dispatcher: Dispatcher;
   /** Pause, play, kill, and the child run of each flow task. */
   readonly #control: RunControl;
-  readonly #attempts: TaskAttempts;
+  /** Starts the ready tasks and takes their ends into account. */
+  readonly #lifecycle: TaskLifecycle;
   #unfinished = 0;
   #flowReturned = false;
   #returned: unknown = undefined;
@@ -90,7 +89,7 @@ export class RunController implements FlowScope {
           "continue_workgraph",
           `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
         ),
-      begin: (task) => this.#guarded(() => this.#begin(task)),
+      begin: (task) => this.#guarded(() => this.#lifecycle.begin(task)),
     });
     this.#control = new RunControl(
       this.#dispatcher,
@@ -101,12 +100,22 @@ export class RunController implements FlowScope {
       (value) => this.#inputs.nodeOf(value),
       () => this.#unfinished--,
     );
-    this.#attempts = new TaskAttempts(this.#journal, this, options.jobs, {
-      ended: () => isTerminalRun(this.state),
-      succeeded: (task, value) => this.#succeed(task, value),
-      failed: (task, error) => this.#fail(task, error),
-      broken: (error) => this.#broken(error),
-    });
+    this.#lifecycle = new TaskLifecycle(
+      {
+        scope: this,
+        tasks: this.tasks,
+        inputs: () => this.#inputs,
+        ended: () => isTerminalRun(this.state),
+        released: () => this.#unfinished--,
+        maybeFinish: () => this.#maybeFinish(),
+        guarded: (action) => this.#guarded(action),
+        broken: (error) => this.#broken(error),
+      },
+      this.#journal,
+      this.#dispatcher,
+      this.#control,
+      options,
+    );
   }
 
   get uuid(): string {
@@ -234,76 +243,10 @@ export class RunController implements FlowScope {
     return task;
   }
 
-  #begin(task: TaskRun): void {
-    const definition = task.definition;
-    const started = startTask(task, this.tasks, this.#journal, this.#inputs);
-    if (!started.ok) {
-      this.#fail(task, started.error);
-      return;
-    }
-    const args = started.args;
-    if (definition.kind === "flow") {
-      this.#control.children.start(task, args, (ok, value, nodes) =>
-        this.#guarded(() => {
-          if (task.state !== "RUNNING") return;
-          if (ok) this.#succeed(task, value, "", undefined, nodes);
-          else this.#attempts.failOrRetry(task, value);
-        }),
-      );
-      return;
-    }
-    const reuse = this.options.keyCalls
-      ? findReuse(task, args, this.options.replay, this.#journal)
-      : undefined;
-    if (reuse !== undefined) {
-      this.#succeed(task, reuse.value, reuse.note, reuse.storedPks);
-      return;
-    }
-    this.#attempts.attempt(task);
-  }
-
-  #succeed(
-    task: TaskRun,
-    value: unknown,
-    note = "",
-    stored?: ReadonlyMap<string, number>,
-    returned?: ReadonlyMap<string, DataNode>, // a child run's results, made by its tasks
-  ): void {
-    const invalid = checkOutputs(task.definition, value);
-    if (invalid !== undefined) {
-      this.#attempts.failOrRetry(task, invalid);
-      return;
-    }
-    const nodes = returned !== undefined ? new Map(returned) : outputNodes(task.definition, value);
-    if (stored !== undefined) for (const [label, node] of nodes) node.pk ??= stored.get(label);
-    this.#journal.linkOutputs(task, nodes, returned !== undefined ? "RETURN" : "CREATE");
-    task.finishWith(value, nodes);
-    this.#release(task);
-    this.#journal.finished(task, note);
-    for (const dependent of task.dependents) {
-      if (--dependent.waitingOn === 0 && dependent.state === "PLANNED")
-        this.#dispatcher.ready(dependent);
-    }
-    this.#maybeFinish();
-  }
-
-  #fail(task: TaskRun, error: unknown): void {
-    task.error = error;
-    this.#release(task);
-    this.#journal.failed(task, error);
-    this.#control.skipDependents(task);
-    this.#maybeFinish();
-  }
-
   /** Stops the jobs still running (first) and kills every task not ended, with `error`. */
   #stopTasks(error: RunCancelledError): void {
-    this.#attempts.stopJobs(error);
+    this.#lifecycle.stopJobs(error);
     this.#control.killTasks(this.tasks, error);
-  }
-
-  #release(task: TaskRun): void {
-    this.#unfinished--;
-    this.#dispatcher.release(task);
   }
 
   #flowReturnedWith(value: unknown): void {
