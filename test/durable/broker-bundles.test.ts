@@ -10,9 +10,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkJobSource, createBrokerJobs } from "../../engine/plumbing.js";
 import type { JobExecutor } from "../../engine/execute/executor.js";
-import { startWorker, testBroker, type WorkerProcess } from "../support/broker.js";
+import { startWorker, testBroker, useShortLocks, type WorkerProcess } from "../support/broker.js";
 import { effects } from "../support/fan-out.js";
 import { until } from "../support/profile-farm.js";
+
+// these tests wait for a killed worker's locks (or a lost claim's) to lapse
+useShortLocks();
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -8,9 +8,18 @@ import { BrokerRunQueue } from "../../engine/durable/broker/broker-run-queue.js"
 import { toDataNode, type DataNode } from "../../engine/model/data-node.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { root } from "../support/built.js";
-import { startWorker, testBroker, type TestBroker, type WorkerProcess } from "../support/broker.js";
+import {
+  startWorker,
+  testBroker,
+  useShortLocks,
+  type TestBroker,
+  type WorkerProcess,
+} from "../support/broker.js";
 import { FAN_OUT, effects } from "../support/fan-out.js";
 import { until } from "../support/profile-farm.js";
+
+// these tests wait for a killed worker's locks (or a lost claim's) to lapse
+useShortLocks();
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

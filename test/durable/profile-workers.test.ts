@@ -9,9 +9,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { followOnBus } from "../../engine/durable/broker/bus-follower.js";
 import { GraphModel } from "../../engine/model/graph-model.js";
 import { storedRunGraph } from "../../engine/store/queries/stored-run-graph.js";
+import { useShortLocks } from "../support/broker.js";
 import { FAN_OUT, effects } from "../support/fan-out.js";
 import { startProfileFarm, until, type ProfileFarm } from "../support/profile-farm.js";
 import { usePgSchemas } from "../support/postgres.js";
+
+// these tests wait for a killed worker's locks (or a lost claim's) to lapse
+useShortLocks();
 
 const schemas = usePgSchemas();
 let farm: ProfileFarm | undefined;

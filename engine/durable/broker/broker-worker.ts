@@ -15,7 +15,7 @@ import { Daemon } from "../daemon.js";
 import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
 import { BrokerJobExecutor } from "./broker-job-executor.js";
 import { BrokerRunQueue, type RunJobData } from "./broker-run-queue.js";
-import { FLOWS_PER_WORKER, WORKER_TIMING } from "./broker-timing.js";
+import { FLOWS_PER_WORKER, RUN_RETRY_DELAY_MS, workerTiming } from "./broker-timing.js";
 import { Bus, type BusMessage } from "./bus.js";
 import { ResultOutbox, resultsIn } from "./job-results.js";
 import {
@@ -32,6 +32,9 @@ import { publishRunEvents } from "./run-publisher.js";
 
 /** Cancelled task ids a worker remembers, for the bundled ones it has not started yet. */
 const CANCELS_KEPT = 10_000;
+
+/** Why a task stopped that its run cancelled (the sender has its own reason already). */
+const cancelledByRun = (): Error => new Error("cancelled by its run");
 
 /** What a worker needs. */
 export interface BrokerWorkerOptions {
@@ -60,7 +63,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   const bus = new Bus(broker, { log });
   const pool = createJobPool({ size: options.concurrency });
   const outbox = new ResultOutbox(broker);
-  const common = { ...broker.options, ...WORKER_TIMING };
+  const common = { ...broker.options, ...workerTiming(), runRetryDelay: RUN_RETRY_DELAY_MS };
   let lastError = "";
   // a broker that is down repeats the same error on every retry: say it once
   const logError = (where: string, error: Error): void => {
@@ -76,9 +79,10 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   const leftBehind = (): Promise<never> => new Promise<never>(() => undefined);
   const cancelled = new Set<string>();
   const cancel = (id: string): void => {
-    jobs.cancelJob(id, "cancelled by its run");
+    const reason = cancelledByRun();
+    jobs.cancelJob(id, reason.message);
     const controller = running.get(id);
-    if (controller !== undefined) controller.abort(new Error("cancelled by its run"));
+    if (controller !== undefined) controller.abort(reason);
     else {
       cancelled.add(id);
       if (cancelled.size > CANCELS_KEPT) cancelled.delete(cancelled.values().next().value!);
@@ -129,11 +133,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       let result = answered.get(id);
       if (result === undefined) {
         if (cancelled.delete(id)) {
-          result = {
-            ok: false,
-            error: serialiseError(new Error("cancelled by its run")),
-            output: [],
-          };
+          result = { ok: false, error: serialiseError(cancelledByRun()), output: [] };
         } else {
           const controller = new AbortController();
           running.set(id, controller);

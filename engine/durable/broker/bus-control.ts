@@ -13,12 +13,10 @@ import type { ProvenanceReader } from "../../store/reader.js";
 import type { ProvenanceStore } from "../../store/store.js";
 import type { ControlAction } from "../protocol.js";
 import { withBrokerClient } from "./broker-client.js";
-import { WORKER_TIMING } from "./broker-timing.js";
+import { workerTiming } from "./broker-timing.js";
 
 /** How long one send waits for the holder's answer. */
 const ANSWER_MS = 1_500;
-/** How long a command is sent again: past a dead holder's lock and the stalled check. */
-const GIVE_UP_MS = WORKER_TIMING.lockDuration + 3 * WORKER_TIMING.stalledInterval;
 const QUEUED = new Set(["waiting", "delayed", "prioritized", "waiting-children"]);
 
 /** Carries out `action` on run `pk`; rejects with a WorkgraphError saying why it cannot. */
@@ -44,8 +42,11 @@ export function controlOnBus(
     const off = await bus.subscribe((message) => {
       if (message.kind === "control-done" && message.request === request) answer?.(message.error);
     });
+    // sent again past a dead holder's lock and the stalled check
+    const timing = workerTiming();
+    const giveUpMs = timing.lockDuration + 3 * timing.stalledInterval;
     try {
-      const deadline = Date.now() + GIVE_UP_MS;
+      const deadline = Date.now() + giveUpMs;
       while (Date.now() < deadline) {
         const answered = new Promise<{ error: string | undefined } | undefined>((resolve) => {
           answer = (error) => resolve({ error });
@@ -78,7 +79,7 @@ export function controlOnBus(
         refuseEnded();
       }
       throw new WorkgraphError(
-        `no worker answered for run ${pk} within ${Math.round(GIVE_UP_MS / 1000)} s; is a worker running?`,
+        `no worker answered for run ${pk} within ${Math.round(giveUpMs / 1000)} s; is a worker running?`,
       );
     } finally {
       off();

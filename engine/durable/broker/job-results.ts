@@ -31,9 +31,10 @@ export function resultQueueName(id: string): string {
 
 /**
  * The results already in stream `replyTo` for the task ids asked about: a worker running a
- * bundle again (its first worker died) skips the tasks whose results are out. It adds a probe
- * entry and reads the stream from its start up to the probe; a stream it cannot read in time
- * gives nothing (the tasks run again: at least once).
+ * bundle again (its first worker died) skips the tasks whose results are out. It reads the
+ * stream from its start through a {@link RestartingReader} (a broker that answers late is read
+ * once it answers), adds a probe entry once reading, and stops at the probe; a stream it cannot
+ * read to the probe within 15 s gives what it found (the other tasks run again: at least once).
  */
 export async function resultsIn(
   broker: Broker,
@@ -45,41 +46,51 @@ export async function resultsIn(
   const events = new broker.classes.QueueEvents(replyTo, {
     ...broker.options,
     lastEventId: "0",
+    autorun: false,
   });
   const producer = new broker.classes.QueueEventsProducer(replyTo, broker.options);
   events.on("error", () => undefined);
   producer.on("error", () => undefined);
   let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_BACK_MS)));
+  let reachedProbe: () => void = () => undefined;
+  const reached = new Promise<void>((resolve) => (reachedProbe = resolve));
+  const reader = new RestartingReader(events);
+  events.on(
+    EVENT_NAME as "error",
+    ((args: { batch?: string }, entryId: string) => {
+      reader.read(entryId);
+      try {
+        const entry = entrySchema.safeParse(JSON.parse(args.batch ?? "null"));
+        if (!entry.success) return;
+        for (const [id, result] of entry.data) if (ids.has(id)) found.set(id, result);
+      } catch {
+        // not an entry of ours
+      }
+    }) as never,
+  );
+  events.on(
+    PROBE_NAME as "error",
+    ((args: { probe?: string }, entryId: string) => {
+      reader.read(entryId);
+      if (args.probe === probe) reachedProbe();
+    }) as never,
+  );
   try {
-    const reached = new Promise<void>((resolve) => {
-      events.on(
-        EVENT_NAME as "error",
-        ((args: { batch?: string }) => {
-          try {
-            const entry = entrySchema.safeParse(JSON.parse(args.batch ?? "null"));
-            if (!entry.success) return;
-            for (const [id, result] of entry.data) if (ids.has(id)) found.set(id, result);
-          } catch {
-            // not an entry of ours
-          }
-        }) as never,
+    const reading = await Promise.race([reader.ready().then(() => true), timedOut]);
+    if (reading === true) {
+      // a probe that cannot be added: whatever was found so far
+      const added = producer.publishEvent({ eventName: PROBE_NAME, probe }, MAX_ENTRIES).then(
+        () => true,
+        () => false,
       );
-      events.on(
-        PROBE_NAME as "error",
-        ((args: { probe?: string }) => {
-          if (args.probe === probe) resolve();
-        }) as never,
-      );
-      timer = setTimeout(resolve, READ_BACK_MS);
-    });
-    await events.waitUntilReady();
-    await producer.publishEvent({ eventName: PROBE_NAME, probe }, MAX_ENTRIES);
-    await reached;
-  } catch {
-    // the stream cannot be read: whatever was found so far
+      if (await Promise.race([added, timedOut.then(() => false)])) {
+        await Promise.race([reached, timedOut]);
+      }
+    }
   } finally {
     clearTimeout(timer);
-    await Promise.all([events.close(), producer.close()]).catch(() => undefined);
+    await Promise.all([reader.close(), producer.close()]).catch(() => undefined);
   }
   return found;
 }
