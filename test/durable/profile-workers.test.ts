@@ -9,13 +9,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { followOnBus } from "../../engine/durable/broker/bus-follower.js";
 import { GraphModel } from "../../engine/model/graph-model.js";
 import { storedRunGraph } from "../../engine/store/queries/stored-run-graph.js";
-import { useShortLocks } from "../support/broker.js";
 import { FAN_OUT, effects } from "../support/fan-out.js";
 import { startProfileFarm, until, type ProfileFarm } from "../support/profile-farm.js";
 import { usePgSchemas } from "../support/postgres.js";
 
-// these tests wait for a killed worker's locks (or a lost claim's) to lapse
-useShortLocks();
+// the workers keep the 20 s lock: with 5 s (useShortLocks) at load 14, live workers here lost
+// the locks of bundles they were running, and another worker ran a whole bundle again
 
 const schemas = usePgSchemas();
 let farm: ProfileFarm | undefined;
