@@ -212,7 +212,7 @@ export class PendingWrites {
       processes.length = 0;
     }
     this.updates.applyQueued();
-    // Links and reports after nodes: their foreign keys need the nodes in.
+    // Links and reports after nodes, so no row names a node not yet in the file.
     this.#linkInsert.run(this.#links);
     this.#links.length = 0;
     const reports = this.#reports;
