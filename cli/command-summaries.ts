@@ -2,13 +2,13 @@
 export const COMMAND_SUMMARIES = {
   example: "run the tutorial's three flows (job tasks) and print reports and results",
   process: "list runs, show a run or task, its report lines; pause, play, kill or watch a run",
-  submit: "submit a module's exported flow to the profile's daemon; prints the run's pk",
+  submit: "queue a module's exported flow for the profile's daemon or workers; prints the run's pk",
   daemon: "start, stop or restart the daemon that runs submitted flows; its status and log",
   worker: "take submitted flows and job tasks from the profile's broker (runs until stopped)",
   node: "show a stored node (data, task or run) by pk or uuid",
   archive: "export provenance to a JSON archive, or import one",
   profile: "create, list and show profiles (where runs are stored, and their broker)",
-  kernel: "install or uninstall the Jupyter kernel (TypeScript (workgraph))",
+  kernel: 'install or uninstall the Jupyter kernel "TypeScript (workgraph)"',
   "run-notebook": "execute a notebook with the workgraph kernel; write it back and as an HTML page",
   gui: "serve the live page (runs, DAG, timeline, tasks) of a profile's store",
 } as const;

@@ -45,6 +45,7 @@ function help(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     'Run "workgraph <command> --help" for its options and an example; "workgraph --version" for the version.',
+    "Profiles (named stores of runs) are kept in $WORKGRAPH_HOME (default: ~/.workgraph).",
   ].join("\n");
 }
 
@@ -82,12 +83,13 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    // A sub-command's errors name it; a group's usage lists every sub-command.
+    // A sub-command's errors name it and show its usage; a group's usage (no sub-command or
+    // an unknown one) lists every sub-command.
     const sub = command.subcommands?.find((c) => c.name === rest[0]);
     const prefix = `workgraph ${name}${sub !== undefined ? ` ${sub.name}` : ""}`;
     if (error instanceof UsageError) {
       console.error(
-        `${prefix}: ${error.message}\nusage: ${command.usage}\n${messages.helpHint(prefix)}`,
+        `${prefix}: ${error.message}\nusage: ${(sub ?? command).usage}\n${messages.helpHint(prefix)}`,
       );
       return 2;
     }

@@ -1,12 +1,15 @@
 /** `workgraph archive export | import`: move provenance between profiles as a JSON file. */
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { exportArchive, importArchive } from "../../engine/index.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
-import { withProfile } from "../store/open-profile.js";
 import { parsePk, profileOption } from "../store/store-args.js";
+
+// The engine (and opening a profile) is loaded by the sub-command that runs, not for `--help`
+// or a usage error.
+const engine = () =>
+  Promise.all([import("../../engine/index.js"), import("../store/open-profile.js")]);
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -30,9 +33,10 @@ const exportCommand = defineCommand(
       "workgraph archive export runs.json",
       "workgraph archive export one-run.json 42 -p lab",
     ],
-    run({ values, operands: [file = "", ...pkTexts] }) {
+    async run({ values, operands: [file = "", ...pkTexts] }) {
       const pks = pkTexts.map((text) => parsePk(text));
       checkOutputFolder(file);
+      const [{ exportArchive }, { withProfile }] = await engine();
       return withProfile("archive export", values.profile, ({ name, store }) => {
         const counts = exportArchive(file, { store, ...(pks.length > 0 ? { pks } : {}) });
         console.log(
@@ -52,8 +56,9 @@ const importCommand = defineCommand(
     operands: [{ name: "FILE" }],
     options: profileOption,
     examples: ["workgraph archive import runs.json --profile copy"],
-    run({ values, operands: [file = ""] }) {
+    async run({ values, operands: [file = ""] }) {
       if (!existsSync(file)) throw new UsageError(messages.missingFile("FILE", file));
+      const [{ importArchive }, { withProfile }] = await engine();
       return withProfile(
         "archive import",
         values.profile,

@@ -1,9 +1,10 @@
 /** `workgraph daemon start | stop | status | restart | logs`: the daemon of a profile's submitted runs. */
-import { WorkgraphError } from "../../engine/index.js";
-import { daemonLog, daemonStatus, startDaemon, stopDaemon } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import { jsonOption, parsePk, profileOption } from "../store/store-args.js";
+
+// The engine is loaded by the sub-command that runs, not for `--help` or a usage error.
+const plumbing = () => import("../../engine/plumbing.js");
 
 const workersOption = {
   workers: {
@@ -20,6 +21,10 @@ async function start(
   restart: boolean,
 ): Promise<number> {
   const size = workers !== undefined ? parsePk(workers, "--workers") : undefined;
+  const [{ WorkgraphError }, { startDaemon, stopDaemon }] = await Promise.all([
+    import("../../engine/index.js"),
+    plumbing(),
+  ]);
   if (restart) {
     const stopped = await stopDaemon(profile);
     if (stopped !== undefined) {
@@ -67,6 +72,7 @@ const stopCommand = defineCommand(
     examples: ["workgraph daemon stop"],
     async run({ values }) {
       const profile = values.profile ?? "default";
+      const { stopDaemon } = await plumbing();
       const pid = await stopDaemon(profile);
       console.log(
         pid === undefined
@@ -82,11 +88,13 @@ const stopCommand = defineCommand(
 const statusCommand = defineCommand(
   {
     name: "status",
-    summary: "the daemon's pid, workers, and its running and queued runs (exit 1: none runs)",
+    summary:
+      "the daemon's pid, workers, and its running and queued runs (exit code 1 if none runs)",
     options: { ...profileOption, ...jsonOption },
     examples: ["workgraph daemon status", "workgraph daemon status --json"],
     async run({ values }) {
       const profile = values.profile ?? "default";
+      const { daemonStatus } = await plumbing();
       const found = await daemonStatus(profile);
       if (values.json === true) {
         console.log(JSON.stringify(found ?? null));
@@ -119,8 +127,9 @@ const logsCommand = defineCommand(
       lines: { type: "string", short: "n", value: "K", help: "how many lines (default: 50)" },
     },
     examples: ["workgraph daemon logs", "workgraph daemon logs -n 200"],
-    run({ values }) {
+    async run({ values }) {
       const lines = values.lines !== undefined ? parsePk(values.lines, "--lines") : 50;
+      const { daemonLog } = await plumbing();
       const text = daemonLog(values.profile ?? "default", lines);
       console.log(text === "" ? "(no daemon log)" : text);
       return 0;

@@ -1,10 +1,7 @@
 /** `workgraph gui`: serves the live page over a profile's store until interrupted. */
 import { existsSync } from "node:fs";
-import { openProfile } from "../../engine/index.js";
-import { openReadOnly, PostgresStore, profileConfig } from "../../engine/plumbing.js";
 import { defineCommand, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
-import { existingProfilePath, existingProfiles } from "../store/open-profile.js";
 import { profileOption } from "../store/store-args.js";
 
 function parsePort(text: string): number {
@@ -20,7 +17,11 @@ function parsePort(text: string): number {
  * has none yet, is made empty when missing (the page then says there are no runs yet); another
  * missing name is an error naming the existing ones, as a typo should be.
  */
-function pageProfile(name: string | undefined): string {
+async function pageProfile(name: string | undefined): Promise<string> {
+  const [{ openProfile }, { existingProfilePath, existingProfiles }] = await Promise.all([
+    import("../../engine/index.js"),
+    import("../store/open-profile.js"),
+  ]);
   if (name === undefined || existingProfiles().length === 0) {
     let profile;
     try {
@@ -48,13 +49,15 @@ export const gui = defineCommand({
   examples: ["workgraph gui", "workgraph gui --port 8765 --profile lab"],
   async run({ values }) {
     const port = values.port !== undefined ? parsePort(values.port) : undefined;
-    const file = values.store ?? pageProfile(values.profile);
+    // The engine and the page are loaded here, not at the top: `--help` and a usage error
+    // load none of them.
+    const { openReadOnly, PostgresStore, profileConfig } = await import("../../engine/plumbing.js");
+    const file = values.store ?? (await pageProfile(values.profile));
     const storage = values.store === undefined ? profileConfig(values.profile).storage : "sqlite";
     if (storage === "sqlite" && !existsSync(file)) {
       console.error(`workgraph gui: no store at ${file}; runs made with that profile create it.`);
       return 1;
     }
-    // Loaded here, not at the top: other commands need none of the page's dependencies.
     const { startGui, StoredRunSource } = await import("../../widgets/index.js");
     // Read-only: the page never writes, and another process may be writing this file.
     const reader = storage === "sqlite" ? openReadOnly(file) : new PostgresStore(storage);

@@ -1,10 +1,6 @@
 /** `workgraph node show PK|UUID`: one stored node and what is linked to it. */
-import { DataNode } from "../../engine/index.js";
-import { ormLoad } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
-import { showData, showProcess } from "../store/node-views.js";
-import { withProfile } from "../store/open-profile.js";
 import { profileOption } from "../store/store-args.js";
 
 const show = defineCommand(
@@ -14,7 +10,15 @@ const show = defineCommand(
     operands: [{ name: "PK|UUID" }],
     options: profileOption,
     examples: ["workgraph node show 42", "workgraph node show 5f0c…-uuid --profile lab"],
-    run({ values, operands: [key = ""] }) {
+    async run({ values, operands: [key = ""] }) {
+      // The engine is loaded here, not at the top: `--help` and a usage error load none of it.
+      const [{ DataNode }, { ormLoad }, { showData, showProcess }, { withProfile }] =
+        await Promise.all([
+          import("../../engine/index.js"),
+          import("../../engine/plumbing.js"),
+          import("../store/node-views.js"),
+          import("../store/open-profile.js"),
+        ]);
       return withProfile("node show", values.profile, ({ store }) => {
         const node = ormLoad(key, { store });
         console.log(node instanceof DataNode ? showData(node, store) : showProcess(node));

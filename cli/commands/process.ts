@@ -30,7 +30,7 @@ const listOptions = {
     short: "s",
     multiple: true,
     value: "S[,S…]",
-    help: `only runs in these states (${RUN_STATES.join(", ")})`,
+    help: `only runs in these states (${RUN_STATES.join(", ")}; any case)`,
   },
   name: { type: "string", short: "n", value: "NAME", help: "only runs with this name" },
   limit: { type: "string", short: "l", value: "K", help: "at most K runs, newest first" },
@@ -42,7 +42,7 @@ const list = defineCommand(
     name: "list",
     summary: "a table of runs, newest first",
     options: listOptions,
-    examples: ["workgraph process list", "workgraph process list --state failed,excepted -l 10"],
+    examples: ["workgraph process list", "workgraph process list --state excepted,killed -l 10"],
     async run({ values }) {
       const states = (values.state ?? []).flatMap((s) => s.split(",")).map(parseState);
       const limit = values.limit !== undefined ? parsePk(values.limit, "--limit") : undefined;

@@ -1,25 +1,22 @@
 /** `workgraph profile create | list | show`: named stores, their storage and their broker. */
-import {
-  createProfile,
-  listProfiles,
-  maskUrl,
-  profileConfig,
-  profileExists,
-  profileFolder,
-  shownProfileConfig,
-  workgraphHome,
-  type ProfileConfig,
-} from "../../engine/plumbing.js";
+import type { ProfileConfig } from "../../engine/plumbing.js";
 import { defineCommand, defineGroup, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
-import { existingProfilePath } from "../store/open-profile.js";
+
+// The engine is loaded by the sub-command that runs, not for `--help` or a usage error.
+const plumbing = () => import("../../engine/plumbing.js");
+type Plumbing = Awaited<ReturnType<typeof plumbing>>;
 
 const STORAGE = /^(sqlite|postgres(ql)?:\/\/.+)$/i;
 const BROKER = /^(rediss?|postgres(ql)?):\/\/.+$/i;
 
 /** The lines `profile show` prints. */
-function describe(name: string, config: ProfileConfig): string {
+function describe(
+  { shownProfileConfig, profileFolder }: Plumbing,
+  name: string,
+  config: ProfileConfig,
+): string {
   const shown = shownProfileConfig(config);
   const storage =
     shown.storage === "sqlite"
@@ -54,7 +51,9 @@ const create = defineCommand(
       "workgraph profile create lab --storage postgresql://wg@db.lab:5432/workgraph",
       "workgraph profile create farm --storage postgresql://wg@db/wg --broker redis://queue:6379",
     ],
-    run({ values, operands: [name = ""] }) {
+    async run({ values, operands: [name = ""] }) {
+      const engine = await plumbing();
+      const { createProfile, maskUrl, profileExists } = engine;
       const storage = values.storage ?? "sqlite";
       if (!STORAGE.test(storage)) throw new UsageError(messages.badStorage(maskUrl(storage)));
       if (values.broker !== undefined && !BROKER.test(values.broker)) {
@@ -73,7 +72,7 @@ const create = defineCommand(
         ...(values.broker !== undefined ? { broker: values.broker } : {}),
       };
       const file = createProfile(name, config);
-      console.log(`Created profile ${name} (${file})\n${describe(name, config)}`);
+      console.log(`Created profile ${name} (${file})\n${describe(engine, name, config)}`);
       return 0;
     },
   },
@@ -86,7 +85,8 @@ const list = defineCommand(
     summary: "list the profiles with their storage and broker (passwords masked)",
     options: {},
     examples: ["workgraph profile list"],
-    run() {
+    async run() {
+      const { listProfiles, profileConfig, shownProfileConfig, workgraphHome } = await plumbing();
       const names = listProfiles(workgraphHome());
       if (names.length === 0) {
         console.log(`No profile in ${workgraphHome()} yet (a run creates "default").`);
@@ -115,9 +115,13 @@ const show = defineCommand(
     operands: [{ name: "NAME", optional: true }],
     options: {},
     examples: ["workgraph profile show", "workgraph profile show lab"],
-    run({ operands: [name = "default"] }) {
+    async run({ operands: [name = "default"] }) {
+      const [engine, { existingProfilePath }] = await Promise.all([
+        plumbing(),
+        import("../store/open-profile.js"),
+      ]);
       existingProfilePath(name);
-      console.log(describe(name, profileConfig(name)));
+      console.log(describe(engine, name, engine.profileConfig(name)));
       return 0;
     },
   },

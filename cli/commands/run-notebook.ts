@@ -4,9 +4,7 @@ import { basename, dirname } from "node:path";
 import { defineCommand, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
-import { executeNotebook, type ExecutionOutcome } from "../notebook/execute-notebook.js";
-import { formatNotebook, readNotebook } from "../notebook/nbformat.js";
-import { notebookHtml } from "../notebook/notebook-html.js";
+import type { ExecutionOutcome } from "../notebook/execute-notebook.js";
 
 /** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report. */
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
@@ -69,6 +67,12 @@ export const runNotebook = defineCommand({
   async run({ values, operands: [file = ""] }) {
     const cellTimeoutMs = parseTimeout(values.timeout);
     if (!existsSync(file)) throw new UsageError(messages.missingFile("FILE", file));
+    // The kernel client, the notebook format and the page are loaded here, not at the top:
+    // `--help` and a usage error load none of them.
+    const [{ executeNotebook }, { readNotebook }] = await Promise.all([
+      import("../notebook/execute-notebook.js"),
+      import("../notebook/nbformat.js"),
+    ]);
     const nb = readNotebook(file);
     const echo =
       values.quiet === true
@@ -103,10 +107,12 @@ async function writeOutputs(
   html: string | undefined,
   sanitize: boolean,
 ): Promise<void> {
+  const { formatNotebook } = await import("../notebook/nbformat.js");
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, formatNotebook(outcome.notebook));
   console.log(`\nwrote ${out}`);
   if (html !== undefined) {
+    const { notebookHtml } = await import("../notebook/notebook-html.js");
     mkdirSync(dirname(html), { recursive: true });
     const page = await notebookHtml(outcome.notebook, basename(file, ".ipynb"), { sanitize });
     writeFileSync(html, page);

@@ -2,7 +2,6 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { submitReference } from "../../engine/index.js";
 import { defineCommand, UsageError } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import { profileOption } from "../store/store-args.js";
@@ -70,6 +69,8 @@ async function submitRun(
   const inputs = parseInputs(values.input ?? []);
   const profile = values.profile ?? "default";
   const name = values.name ?? exportName;
+  // The engine is loaded here, not at the top: `--help` and a usage error load none of it.
+  const { submitReference } = await import("../../engine/index.js");
   let handle;
   try {
     handle = submitReference(

@@ -1,10 +1,8 @@
 /** `workgraph worker`: take submitted flows and job tasks from a profile's broker, on any machine. */
 import { availableParallelism } from "node:os";
-import { profileConfig, runWorker } from "../../engine/plumbing.js";
 import { UsageError, defineCommand } from "../command.js";
 import { COMMAND_SUMMARIES } from "../command-summaries.js";
 import * as messages from "../messages.js";
-import { existingProfilePath } from "../store/open-profile.js";
 import { parsePk, profileOption } from "../store/store-args.js";
 
 /** The `worker` command. */
@@ -17,7 +15,7 @@ export const workerCommand = defineCommand({
       type: "string",
       short: "c",
       value: "N",
-      help: "job processes, so job tasks at once (default: the available cores)",
+      help: "how many job tasks run at once, each in a process (default: the available cores)",
     },
     "jobs-only": { type: "boolean", help: "take job tasks only, no flows" },
     broker: {
@@ -43,6 +41,15 @@ export const workerCommand = defineCommand({
   ],
   async run({ values }) {
     const profile = values.profile ?? "default";
+    const concurrency =
+      values.concurrency !== undefined
+        ? parsePk(values.concurrency, "--concurrency")
+        : availableParallelism();
+    // The engine is loaded here, not at the top: `--help` and a usage error load none of it.
+    const [{ profileConfig, runWorker }, { existingProfilePath }] = await Promise.all([
+      import("../../engine/plumbing.js"),
+      import("../store/open-profile.js"),
+    ]);
     // a named profile must exist: a typo must not make a worker on an empty one
     if (values.profile !== undefined) existingProfilePath(profile);
     let config;
@@ -53,10 +60,6 @@ export const workerCommand = defineCommand({
     }
     const broker = values.broker ?? config.broker ?? process.env.WORKGRAPH_BROKER;
     if (broker === undefined) throw new UsageError(messages.workerNeedsBroker(profile));
-    const concurrency =
-      values.concurrency !== undefined
-        ? parsePk(values.concurrency, "--concurrency")
-        : availableParallelism();
     try {
       await runWorker({
         profile,

@@ -17,7 +17,7 @@ export const profileOption = {
 
 /** The `--json` flag of the commands that can print JSON. */
 export const jsonOption = {
-  json: { type: "boolean", help: "print JSON instead of a table" },
+  json: { type: "boolean", help: "print JSON instead of text" },
 } as const;
 
 /** A positive integer pk, or a usage error. */

@@ -137,15 +137,18 @@ describe("workgraph process", () => {
     expect((await workgraph("process", "show", String(sumPk))).stderr).toContain("is a data node");
   });
 
-  it("usage errors: exit code 2 with the usage", async () => {
-    for (const args of [
-      ["process", "frobnicate"],
-      ["process", "show", "abc"],
-      ["process", "list", "--state", "DONE"],
-    ]) {
+  it("usage errors: exit code 2 with the usage (a sub-command's own, or the group's)", async () => {
+    for (const [args, usage] of [
+      [
+        ["process", "frobnicate"],
+        "usage: workgraph process list [options]\n       workgraph process show PK",
+      ],
+      [["process", "show", "abc"], "usage: workgraph process show PK [options]\nRun"],
+      [["process", "list", "--state", "DONE"], "usage: workgraph process list [options]\nRun"],
+    ] as const) {
       const result = await workgraph(...args);
       expect(result.code, args.join(" ")).toBe(2);
-      expect(result.stderr).toContain("usage: workgraph process list");
+      expect(result.stderr, args.join(" ")).toContain(usage);
     }
   });
 });
