@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { rootCause, run, task } from "../../engine/index.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
@@ -44,6 +45,13 @@ describe(`a run of ${TASKS.toLocaleString("en")} tasks in SQLite`, () => {
     expect((rootCause(error) as Error).message).toBe("sum is broken");
     expect([adds, sums]).toEqual([TASKS, 1]);
     store.close();
+    // The run's first turn queued more rows than the store holds before handing them to
+    // SQLite: the rows of tasks not yet ended waited for their end, so each add's row went in
+    // once, finished, holding its finished line (no UPDATE, no line row).
+    const raw = new Database(file, { readonly: true });
+    const kept = raw.prepare("SELECT count(*) FROM nodes WHERE finished_line IS NOT NULL");
+    expect(kept.pluck().get()).toBe(TASKS);
+    raw.close();
 
     // Read back by another connection, as another process would.
     const reader = new SqliteStore(file);

@@ -64,6 +64,8 @@ export class PendingWrites {
   readonly #links: unknown[] = [];
   /** Report rows: the line's order among the queued lines, then its columns. */
   readonly #reports: unknown[] = [];
+  /** How many queued rows a drain kept (unfinished tasks and runs, first in `#nodes`). */
+  #kept = 0;
   /** How many lines are queued, rows and lines kept on task rows. */
   #lines = 0;
   readonly #places: LinePlaces;
@@ -166,8 +168,12 @@ export class PendingWrites {
     task.finishedLine = null;
   }
 
-  /** Hands every queued row to SQLite (inside the open transaction). */
-  drain(): void {
+  /**
+   * Hands the queued rows to SQLite (inside the open transaction). `unfinished: "keep"` (a
+   * long turn past its bound) keeps the rows of tasks and runs not yet ended: their later
+   * changes still fold into their one INSERT, and a finished line still lands on its row.
+   */
+  drain(unfinished: "keep" | "insert" = "insert"): void {
     // Each queued line's place: its order among them, after the places taken before.
     const first = this.#lines > 0 ? this.#places.take(this.#lines) : 0;
     this.#lines = 0;
@@ -175,7 +181,14 @@ export class PendingWrites {
       // Kept between drains: refilling a large array costs less than growing a new one.
       const data = this.#dataValues;
       const processes = this.#processValues;
+      const keep = unfinished === "keep";
+      let kept = 0;
       for (const n of this.#nodes) {
+        if (n.type !== "data" && keep && n.endedAt === null) {
+          this.#nodes[kept++] = n;
+          continue;
+        }
+        if (keep) this.#byPk.delete(n.pk);
         if (n.type === "data") {
           data.push(n.pk, storedUuid(n.uuid), n.type, n.kind, n.ctime, n.mtime, n.value);
           continue;
@@ -204,8 +217,9 @@ export class PendingWrites {
           n.finishedLine === null ? null : first + n.finishedLine,
         );
       }
-      this.#nodes.length = 0;
-      this.#byPk.clear();
+      this.#nodes.length = kept;
+      if (!keep) this.#byPk.clear();
+      this.#kept = kept;
       this.#dataInsert.run(data);
       this.#processInsert.run(processes);
       data.length = 0;
@@ -224,6 +238,7 @@ export class PendingWrites {
   /** Forgets everything: the transaction ended (committed after a drain, or rolled back). */
   reset(): void {
     this.#nodes.length = 0;
+    this.#kept = 0;
     this.#byPk.clear();
     this.#links.length = 0;
     this.#reports.length = 0;
@@ -235,8 +250,9 @@ export class PendingWrites {
   }
 
   #bound(): void {
-    if (this.#nodes.length + this.#links.length / 4 + this.#reports.length / 7 >= MAX_PENDING) {
-      if (this.canDrain()) this.drain();
+    const rows = this.#nodes.length - this.#kept + this.#links.length / 4;
+    if (rows + this.#reports.length / 7 >= MAX_PENDING) {
+      if (this.canDrain()) this.drain("keep");
     }
   }
 }
