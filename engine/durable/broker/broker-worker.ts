@@ -33,6 +33,12 @@ import { publishRunEvents } from "./run-publisher.js";
 /** Cancelled task ids a worker remembers, for the bundled ones it has not started yet. */
 const CANCELS_KEPT = 10_000;
 
+/**
+ * The most tasks of one bundle that are run (or running) and whose results are not yet
+ * published to their sender: what a worker that dies leaves to run again, per job process.
+ */
+export const PUBLISH_WINDOW = 8;
+
 /** Why a task stopped that its run cancelled (the sender has its own reason already). */
 const cancelledByRun = (): Error => new Error("cancelled by its run");
 
@@ -113,9 +119,11 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   jobs.on("error", (error) => logError("jobs queue", error));
 
   /**
-   * Runs a bundle's tasks one after the other, each result published before the next task
-   * starts: a worker that dies leaves at most one task of the bundle run and unanswered. Run
-   * again, the bundle skips the tasks whose results are already in the sender's stream.
+   * Runs a bundle's tasks one after the other. A task's result is published to the sender's
+   * stream while the next tasks run, but no more than {@link PUBLISH_WINDOW} of the bundle's
+   * tasks are ever run-or-running and not yet published: a worker that dies leaves at most
+   * that many tasks of the bundle run and unanswered (its in-flight tasks). Run again, the
+   * bundle skips the tasks whose results are already in the sender's stream.
    */
   async function runBundle(
     raw: unknown,
@@ -128,10 +136,15 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
         ? await resultsIn(broker, data.replyTo, new Set(data.tasks.map((task) => task.id)))
         : new Map<string, JobResult>();
     const results: [string, JobResult][] = [];
+    /** Publications under way, oldest first (an outbox publishes a sender's results in order). */
+    const publishing: Promise<void>[] = [];
     for (const { id, ...task } of data.tasks) {
       if (closing) return leftBehind();
       let result = answered.get(id);
       if (result === undefined) {
+        // the task about to run is in flight too: room for it first
+        while (publishing.length >= PUBLISH_WINDOW) await publishing.shift();
+        if (closing) return leftBehind();
         if (cancelled.delete(id)) {
           result = { ok: false, error: serialiseError(cancelledByRun()), output: [] };
         } else {
@@ -146,10 +159,12 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
           }
           if (result === undefined) return leftBehind();
         }
-        if (data.replyTo !== undefined) await outbox.send(data.replyTo, id, result);
+        if (data.replyTo !== undefined) publishing.push(outbox.send(data.replyTo, id, result));
       }
       results.push([id, result]);
     }
+    // every result is out before the bundle completes
+    await Promise.all(publishing);
     return { results };
   }
 
