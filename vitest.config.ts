@@ -1,7 +1,38 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { availableParallelism } from "node:os";
+import { relative } from "node:path";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * The files that take longest (a minute or more on 2 cores), longest first. They start before
+ * every other file: a long file that starts last leaves the other workers idle while it runs.
+ */
+const LONGEST = [
+  "test/notebooks/notebooks.test.ts",
+  "test/kernel/jupyter-clients.test.ts",
+  "test/store/large-run.test.ts",
+  "test/durable/broker-faults.test.ts",
+  "test/durable/profile-workers.test.ts",
+  "test/durable/profile-control.test.ts",
+  "test/durable/profile-gui.test.ts",
+  "test/store/archive-scale.test.ts",
+  "test/notebooks/notebook-page.test.ts",
+  "test/notebooks/run-pictures.test.ts",
+];
+
+/** The longest files first (in LONGEST's order), then vitest's own order. */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification): number => {
+      const i = LONGEST.indexOf(relative(import.meta.dirname, file.moduleId));
+      return i === -1 ? LONGEST.length : i;
+    };
+    return (await super.sort(files))
+      .map((file, order) => ({ file, order }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.order - b.order)
+      .map(({ file }) => file);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -9,9 +40,14 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Most files spend their time waiting on processes they start (kernels, workers,
+    // databases), not on the CPU: two files at a time on 2 cores, where vitest's default
+    // (cores - 1) runs one.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: LongestFirst },
+    // each file's own WORKGRAPH_HOME
+    setupFiles: ["test/file-home.ts"],
     env: {
-      // no test, nor a process it starts, may write to the real ~/.workgraph
-      WORKGRAPH_HOME: mkdtempSync(join(tmpdir(), "workgraph-tests-")),
       // job processes and the PostgreSQL store's thread start from dist/, built from this
       // source by the global setup, not from TypeScript through tsx (0.5 s a fork, not 1.2)
       WORKGRAPH_BUILT_WORKERS: "1",

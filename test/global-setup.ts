@@ -1,6 +1,7 @@
 /**
  * Builds dist/ once before the tests: the CLI, kernel, notebook and package tests run the
- * built code in child processes, as users do.
+ * built code in child processes, as users do. The build is incremental (tsconfig.build.json):
+ * right after `npm ci`, whose `prepare` built dist/, it only checks that nothing changed.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
