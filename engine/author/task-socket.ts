@@ -30,7 +30,11 @@ export type PartsOf<T> = [unknown] extends [T]
 // socket answers them as a plain object would, never with a future of a part.
 const PROBED = new Set(["toJSON", "constructor", "asymmetricMatch", "nodeType", "$$typeof"]);
 
+/** The key under which a socket's Proxy gives the socket itself (see {@link socketTarget}). */
+const TARGET = Symbol("workgraph.socketTarget");
+
 function getPart(target: TaskSocket, key: string | symbol, receiver: unknown): unknown {
+  if (key === TARGET) return target;
   if (typeof key === "symbol" || key in target || PROBED.has(key) || key.startsWith("@@")) {
     return Reflect.get(target, key, receiver) as unknown;
   }
@@ -124,6 +128,21 @@ export class TaskSocket<T = unknown> implements PromiseLike<T> {
     }
     return `<socket ${this.task.name}.${this.label} (${this.task.state})${shown}>`;
   }
+}
+
+// A socket not behind its Proxy (as socketTarget returns it) is its own target.
+Object.defineProperty(TaskSocket.prototype, TARGET, {
+  get(this: TaskSocket) {
+    return this;
+  },
+});
+
+/**
+ * The socket behind its Proxy: the scheduler reads its fields and value there, where each
+ * read through the Proxy would run its trap (and a getter would read through it again).
+ */
+export function socketTarget<T>(socket: TaskSocket<T>): TaskSocket<T> {
+  return (socket as unknown as Record<typeof TARGET, TaskSocket<T>>)[TARGET];
 }
 
 /** `[1].key` for the path `[1, "key"]`. */

@@ -26,7 +26,17 @@ export function linkTaskInputs(
   inputs: FlowInputValues,
 ): void {
   const { store, literals } = target;
-  for (const source of task.sources) {
+  const sources = task.sources;
+  if (sources.length === 0) {
+    // plain values only (most calls of a large fan-out): each is linked whole
+    const parameters = task.definition.parameters;
+    for (let i = 0; i < args.length; i++) {
+      const from = target.save(literals.node(args[i]));
+      store.addLink({ from, to: task.pk, type: "INPUT", label: parameterName(parameters, i) });
+    }
+    return;
+  }
+  for (const source of sources) {
     const pk =
       source.from === "data"
         ? source.pk

@@ -89,7 +89,14 @@ export class RunController implements FlowScope {
           "continue_workgraph",
           `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
         ),
-      begin: (task) => this.#guarded(() => this.#lifecycle.begin(task)),
+      // #guarded's work without a closure per task
+      begin: (task) => {
+        try {
+          this.#lifecycle.begin(task);
+        } catch (error) {
+          this.#broken(error);
+        }
+      },
     });
     this.#control = new RunControl(
       this.#dispatcher,

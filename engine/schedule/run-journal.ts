@@ -320,6 +320,12 @@ export class RunJournal {
     }
   }
 
+  /** Links a task to one output node it created (the lone `result` of most tasks). */
+  linkOutput(task: TaskRun, label: string, node: DataNode, type: "CREATE" | "RETURN"): void {
+    if (this.#adopted.isFinal(task.pk)) return;
+    this.store.addLink({ from: task.pk, to: this.save(node), type, label });
+  }
+
   /** Links the run to the results it returned. */
   linkResults(results: Readonly<Record<string, DataNode>>): void {
     for (const [label, node] of Object.entries(results)) {

@@ -5,7 +5,7 @@
 import { DataNode, isPlainObject } from "../model/data-node.js";
 import type { ParameterList } from "../author/function-params.js";
 import { TaskHandle } from "../author/task-handle.js";
-import { TaskSocket } from "../author/task-socket.js";
+import { socketTarget, TaskSocket } from "../author/task-socket.js";
 
 /** Something found among the arguments that is not a plain value. */
 export type Found =
@@ -54,10 +54,10 @@ export function scanArguments(
     if (typeof value !== "object" || value === null) return;
     if (value instanceof TaskSocket) {
       any = true;
-      visit({ kind: "socket", socket: value, path });
+      visit({ kind: "socket", socket: socketTarget(value), path });
     } else if (value instanceof TaskHandle) {
       any = true;
-      visit({ kind: "socket", socket: value.result, path });
+      visit({ kind: "socket", socket: socketTarget(value.result), path });
     } else if (value instanceof DataNode) {
       any = true;
       visit({ kind: "data", node: value, path });
@@ -115,8 +115,8 @@ export function resolveArguments(args: readonly unknown[]): unknown[] {
 /** A value with every socket and data node in it replaced by its value (copies containers). */
 export function resolveValue(value: unknown, depth = 0): unknown {
   if (typeof value !== "object" || value === null) return value;
-  if (value instanceof TaskSocket) return value.value;
-  if (value instanceof TaskHandle) return value.result.value;
+  if (value instanceof TaskSocket) return socketTarget(value).value;
+  if (value instanceof TaskHandle) return socketTarget(value.result).value;
   if (value instanceof DataNode) return value.value;
   if (depth >= 64) return value;
   if (Array.isArray(value)) return value.map((v) => resolveValue(v, depth + 1));

@@ -3,7 +3,7 @@
  * reused result, or an attempt on its executor), then its success (outputs linked, dependents
  * made ready) or its failure (dependents skipped).
  */
-import type { DataNode } from "../model/data-node.js";
+import { toDataNode, type DataNode } from "../model/data-node.js";
 import type { FlowScope } from "../author/flow-context.js";
 import type { FlowInputValues } from "../author/flow-values.js";
 import type { ControllerOptions } from "./controller-options.js";
@@ -92,15 +92,27 @@ export class TaskLifecycle {
     stored?: ReadonlyMap<string, number>,
     returned?: ReadonlyMap<string, DataNode>, // a child run's results, made by its tasks
   ): void {
-    const invalid = checkOutputs(task.definition, value);
-    if (invalid !== undefined) {
-      this.#attempts.failOrRetry(task, invalid);
-      return;
+    if (
+      returned === undefined &&
+      stored === undefined &&
+      task.definition.outputLayout === undefined
+    ) {
+      // one `result` output and nothing to check (most calls): no map of nodes is made
+      const node = toDataNode(value);
+      this.journal.linkOutput(task, "result", node, "CREATE");
+      task.finishWith(value, undefined, node);
+    } else {
+      const invalid = checkOutputs(task.definition, value);
+      if (invalid !== undefined) {
+        this.#attempts.failOrRetry(task, invalid);
+        return;
+      }
+      const nodes =
+        returned !== undefined ? new Map(returned) : outputNodes(task.definition, value);
+      if (stored !== undefined) for (const [label, node] of nodes) node.pk ??= stored.get(label);
+      this.journal.linkOutputs(task, nodes, returned !== undefined ? "RETURN" : "CREATE");
+      task.finishWith(value, nodes);
     }
-    const nodes = returned !== undefined ? new Map(returned) : outputNodes(task.definition, value);
-    if (stored !== undefined) for (const [label, node] of nodes) node.pk ??= stored.get(label);
-    this.journal.linkOutputs(task, nodes, returned !== undefined ? "RETURN" : "CREATE");
-    task.finishWith(value, nodes);
     this.#release(task);
     this.journal.finished(task, note);
     for (const dependent of task.dependents) {

@@ -178,10 +178,15 @@ export class TaskRun implements TaskProgress {
     if (this.#rare !== undefined) this.#rare.abort = undefined;
   }
 
-  /** Keeps the return value; output nodes are made when first asked for. */
-  finishWith(value: unknown, nodes: ReadonlyMap<string, DataNode>): void {
+  /** Keeps the return value and its output nodes (`nodes`, or a lone `result` node). */
+  finishWith(
+    value: unknown,
+    nodes: ReadonlyMap<string, DataNode> | undefined,
+    result?: DataNode,
+  ): void {
     this.#value = value;
-    for (const [socket, node] of nodes) this.#keepNode(socket, node);
+    if (result !== undefined) this.#keepNode("result", result);
+    if (nodes !== undefined) for (const [socket, node] of nodes) this.#keepNode(socket, node);
   }
 
   /** A lone `result` node is kept as it is; more nodes go in a Map, in the order made. */
