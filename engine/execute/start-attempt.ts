@@ -14,23 +14,28 @@ export interface AttemptTask extends RunningTask {
   stop(reason: Error): void;
 }
 
+/** How an attempt ended: the task, its attempt number then, and the value or the error. */
+export type SettleAttempt<T> = (task: T, attempt: number, ok: boolean, value: unknown) => void;
+
 /**
  * Runs the task's function with the arguments and calls `settle` once, with the value or the
- * error. A synchronous in-process function settles before this returns, without a microtask.
+ * error. A synchronous in-process function settles before this returns, without a microtask
+ * (nor a closure: `settle` is one function for every attempt).
  */
-export function startAttempt(
-  task: AttemptTask,
+export function startAttempt<T extends AttemptTask>(
+  task: T,
   args: readonly unknown[],
   scope: FlowScope,
   jobs: () => JobExecutor,
   /** Aborted when the run stops its jobs: one signal for all of a run's jobs. */
   jobSignal: AbortSignal,
   output: ((output: JobOutput) => void) | undefined,
-  settle: (ok: boolean, value: unknown) => void,
+  settle: SettleAttempt<T>,
 ): void {
   const definition = task.definition;
+  const attempt = task.attempt;
   if (definition.kind === "job") {
-    const { ok, failed } = settlers(settle);
+    const { ok, failed } = settlers(task, attempt, settle);
     jobs()
       .run({
         taskName: task.name,
@@ -46,7 +51,7 @@ export function startAttempt(
     return;
   }
   if (definition.kind === "shell" && definition.shell !== undefined) {
-    const { ok, failed } = settlers(settle);
+    const { ok, failed } = settlers(task, attempt, settle);
     runShell({
       taskName: task.name,
       spec: definition.shell,
@@ -59,17 +64,17 @@ export function startAttempt(
   }
   const outcome = callInProcess(definition.fn, args, scope, task, definition.timeoutMs);
   if (outcome.sync) {
-    settle(outcome.ok, outcome.value);
+    settle(task, attempt, outcome.ok, outcome.value);
     return;
   }
-  const { ok, failed } = settlers(settle);
+  const { ok, failed } = settlers(task, attempt, settle);
   outcome.promise.then(ok, failed);
 }
 
 /** The two callbacks of a promise that settles an attempt: made only where one does. */
-function settlers(settle: (ok: boolean, value: unknown) => void) {
+function settlers<T>(task: T, attempt: number, settle: SettleAttempt<T>) {
   return {
-    ok: (value: unknown) => settle(true, value),
-    failed: (error: unknown) => settle(false, error),
+    ok: (value: unknown) => settle(task, attempt, true, value),
+    failed: (error: unknown) => settle(task, attempt, false, error),
   };
 }

@@ -41,9 +41,21 @@ export class TaskAttempts {
     setMaxListeners(0, this.#jobs.signal);
   }
 
+  /** Takes an attempt's end into account; one function for every attempt of the run. */
+  readonly #settle = (task: TaskRun, attempt: number, ok: boolean, value: unknown): void => {
+    // a late answer of a stopped or superseded attempt changes nothing
+    if (task.state !== "RUNNING" || task.attempt !== attempt) return;
+    // called from the executor's promise: what throws here would be unhandled
+    try {
+      if (ok) this.outcomes.succeeded(task, value);
+      else this.failOrRetry(task, value);
+    } catch (error) {
+      this.outcomes.broken(error);
+    }
+  };
+
   /** Starts the task's next attempt with its resolved arguments. */
   attempt(task: TaskRun): void {
-    const attempt = task.attempt;
     task.newAttempt();
     // the pool passes on only what the running job prints
     const printed =
@@ -51,17 +63,7 @@ export class TaskAttempts {
         ? (output: JobOutput) => this.journal.taskOutput(task, output)
         : undefined;
     const args = task.resolvedArgs ?? [];
-    startAttempt(task, args, this.scope, this.jobs, this.#jobs.signal, printed, (ok, value) => {
-      // a late answer of a stopped or superseded attempt changes nothing
-      if (task.state !== "RUNNING" || task.attempt !== attempt) return;
-      // called from the executor's promise: what throws here would be unhandled
-      try {
-        if (ok) this.outcomes.succeeded(task, value);
-        else this.failOrRetry(task, value);
-      } catch (error) {
-        this.outcomes.broken(error);
-      }
-    });
+    startAttempt(task, args, this.scope, this.jobs, this.#jobs.signal, printed, this.#settle);
   }
 
   /** Stops every job of the run still waiting or running (their tasks were killed). */

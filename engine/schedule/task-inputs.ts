@@ -85,6 +85,16 @@ export function scanArguments(
   return any;
 }
 
+/** Whether every argument is a plain value that no input of the run holds: nothing to find. */
+export function onlyPlainValues(args: readonly unknown[], inputs?: InputLookup): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg === "object" && arg !== null) return false;
+    if (inputs !== undefined && inputs.nodeOfPrimitive(arg) !== undefined) return false;
+  }
+  return true;
+}
+
 function allPrimitive(args: readonly unknown[]): boolean {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];

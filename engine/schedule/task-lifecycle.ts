@@ -39,6 +39,7 @@ export interface LifecycleRun {
 /** Starts a run's ready tasks and takes their ends into account. */
 export class TaskLifecycle {
   readonly #attempts: TaskAttempts;
+  readonly #ready = (task: TaskRun): void => this.dispatcher.ready(task);
 
   constructor(
     private readonly run: LifecycleRun,
@@ -115,10 +116,7 @@ export class TaskLifecycle {
     }
     this.#release(task);
     this.journal.finished(task, note);
-    for (const dependent of task.dependents) {
-      if (--dependent.waitingOn === 0 && dependent.state === "PLANNED")
-        this.dispatcher.ready(dependent);
-    }
+    task.readyDependents(this.#ready);
     this.run.maybeFinish();
   }
 

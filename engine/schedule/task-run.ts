@@ -126,6 +126,19 @@ export class TaskRun implements TaskProgress {
     return dependents instanceof TaskRun ? [dependents] : dependents;
   }
 
+  /** This task finished: calls `ready` for each dependent that now waits on no other task. */
+  readyDependents(ready: (dependent: TaskRun) => void): void {
+    const dependents = this.#dependents;
+    if (dependents === undefined) return;
+    if (dependents instanceof TaskRun) {
+      if (--dependents.waitingOn === 0 && dependents.state === "PLANNED") ready(dependents);
+      return;
+    }
+    for (const dependent of dependents) {
+      if (--dependent.waitingOn === 0 && dependent.state === "PLANNED") ready(dependent);
+    }
+  }
+
   /** How many retries each handler (by index) has asked for. */
   get handledBy(): Map<number, number> {
     return (this.#parts().handledBy ??= new Map());

@@ -5,7 +5,7 @@ import type { DataNode } from "../model/data-node.js";
 import type { InputSource } from "../model/events.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { partText } from "../author/task-socket.js";
-import { scanArguments, type InputLookup } from "./task-inputs.js";
+import { onlyPlainValues, scanArguments, type InputLookup } from "./task-inputs.js";
 import { TaskRun } from "./task-run.js";
 
 const NO_SOURCES: readonly InputSource[] = Object.freeze([]);
@@ -31,7 +31,8 @@ export function findSources(
   save: (node: DataNode) => number,
   inputs?: InputLookup,
 ): TaskSources {
-  // most calls of a large run have plain arguments: no arrays are made for them
+  // most calls of a large run have plain arguments: nothing is made for them
+  if (onlyPlainValues(args, inputs)) return PLAIN;
   let sources: InputSource[] = NO_SOURCES as InputSource[];
   let producers: TaskRun[] = NO_PRODUCERS as TaskRun[];
   const hasFutures = scanArguments(
@@ -68,6 +69,13 @@ export function findSources(
   );
   return { sources, producers, hasFutures };
 }
+
+/** The sources of a call whose arguments are all plain values (shared: nobody changes them). */
+const PLAIN: TaskSources = Object.freeze({
+  sources: NO_SOURCES as InputSource[],
+  producers: NO_PRODUCERS as TaskRun[],
+  hasFutures: false,
+});
 
 /** A task an input of a new task comes from, as stored on the new task's node. */
 export interface StoredSource {
