@@ -20,7 +20,27 @@ export function reportText(
   runPk: number,
   line: Pick<ReportLine, "at" | "level" | "step" | "message">,
 ): string {
-  return `${timestamp(line.at)} [${line.level}] [${runPk}|${ENGINE_LABEL}|${line.step}]: ${line.message}`;
+  return timestamp(line.at) + lineHead(runPk, line.level, line.step) + line.message;
+}
+
+let headRun = -1;
+let headLevel = "";
+let headStep = "";
+let head = "";
+
+/**
+ * ` [REPORT] [12|WorkGraphImperativeEngine|update_task_state]: `, the part of a line between
+ * its time and its message. A run's lines mostly share it: the last one is kept, so a line is
+ * three strings joined rather than a dozen (each join of two strings is an object to V8).
+ */
+function lineHead(runPk: number, level: string, step: string): string {
+  if (runPk !== headRun || level !== headLevel || step !== headStep) {
+    headRun = runPk;
+    headLevel = level;
+    headStep = step;
+    head = ` [${level}] [${runPk}|${ENGINE_LABEL}|${step}]: `;
+  }
+  return head;
 }
 
 /** The console methods whose lines a task's output keeps, and the level each line gets. */

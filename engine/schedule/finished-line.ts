@@ -9,9 +9,16 @@ import type { TaskRun } from "./task-run.js";
 /** The step of a task's "finished" line. */
 export const STEP_FINISHED = "update_task_state";
 
+/** `, type: in-process, finished.` by task kind: most messages end so (no note). */
+const plainEnds = new Map<string, string>();
+
 /** `Task: add1, type: in-process, finished.` */
 export function finishedMessage(task: TaskRun, note: string): string {
-  return `Task: ${task.name}, type: ${task.definition.kind}, finished${note}.`;
+  const kind = task.definition.kind;
+  if (note !== "") return `Task: ${task.name}, type: ${kind}, finished${note}.`;
+  let end = plainEnds.get(kind);
+  if (end === undefined) plainEnds.set(kind, (end = `, type: ${kind}, finished.`));
+  return "Task: " + task.name + end;
 }
 
 /** A task's "finished" line, made into a {@link ReportLine} when first read. */
