@@ -9,6 +9,9 @@ export const notAStore = (file: string, tables: readonly string[]) =>
 export const newerSchema = (file: string, found: number, known: number) =>
   `Cannot open the workgraph store ${file}: its schema version is ${found}, newer than this version of workgraph knows (${known}). Upgrade workgraph to read it; the file was left untouched.`;
 
+export const olderSchema = (file: string, found: number, known: number) =>
+  `Cannot read the workgraph store ${file} read-only: its schema version is ${found}, older than this version of workgraph reads (${known}). Open it once for writing (any run or import on it) to bring it up to date.`;
+
 export const cannotOpen = (file: string, detail: string) =>
   `Cannot open the workgraph store ${file}: ${detail}`;
 

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { MIGRATIONS, APPLICATION_ID } from "../../engine/store/sqlite/schema.js";
+import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { useTempHome } from "../support/temp-home.js";
 
@@ -103,5 +104,59 @@ describe("the SQLite store's keys", () => {
       { uuid: "text", key: "text" },
       { uuid: "blob", key: "blob" },
     ]);
+  });
+
+  it("opens a store of schema 4 and stores its link types as letters, reading back the same links", () => {
+    const file = join(home.scratch(), "fourth.sqlite");
+    const db = new Database(file);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 4)) db.exec(migration.sql);
+    const node = db.prepare(
+      "INSERT INTO nodes (pk, uuid, type, kind, name, state, ctime, mtime, value) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?)",
+    );
+    node.run(1, "run-1", "run", null, "f", "FINISHED", null);
+    node.run(2, "task-1", "task", "in-process", "t", "FINISHED", null);
+    node.run(3, "data-1", "data", "Int", null, null, "1");
+    node.run(4, "data-2", "data", "Int", null, null, "2");
+    const link = db.prepare("INSERT INTO links (from_pk, to_pk, type, label) VALUES (?, ?, ?, ?)");
+    link.run(1, 2, "CALL", "t");
+    link.run(3, 2, "INPUT", "x");
+    link.run(2, 4, "CREATE", "result");
+    link.run(4, 1, "RETURN", "total");
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma("user_version = 4");
+    db.close();
+    // Read-only, it cannot be brought up to date: refused, naming why.
+    expect(() => openReadOnly(file)).toThrow(/schema version is 4, older than/);
+
+    const store = new SqliteStore(file);
+    open.push(store);
+    expect(store.links({})).toEqual([
+      { from: 1, to: 2, type: "CALL", label: "t" },
+      { from: 3, to: 2, type: "INPUT", label: "x" },
+      { from: 2, to: 4, type: "CREATE", label: "result" },
+      { from: 4, to: 1, type: "RETURN", label: "total" },
+    ]);
+    expect(store.links({ to: 2, type: "INPUT" })).toEqual([
+      { from: 3, to: 2, type: "INPUT", label: "x" },
+    ]);
+    expect(store.tasks(1).map((t) => t.name)).toEqual(["t"]);
+    expect(store.taskCount(1)).toBe(1);
+    expect(store.hasLink({ from: 2, to: 4, type: "CREATE", label: "result" })).toBe(true);
+    expect(store.hasLink({ from: 2, to: 4, type: "INPUT", label: "result" })).toBe(false);
+    store.close();
+    const reader = openReadOnly(file);
+    expect(reader.links({ from: 1 })).toEqual([{ from: 1, to: 2, type: "CALL", label: "t" }]);
+    reader.close();
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.prepare("SELECT type FROM links ORDER BY rowid").pluck().all()).toEqual([
+        "c",
+        "i",
+        "o",
+        "r",
+      ]);
+    } finally {
+      raw.close();
+    }
   });
 });

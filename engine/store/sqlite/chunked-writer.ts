@@ -11,6 +11,7 @@ import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { isBusy } from "./write-group.js";
 import { LinePlaces } from "./finished-lines.js";
+import { storedLinkType } from "./link-types.js";
 
 /** Rows per chunk: about 20–60 ms of inserting, the longest this holds the lock. */
 const CHUNK_ROWS = 20_000;
@@ -72,7 +73,7 @@ export class ChunkedWriter {
   /** Queues a link. */
   link(from: number, to: number, type: string, label: string): void {
     this.#switch("links");
-    this.#buffer.push(from, to, type, label);
+    this.#buffer.push(from, to, storedLinkType(type), label);
     this.#added();
   }
 

@@ -12,6 +12,7 @@
  */
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
+import { CALL } from "./link-types.js";
 
 /** The step and level of a finished line. */
 const STEP = "update_task_state";
@@ -59,12 +60,12 @@ const STORED = "rowid AS seq, run_pk, at, level, step, message, text";
 export const RUN_LINES_SQL = `SELECT ${STORED} FROM reports WHERE run_pk = ?
   UNION ALL
   SELECT ${DERIVED} FROM links l JOIN nodes n ON n.pk = l.to_pk
-    WHERE l.from_pk = ? AND l.type = 'CALL' AND n.finished_line IS NOT NULL`;
+    WHERE l.from_pk = ? AND l.type = ${CALL} AND n.finished_line IS NOT NULL`;
 
 /** SQL: every line of the store with its place, rows and made ones. */
 export const ALL_LINES_SQL = `SELECT ${STORED} FROM reports
   UNION ALL
-  SELECT ${DERIVED} FROM nodes n JOIN links l ON l.to_pk = n.pk AND l.type = 'CALL'
+  SELECT ${DERIVED} FROM nodes n JOIN links l ON l.to_pk = n.pk AND l.type = ${CALL}
     WHERE n.finished_line IS NOT NULL`;
 
 /** SQL: how many lines the store holds. */
@@ -77,7 +78,7 @@ export const LINE_COUNT_SQL = `(SELECT count(*) FROM reports)
  */
 export const LINE_TO_ROW_SQL = `INSERT INTO reports (rowid, run_pk, at, level, step, message, text)
   SELECT ${VALUES.join(", ")}
-    FROM nodes n JOIN links l ON l.to_pk = n.pk AND l.type = 'CALL'
+    FROM nodes n JOIN links l ON l.to_pk = n.pk AND l.type = ${CALL}
     WHERE n.pk = ? AND n.finished_line IS NOT NULL LIMIT 1`;
 
 /** Where lines get their places: the `report_order` counter. */

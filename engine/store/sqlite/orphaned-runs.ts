@@ -12,6 +12,7 @@ import { ExitCode } from "../../model/states.js";
 import { reportLine } from "../../model/report-line.js";
 import * as messages from "../messages.js";
 import { LinePlaces } from "./finished-lines.js";
+import { CALL } from "./link-types.js";
 import { attributesSql } from "./shared-attributes.js";
 import { isBusy } from "./write-group.js";
 
@@ -66,7 +67,7 @@ export function killOrphanedRuns(db: Database.Database): number[] {
   const markTasks = db.prepare(
     `UPDATE nodes SET state = 'KILLED', ended_at = ?, mtime = ?,
        attributes = json_set(coalesce(${attributesSql("attributes")}, '{}'), '$.error', json(?))
-     WHERE pk IN (SELECT to_pk FROM links WHERE from_pk = ? AND type = 'CALL')
+     WHERE pk IN (SELECT to_pk FROM links WHERE from_pk = ? AND type = ${CALL})
        AND state IN ('PLANNED', 'RUNNING')`,
   );
   const report = db.prepare(

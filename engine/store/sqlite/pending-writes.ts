@@ -9,6 +9,7 @@ import { attributesText } from "./attributes-text.js";
 import { BulkInsert } from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import { LinePlaces } from "./finished-lines.js";
+import { storedLinkType } from "./link-types.js";
 import { SharedAttributes } from "./shared-attributes.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { StoredUpdates } from "./stored-updates.js";
@@ -140,7 +141,7 @@ export class PendingWrites {
 
   /** Queues a link. */
   addLink(from: number, to: number, type: string, label: string): void {
-    this.#links.push(from, to, type, label);
+    this.#links.push(from, to, storedLinkType(type), label);
     if (type === "CALL") {
       const called = this.#byPk.get(to);
       if (called !== undefined) called.calledBy = called.calledBy === undefined ? from : -1;

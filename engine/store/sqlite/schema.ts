@@ -4,6 +4,7 @@
  */
 
 import { CACHE_KEY_GLOB, UUID_GLOB } from "./compact-keys.js";
+import { LINK_TYPES_TO_CODES } from "./link-types.js";
 
 /** Marks a file as a workgraph store (`PRAGMA application_id`): "WG" + 1. */
 export const APPLICATION_ID = 0x57_47_00_01;
@@ -80,6 +81,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // Attributes many task rows share, stored once (shared-attributes.ts).
     version: 4,
     sql: `CREATE TABLE attribute_texts (ref BLOB PRIMARY KEY, text TEXT NOT NULL UNIQUE) WITHOUT ROWID;`,
+  },
+  {
+    // Link types as one letter each (link-types.ts).
+    version: 5,
+    sql: `${LINK_TYPES_TO_CODES};`,
   },
 ];
 

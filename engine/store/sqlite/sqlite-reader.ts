@@ -5,6 +5,7 @@ import type { LinkRecord } from "../store.js";
 import type { LinkFilter, NodeRow, ProvenanceReader, RunFilter, StoreCounts } from "../reader.js";
 import { reportText } from "../../model/report-line.js";
 import { StatementCache } from "./statement-cache.js";
+import { CALL, linkTypeSql, storedLinkType } from "./link-types.js";
 import { attributesSql } from "./shared-attributes.js";
 import { ALL_LINES_SQL, LINE_COUNT_SQL, RUN_LINES_SQL } from "./finished-lines.js";
 import { cacheKeyTextSql, storedCacheKey, storedUuid, uuidTextSql } from "./compact-keys.js";
@@ -31,7 +32,7 @@ export const NODE_COLUMNS = `pk, ${uuidTextSql("uuid")} AS uuid, type, kind, nam
   exit_code AS exitCode, ctime, mtime, started_at AS startedAt, ended_at AS endedAt, value,
   ${attributesSql("attributes")} AS attributes, ${cacheKeyTextSql("cache_key")} AS cacheKey`;
 
-const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", type, label`;
+const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", ${linkTypeSql("type")} AS type, label`;
 
 /** Reads nodes, links and reports from one SQLite connection. */
 export class SqliteReader implements ProvenanceReader {
@@ -59,7 +60,7 @@ export class SqliteReader implements ProvenanceReader {
     const where = new Conditions()
       .add("from_pk = ?", filter.from)
       .add("to_pk = ?", filter.to)
-      .add("type = ?", filter.type);
+      .add("type = ?", filter.type === undefined ? undefined : storedLinkType(filter.type));
     return this.statements
       .get<Param[], LinkRecord>(`SELECT ${LINK_COLUMNS} FROM links ${where.sql} ORDER BY rowid`)
       .all(...where.params);
@@ -97,7 +98,7 @@ export class SqliteReader implements ProvenanceReader {
     return this.statements
       .get<[number], NodeRow>(
         `SELECT ${NODE_COLUMNS} FROM nodes JOIN
-           (SELECT to_pk, rowid AS called FROM links WHERE from_pk = ? AND type = 'CALL') c
+           (SELECT to_pk, rowid AS called FROM links WHERE from_pk = ? AND type = ${CALL}) c
            ON c.to_pk = nodes.pk ORDER BY c.called`,
       )
       .all(runPk);
@@ -106,7 +107,7 @@ export class SqliteReader implements ProvenanceReader {
   taskCount(runPk: number): number {
     this.beforeRead();
     return this.statements
-      .get<[number], number>("SELECT count(*) FROM links WHERE from_pk = ? AND type = 'CALL'")
+      .get<[number], number>(`SELECT count(*) FROM links WHERE from_pk = ? AND type = ${CALL}`)
       .pluck()
       .get(runPk) as number;
   }
@@ -147,7 +148,7 @@ export class SqliteReader implements ProvenanceReader {
       }
       for (const link of this.statements
         .get<[], UuidLink>(
-          `SELECT ${uuidTextSql("f.uuid")} AS "from", ${uuidTextSql("t.uuid")} AS "to", l.type, l.label FROM links l
+          `SELECT ${uuidTextSql("f.uuid")} AS "from", ${uuidTextSql("t.uuid")} AS "to", ${linkTypeSql("l.type")} AS type, l.label FROM links l
              JOIN nodes f ON f.pk = l.from_pk JOIN nodes t ON t.pk = l.to_pk ORDER BY l.rowid`,
         )
         .iterate()) {

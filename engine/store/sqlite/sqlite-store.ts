@@ -16,6 +16,7 @@ import { ChunkedWriter } from "./chunked-writer.js";
 import { storedUuid } from "./compact-keys.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { isFinishedLine, RUN_LINES_SQL } from "./finished-lines.js";
+import { storedLinkType } from "./link-types.js";
 import { openDatabase } from "./open-database.js";
 import { killOrphanedRuns } from "./orphaned-runs.js";
 import { newNodeRow, updatePatch, updateQueuedRow } from "./node-rows.js";
@@ -232,7 +233,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
              WHERE from_pk = ? AND type = ? LIMIT ${FEW_LINKS + 1})`,
         )
         .pluck()
-        .get(link.from, link.type) ?? 0;
+        .get(link.from, storedLinkType(link.type)) ?? 0;
     const sql =
       fewFrom <= FEW_LINKS
         ? `SELECT 1 FROM links INDEXED BY links_from
@@ -241,7 +242,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
              WHERE to_pk = ? AND type = ? AND from_pk = ? AND label = ?`;
     const [near, far] = fewFrom <= FEW_LINKS ? [link.from, link.to] : [link.to, link.from];
     const found = this.statements.get<[number, string, number, string]>(sql);
-    return found.get(near, link.type, far, link.label) !== undefined;
+    return found.get(near, storedLinkType(link.type), far, link.label) !== undefined;
   }
 
   /** Commits, then writes a compact copy of the whole store to `file` (SQLite's `VACUUM INTO`). */
