@@ -4,19 +4,25 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * The files that take longest (a minute or more on 2 cores), longest first. They start before
- * every other file: a long file that starts last leaves the other workers idle while it runs.
+ * The files that take longest (40 s to 8 min each, one at a time on a busy 2-core machine),
+ * longest first. They start before every other file: a long file that starts last leaves the
+ * other workers idle while it runs.
  */
 const LONGEST = [
   "test/notebooks/notebooks.test.ts",
-  "test/kernel/jupyter-clients.test.ts",
-  "test/store/large-run.test.ts",
   "test/durable/broker-faults.test.ts",
   "test/durable/profile-workers.test.ts",
   "test/durable/profile-control.test.ts",
   "test/durable/profile-gui.test.ts",
-  "test/store/archive-scale.test.ts",
+  "test/kernel/jupyter-clients.test.ts",
+  "test/cli/run-notebook.test.ts",
+  "test/cli/store-commands.test.ts",
   "test/notebooks/notebook-page.test.ts",
+  "test/cli/run-notebook-signals.test.ts",
+  "test/widgets/gui-runs.test.ts",
+  "test/store/archive-scale.test.ts",
+  "test/store/large-run.test.ts",
+  "test/cli/command-line.test.ts",
   "test/notebooks/run-pictures.test.ts",
 ];
 
