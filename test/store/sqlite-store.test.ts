@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { reportLine } from "../../engine/model/report-line.js";
 import { parseCanonicalJson } from "../../engine/store/canonical-json.js";
@@ -92,6 +93,36 @@ describe("SqliteStore writes", () => {
     data(writer, 8);
     writer.flush();
     expect(reader.counts().nodes).toBe(3);
+  });
+
+  it("takes the write lock only to commit: turns in the commit window queue while another connection holds it", async () => {
+    const file = join(home.scratch(), "window.sqlite");
+    const writer = new SqliteStore(file, { commitWindowMs: 60_000 });
+    open.push(writer);
+    const run = addRun(writer);
+    // a lone write commits at its turn's end; the next ones wait for the window
+    await nextTurn();
+    const other = new Database(file);
+    other.prepare("BEGIN IMMEDIATE").run();
+    const values: number[] = [];
+    try {
+      for (let turn = 0; turn < 3; turn++) {
+        values.push(data(writer, turn));
+        // checks a stored row while the lock is held elsewhere
+        writer.updateProcess(run, { state: "RUNNING" });
+        await nextTurn();
+      }
+      expect(writer.waiting).toBe(false);
+    } finally {
+      other.prepare("ROLLBACK").run();
+      other.close();
+    }
+    expect(values).toEqual([run + 1, run + 2, run + 3]);
+    const reader = openStore(file);
+    expect(reader.counts().nodes).toBe(1);
+    writer.flush();
+    expect(reader.counts().nodes).toBe(4);
+    expect(reader.node(run)?.state).toBe("RUNNING");
   });
 
   it("folds a task's updates into its row, and merges attributes on stored rows", async () => {

@@ -75,6 +75,8 @@ export class PendingWrites {
   readonly #processValues: unknown[] = [];
   /** Changes to rows already in the file. */
   readonly updates: StoredUpdates;
+  /** The stored nodes the queued rows were checked against, by pk: their types. */
+  readonly checked = new Map<number, string>();
   /** Whether rows can be handed to SQLite now (a transaction is open). */
   canDrain: () => boolean = () => true;
   readonly #dataInsert: BulkInsert;
@@ -248,6 +250,7 @@ export class PendingWrites {
     this.#dataValues.length = 0;
     this.#processValues.length = 0;
     this.updates.clear();
+    this.checked.clear();
   }
 
   #bound(): void {

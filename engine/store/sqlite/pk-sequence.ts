@@ -2,13 +2,18 @@
  * Where pks come from. They are handed out at once (the engine never waits), so they cannot
  * come from the store file's write lock: another process may hold it for a long time. They
  * come from a small side file, `<store>-pks`, whose lock is only ever held for a few
- * microseconds: a process claims a block of pks, hands them out during the turn, and gives
- * back what it did not use when the turn ends. Turns of different processes that do not
- * overlap thus get dense pks; overlapping ones may leave a gap, never a pk taken twice.
+ * microseconds: a process claims a block of pks, hands them out while the rows that use them
+ * wait in memory (a burst of turns within one commit window draws on one block), and gives
+ * back what it did not use when those rows are committed (write-group.ts), or when a turn ends
+ * with nothing waiting. Groups of different processes that do not overlap thus get dense pks;
+ * overlapping ones may leave a gap, never a pk taken twice. pks follow the order they are
+ * handed out in within a process, not across processes (a block is held up to a commit window,
+ * longer while another process holds the store's lock): the stored order of calls is never
+ * taken from pks across processes (test/durable/continued-order.test.ts).
  */
 import Database from "better-sqlite3";
 
-/** The first block a turn claims; each further block in the same turn is twice as large. */
+/** The first block claimed; each further block claimed before they go back is twice as large. */
 const FIRST_BLOCK = 64;
 const LARGEST_BLOCK = 8192;
 
@@ -75,7 +80,7 @@ export class PkSequence {
     return first;
   }
 
-  /** The turn ended: gives back the pks claimed and not used, if nobody claimed after them. */
+  /** Gives back the pks claimed and not handed out, if nobody claimed after them. */
   settle(): void {
     if (this.#cursor < this.#end) {
       const cursor = this.#cursor;

@@ -100,10 +100,10 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
       this.#updateQueued(queued, update, patch);
       return;
     }
-    // Queued rather than applied, even inside the turn's transaction: a turn that writes
-    // nothing to the file ends cheaply, and a row's changes fold into one UPDATE.
+    // Queued rather than applied: the file is written only when the group commits, and a
+    // row's changes fold into one UPDATE.
     const change = StoredUpdates.change(update);
-    const type = this.#exists.get(pk);
+    const type = this.#storedType(pk);
     if (type === undefined || type === "data") throw new NodeNotFoundError(pk);
     this.#pending.updates.queue(pk, change);
   }
@@ -283,7 +283,23 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
 
   /** Whether a node with this pk exists, queued or stored. */
   #has(pk: number): boolean {
-    return this.#pending.node(pk) !== undefined || this.#exists.get(pk) !== undefined;
+    return this.#pending.node(pk) !== undefined || this.#storedType(pk) !== undefined;
+  }
+
+  /**
+   * The type of the stored node of this pk, if stored. Read outside any transaction (the lock
+   * is taken only to commit), so a node found is kept until the queued rows are committed: a
+   * run's many lines and a task's update and links check it once per group, and no check is
+   * older than the rows it let in.
+   */
+  #storedType(pk: number): string | undefined {
+    const checked = this.#pending.checked;
+    let type = checked.get(pk);
+    if (type === undefined) {
+      type = this.#exists.get(pk);
+      if (type !== undefined) checked.set(pk, type);
+    }
+    return type;
   }
 
   #updateQueued(

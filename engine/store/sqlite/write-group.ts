@@ -1,13 +1,20 @@
 /**
- * Groups writes into few transactions. Each turn that writes opens a transaction (the write
- * lock, so its checks read the file cheaply) and closes it at its end (`setImmediate`), so the
- * lock is free between turns as before. Rows wait in memory (pending-writes.ts) and go in when
- * the last commit is at least `windowMs` old: a burst of short turns (job results arriving one
- * or a few at a time) pays one commit of rows per window, the turns between close their
- * transaction with nothing written, which costs little. A lone write still commits at the end
- * of its turn; a turn that read (reads see every write) or held too many rows commits too. A
- * process killed loses the rows not yet committed (at most `windowMs` of them, or one long
+ * Groups writes into few transactions. A turn that writes only queues its rows (in memory,
+ * pending-writes.ts) and makes sure its end (`setImmediate`) comes: there the rows go in, in
+ * one `BEGIN IMMEDIATE` transaction, if the last commit is at least `windowMs` old, else a
+ * timer commits them when the window is over. So the write lock is taken only when rows
+ * actually go in, and held for that commit alone: a burst of short turns (job results arriving
+ * one or a few at a time) pays one transaction per window, and the turns between pay nothing
+ * for the file. A turn's checks (does this node exist?) read the file outside any transaction,
+ * each seeing what is committed; rows queued by this process are found in memory. A lone write
+ * still commits at the end of its turn; a turn that reads after writing (reads see every write)
+ * or holds too many rows opens the transaction then, hands it the rows, and commits at its end.
+ * A process killed loses the rows not yet committed (at most `windowMs` of them, or one long
  * turn) whole, never half of them.
+ *
+ * pks (pk-sequence.ts) are claimed in blocks from a side file and kept while the rows that use
+ * them wait; what is left goes back when the rows are committed, under the write lock, so the
+ * next process to write follows on.
  *
  * When another process holds the write lock past a short wait, nothing blocks and nothing
  * fails: rows queue in memory (the run goes on) and a timer retries, backing off, until the
@@ -19,7 +26,7 @@ import { StoreUnavailableError, StoreWriteError } from "../store-errors.js";
 import type { PendingWrites } from "./pending-writes.js";
 import type { PkSequence } from "./pk-sequence.js";
 
-/** How long opening a turn's transaction may block the event loop, in ms. */
+/** How long taking the write lock for a commit may block the event loop, in ms. */
 export const TURN_WAIT_MS = 50;
 
 /**
@@ -41,14 +48,13 @@ export interface WriteGroupOptions {
   readonly windowMs: number;
 }
 
-/** The transaction of the current event-loop turn, and the queue while the lock is taken. */
+/** When the queued rows go in, and the queue while another process holds the lock. */
 export class WriteGroup {
   readonly #begin: Database.Statement;
   readonly #commit: Database.Statement;
   readonly #rollback: Database.Statement;
+  /** Whether this group's transaction is open (rows went in; it commits at the turn's end). */
   #open = false;
-  /** Whether the open transaction holds rows or changes (then it commits at the turn's end). */
-  #written = false;
   #turnEnding = false;
   /** Set while rows wait in memory for their window to end. */
   #groupTimer: NodeJS.Timeout | undefined;
@@ -63,11 +69,21 @@ export class WriteGroup {
   readonly #endTurn = (): void => {
     this.#turnEnding = false;
     if (this.#open) {
-      const due = this.#committedAt + this.options.windowMs - performance.now();
-      if (this.#written || due <= 0) this.commit();
-      else this.#release(due);
+      this.commit();
+      return;
     }
-    this.pks.settle();
+    if (this.pending.empty || this.#waitingSince !== undefined) {
+      // Nothing waits for a commit of ours (or the lock is out of reach for a while): the pks
+      // not used go back, so other processes' pks follow on.
+      this.pks.settle();
+      return;
+    }
+    const due = this.#committedAt + this.options.windowMs - performance.now();
+    if (due <= 0) {
+      if (!this.#attempt()) this.#startWaiting();
+    } else if (this.#groupTimer === undefined) {
+      this.#groupTimer = setTimeout(this.#endGroup, Math.ceil(due));
+    }
   };
   readonly #endGroup = (): void => {
     this.#groupTimer = undefined;
@@ -80,23 +96,17 @@ export class WriteGroup {
     this.#checkLimit();
     this.#scheduleRetry();
   };
-
   constructor(
     private readonly db: Database.Database,
     private readonly pending: PendingWrites,
     private readonly pks: PkSequence,
     private readonly options: WriteGroupOptions,
   ) {
-    // IMMEDIATE takes the write lock at once: the turn's rows go in as one transaction.
+    // IMMEDIATE takes the write lock at once: the group's rows go in as one transaction.
     this.#begin = db.prepare("BEGIN IMMEDIATE");
     this.#commit = db.prepare("COMMIT");
     this.#rollback = db.prepare("ROLLBACK");
-    pending.canDrain = () => (this.#written ||= this.#open);
-  }
-
-  /** Whether the turn's transaction is open (rows and changes can go in at once). */
-  get open(): boolean {
-    return this.#open;
+    pending.canDrain = () => this.#openNow();
   }
 
   /** Whether rows wait for the lock another process holds. */
@@ -104,34 +114,28 @@ export class WriteGroup {
     return this.#waitingSince !== undefined;
   }
 
-  /**
-   * Called before each write (refused once the store is closed): makes sure the turn's end
-   * is due, and opens the group's transaction if none is open and it can.
-   */
+  /** Called before each write (refused once the store is closed): makes sure the turn's end is due. */
   enter(): void {
     if (!this.db.open) throw new StoreWriteError(this.options.file, "the store is closed");
     if (!this.#turnEnding) {
       this.#turnEnding = true;
       setImmediate(this.#endTurn);
     }
-    if (this.#open || this.#waitingSince !== undefined || this.db.inTransaction) return;
-    if (this.#tryBegin()) this.#open = true;
-    else this.#startWaiting();
   }
 
   /**
-   * Before a read: hands the queued rows to SQLite inside the open transaction, or commits
-   * them if none is open (rows of earlier turns wait for their window), so reads see them.
-   * While the lock is out of reach, reads see what is committed.
+   * Before a read: so that reads see the queued rows, a turn that wrote hands them to its
+   * transaction (opened now if it is not), which commits at the turn's end; a turn that only
+   * reads commits the rows of earlier turns at once. While the lock is out of reach, reads see
+   * what is committed.
    */
   drain(): void {
     if (this.pending.empty || this.#waitingSince !== undefined) return;
-    if (!this.#open) {
+    if (!this.#turnEnding && !this.#open) {
       this.commit();
       return;
     }
-    this.#written = true;
-    this.pending.drain();
+    if (this.#openNow()) this.pending.drain();
   }
 
   /** Inserts the queued rows and commits now; while the lock is out of reach, tries once. */
@@ -175,26 +179,31 @@ export class WriteGroup {
     this.#groupTimer = undefined;
   }
 
-  /**
-   * Ends a turn's transaction that wrote nothing (cheap: no page is written), so the lock is
-   * free between turns; its rows wait in memory until the window is over, `due` ms from now.
-   */
-  #release(due: number): void {
-    this.#open = false;
-    // Unused pks go back while the lock is ours, so the next holder's pks follow on.
-    this.pks.settle();
-    this.#commit.run();
-    if (this.#groupTimer === undefined && !this.pending.empty) {
-      this.#groupTimer = setTimeout(this.#endGroup, Math.ceil(due));
-    }
-  }
-
   /** Takes the lock, inserts what waits and commits; false when the lock is out of reach. */
   #attempt(): boolean {
     if (this.#open || this.db.inTransaction) return false;
     if (!this.#tryBegin()) return false;
     this.#finish();
     this.#stopWaiting();
+    return true;
+  }
+
+  /**
+   * Opens this group's transaction if it is not open (the rows then go in now, and it commits
+   * at the turn's end); false while another transaction is open or the lock is out of reach.
+   */
+  #openNow(): boolean {
+    if (this.#open) return true;
+    if (this.#waitingSince !== undefined || this.db.inTransaction) return false;
+    if (!this.#tryBegin()) {
+      this.#startWaiting();
+      return false;
+    }
+    this.#open = true;
+    if (!this.#turnEnding) {
+      this.#turnEnding = true;
+      setImmediate(this.#endTurn);
+    }
     return true;
   }
 
@@ -205,11 +214,9 @@ export class WriteGroup {
       this.pks.settle();
       this.#commit.run();
       this.#committedAt = performance.now();
-      this.#written = false;
     } catch (error) {
       // All of it or none of it: a half-inserted group must not be committed later.
       if (this.db.inTransaction) this.#rollback.run();
-      this.#written = false;
       throw error;
     } finally {
       this.pending.reset();
