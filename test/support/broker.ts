@@ -15,6 +15,7 @@ import { afterAll, beforeAll } from "vitest";
 import pg from "pg";
 import { createProfile } from "../../engine/store/open-profile.js";
 import { built, root } from "./built.js";
+import { dropSchema } from "./postgres.js";
 
 /** The services on this machine. */
 export const REDIS_URL = "redis://127.0.0.1:6379";
@@ -78,7 +79,7 @@ export async function testBroker(kind: "redis" | "postgresql"): Promise<TestBrok
     url: POSTGRES_URL,
     prefix,
     async dispose() {
-      await client.query(`drop schema if exists ${prefix} cascade`);
+      await dropSchema(client, prefix);
       await client.end();
     },
   };
