@@ -33,10 +33,8 @@ class LongestFirst extends BaseSequencer {
       const i = LONGEST.indexOf(relative(import.meta.dirname, file.moduleId));
       return i === -1 ? LONGEST.length : i;
     };
-    return (await super.sort(files))
-      .map((file, order) => ({ file, order }))
-      .sort((a, b) => rank(a.file) - rank(b.file) || a.order - b.order)
-      .map(({ file }) => file);
+    // a stable sort: files of the same rank keep vitest's order
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
   }
 }
 
