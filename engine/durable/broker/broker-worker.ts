@@ -119,11 +119,13 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   jobs.on("error", (error) => logError("jobs queue", error));
 
   /**
-   * Runs a bundle's tasks one after the other. A task's result is published to the sender's
-   * stream while the next tasks run, but no more than {@link PUBLISH_WINDOW} of the bundle's
-   * tasks are ever run-or-running and not yet published: a worker that dies leaves at most
-   * that many tasks of the bundle run and unanswered (its in-flight tasks). Run again, the
-   * bundle skips the tasks whose results are already in the sender's stream.
+   * Runs a bundle's tasks in order. Up to {@link PUBLISH_WINDOW} of them are handed to the
+   * job pool at once (which sends them to a job process in one message, so it never waits for
+   * this worker between tasks), and each result is published to the sender's stream as it
+   * comes; but no more than the window of the bundle's tasks are ever handed out (run, running
+   * or about to) and not yet published: a worker that dies leaves at most that many tasks of
+   * the bundle run and unanswered (its in-flight tasks). Run again, the bundle skips the tasks
+   * whose results are already in the sender's stream.
    */
   async function runBundle(
     raw: unknown,
@@ -136,35 +138,55 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
         ? await resultsIn(broker, data.replyTo, new Set(data.tasks.map((task) => task.id)))
         : new Map<string, JobResult>();
     const results: [string, JobResult][] = [];
-    /** Publications under way, oldest first (an outbox publishes a sender's results in order). */
-    const publishing: Promise<void>[] = [];
-    for (const { id, ...task } of data.tasks) {
-      if (closing) return leftBehind();
-      let result = answered.get(id);
-      if (result === undefined) {
-        // the task about to run is in flight too: room for it first
-        while (publishing.length >= PUBLISH_WINDOW) await publishing.shift();
-        if (closing) return leftBehind();
-        if (cancelled.delete(id)) {
-          result = { ok: false, error: serialiseError(cancelledByRun()), output: [] };
-        } else {
-          const controller = new AbortController();
-          running.set(id, controller);
-          try {
-            const signals =
-              signal !== undefined ? [signal, controller.signal] : [controller.signal];
-            result = await runJob(task, AbortSignal.any(signals));
-          } finally {
-            running.delete(id);
-          }
-          if (result === undefined) return leftBehind();
+    /** Tasks handed out whose results are not yet published (in flight). */
+    const inFlight: Promise<void>[] = [];
+    let free = PUBLISH_WINDOW;
+    let freed: (() => void) | undefined;
+    let brokenOff = false;
+    const runTask = async (id: string, task: JobData, slot: [string, JobResult]) => {
+      let result: JobResult | undefined;
+      if (cancelled.delete(id)) {
+        result = { ok: false, error: serialiseError(cancelledByRun()), output: [] };
+      } else {
+        const controller = new AbortController();
+        running.set(id, controller);
+        try {
+          const signals = signal !== undefined ? [signal, controller.signal] : [controller.signal];
+          result = await runJob(task, AbortSignal.any(signals));
+        } finally {
+          running.delete(id);
         }
-        if (data.replyTo !== undefined) publishing.push(outbox.send(data.replyTo, id, result));
       }
-      results.push([id, result]);
+      // broken off by the worker's stop: its slot stays taken, the bundle is left behind
+      if (result === undefined) {
+        brokenOff = true;
+        freed?.();
+        return;
+      }
+      slot[1] = result;
+      if (data.replyTo !== undefined) await outbox.send(data.replyTo, id, result);
+      free++;
+      freed?.();
+    };
+    for (const { id, ...task } of data.tasks) {
+      if (closing || brokenOff) return leftBehind();
+      const known = answered.get(id);
+      if (known !== undefined) {
+        results.push([id, known]);
+        continue;
+      }
+      // the task about to run is in flight too: room for it first
+      while (free === 0 && !brokenOff) await new Promise<void>((resolve) => (freed = resolve));
+      freed = undefined;
+      if (closing || brokenOff) return leftBehind();
+      free--;
+      const slot: [string, JobResult] = [id, undefined as unknown as JobResult];
+      results.push(slot);
+      inFlight.push(runTask(id, task, slot));
     }
     // every result is out before the bundle completes
-    await Promise.all(publishing);
+    await Promise.all(inFlight);
+    if (brokenOff) return leftBehind();
     return { results };
   }
 
