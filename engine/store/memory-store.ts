@@ -45,17 +45,15 @@ class ProcessState {
 }
 
 /**
- * Keeps every node and report as handed over, links in columns (an object per link was 56
- * bytes, the columns are 32); pks count up from 1.
+ * Keeps every node and report as handed over, links as four entries each of one array (an
+ * object per link was 56 bytes, the entries are 32); pks count up from 1.
  */
 export class MemoryStore implements ProvenanceStore {
   // records are kept as handed over (callers never change them); updates live beside them
   readonly #nodes: NodeRecord[] = [];
   readonly #updates: (ProcessState | undefined)[] = [];
-  readonly #linkFrom: number[] = [];
-  readonly #linkTo: number[] = [];
-  readonly #linkType: LinkType[] = [];
-  readonly #linkLabel: string[] = [];
+  /** Each link as four entries: from, to, type, label. */
+  readonly #links: (number | string)[] = [];
   readonly #reports = new Map<number, ReportLine[]>();
 
   addNode(node: NodeRecord): number {
@@ -72,10 +70,7 @@ export class MemoryStore implements ProvenanceStore {
   }
 
   addLink(link: LinkRecord): void {
-    this.#linkFrom.push(link.from);
-    this.#linkTo.push(link.to);
-    this.#linkType.push(link.type);
-    this.#linkLabel.push(link.label);
+    this.#links.push(link.from, link.to, link.type, link.label);
   }
 
   addReport(runPk: number, line: ReportLine): void {
@@ -112,17 +107,13 @@ export class MemoryStore implements ProvenanceStore {
   /** Links into a node (its inputs) or out of it (what it created, called or returned). */
   links(filter: { readonly from?: number; readonly to?: number } = {}): LinkRecord[] {
     const found: LinkRecord[] = [];
-    const from = this.#linkFrom;
-    const to = this.#linkTo;
-    for (let i = 0; i < from.length; i++) {
-      if (filter.from !== undefined && from[i] !== filter.from) continue;
-      if (filter.to !== undefined && to[i] !== filter.to) continue;
-      found.push({
-        from: from[i] as number,
-        to: to[i] as number,
-        type: this.#linkType[i] as LinkType,
-        label: this.#linkLabel[i] as string,
-      });
+    const links = this.#links;
+    for (let i = 0; i < links.length; i += 4) {
+      const from = links[i] as number;
+      const to = links[i + 1] as number;
+      if (filter.from !== undefined && from !== filter.from) continue;
+      if (filter.to !== undefined && to !== filter.to) continue;
+      found.push({ from, to, type: links[i + 2] as LinkType, label: links[i + 3] as string });
     }
     return found;
   }
