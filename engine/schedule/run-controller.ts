@@ -15,7 +15,7 @@ import type { FlowScope } from "../author/flow-context.js";
 import { callFlow } from "./flow-call.js";
 import type { TaskDefinition } from "../author/task-definition.js";
 import { checkInputs } from "./task-checks.js";
-import { TaskNames } from "./task-names.js";
+import { TaskNames, taskName } from "./task-names.js";
 import { findSources, storedSources } from "./task-sources.js";
 import { TaskRun } from "./task-run.js";
 import { TaskLifecycle } from "./task-lifecycle.js";
@@ -236,10 +236,11 @@ export class RunController implements FlowScope {
       if (invalid !== undefined) throw invalid;
     }
     const at = Date.now();
-    const name = this.#names.unique(definition.name);
+    const copy = this.#names.next(definition.name);
+    const name = taskName(definition.name, copy);
     const id = this.tasks.length;
     const pk = this.#journal.addTask(definition, name, at, id, storedSources(sources, this.tasks));
-    const task = new TaskRun(id, name, pk, definition, args, sources, hasFutures, at);
+    const task = new TaskRun(id, copy, pk, definition, args, sources, hasFutures, at);
     this.tasks.push(task);
     this.#unfinished++;
     this.#journal.taskCreated(task);

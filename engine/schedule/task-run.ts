@@ -6,6 +6,7 @@ import type { InputSource } from "../model/events.js";
 import { canMoveTask, isTerminalTask, type TaskState } from "../model/states.js";
 import type { TaskProgress } from "../author/flow-context.js";
 import type { TaskDefinition } from "../author/task-definition.js";
+import { taskName } from "./task-names.js";
 import {
   knownMembers,
   memberOf,
@@ -58,14 +59,16 @@ export class TaskRun implements TaskProgress {
   /** One dependent as itself (the usual case), more in an array. */
   #dependents: TaskRun | TaskRun[] | undefined = undefined;
   #value: unknown = undefined;
-  /** The `result` output's node; other outputs' nodes are in `#nodes`. */
-  #result: DataNode | undefined = undefined;
-  #nodes: Map<string, DataNode> | undefined = undefined;
+  /** The output nodes: a lone `result` node as itself (most tasks), more in a Map. */
+  #outputs: DataNode | Map<string, DataNode> | undefined = undefined;
   #rare: RareParts | undefined = undefined;
+  /** Which call of its function in the run: the name is made from it when asked for. */
+  readonly #copy: number;
 
   constructor(
     readonly id: number,
-    readonly name: string,
+    /** 0 for the first call of its function in the run, then 1, 2, … (see {@link taskName}). */
+    copy: number,
     readonly pk: number,
     readonly definition: TaskDefinition,
     readonly args: readonly unknown[],
@@ -75,6 +78,12 @@ export class TaskRun implements TaskProgress {
     createdAt: number,
   ) {
     this.#created = sinceEpoch(createdAt);
+    this.#copy = copy;
+  }
+
+  /** The task's unique name in its run: `add`, `add1`, … (made on each read, kept by none). */
+  get name(): string {
+    return taskName(this.definition.name, this.#copy);
   }
 
   get createdAt(): number {
@@ -89,8 +98,9 @@ export class TaskRun implements TaskProgress {
     return this.#ended < 0 ? undefined : this.#ended + EPOCH;
   }
 
-  #parts(): RareParts {
-    return (this.#rare ??= {
+  // Static, as is `keepNode`: a private instance method would cost every task a field.
+  static #parts(task: TaskRun): RareParts {
+    return (task.#rare ??= {
       error: undefined,
       pid: undefined,
       abort: undefined,
@@ -107,7 +117,7 @@ export class TaskRun implements TaskProgress {
   }
 
   set error(error: unknown) {
-    this.#parts().error = error;
+    TaskRun.#parts(this).error = error;
   }
 
   /** The worker process of a running job. */
@@ -116,7 +126,7 @@ export class TaskRun implements TaskProgress {
   }
 
   set pid(pid: number | undefined) {
-    this.#parts().pid = pid;
+    TaskRun.#parts(this).pid = pid;
   }
 
   /** Tasks whose inputs include an output of this one. */
@@ -141,7 +151,7 @@ export class TaskRun implements TaskProgress {
 
   /** How many retries each handler (by index) has asked for. */
   get handledBy(): Map<number, number> {
-    return (this.#parts().handledBy ??= new Map());
+    return (TaskRun.#parts(this).handledBy ??= new Map());
   }
 
   /**
@@ -178,7 +188,7 @@ export class TaskRun implements TaskProgress {
 
   /** Aborted when the running attempt is stopped; made on first use, as most tasks never ask. */
   get signal(): AbortSignal {
-    return (this.#parts().abort ??= new AbortController()).signal;
+    return (TaskRun.#parts(this).abort ??= new AbortController()).signal;
   }
 
   /** Stops the running attempt: aborts its signal, if anyone took it. */
@@ -198,22 +208,26 @@ export class TaskRun implements TaskProgress {
     result?: DataNode,
   ): void {
     this.#value = value;
-    if (result !== undefined) this.#keepNode("result", result);
-    if (nodes !== undefined) for (const [socket, node] of nodes) this.#keepNode(socket, node);
+    if (result !== undefined) TaskRun.#keepNode(this, "result", result);
+    if (nodes !== undefined)
+      for (const [socket, node] of nodes) TaskRun.#keepNode(this, socket, node);
   }
 
   /** A lone `result` node is kept as it is; more nodes go in a Map, in the order made. */
-  #keepNode(socket: string, node: DataNode): void {
-    if (socket === "result" && this.#nodes === undefined) {
-      this.#result = node;
+  static #keepNode(task: TaskRun, socket: string, node: DataNode): void {
+    const outputs = task.#outputs;
+    if (outputs instanceof Map) {
+      outputs.set(socket, node);
       return;
     }
-    if (this.#nodes === undefined) {
-      this.#nodes = new Map();
-      if (this.#result !== undefined) this.#nodes.set("result", this.#result);
-      this.#result = undefined;
+    if (socket === "result") {
+      task.#outputs = node;
+      return;
     }
-    this.#nodes.set(socket, node);
+    const nodes = new Map<string, DataNode>();
+    if (outputs !== undefined) nodes.set("result", outputs);
+    nodes.set(socket, node);
+    task.#outputs = nodes;
   }
 
   outputMember(socket: string, key: string): string | undefined {
@@ -248,24 +262,22 @@ export class TaskRun implements TaskProgress {
   }
 
   outputNode(socket: string): DataNode {
+    const outputs = this.#outputs;
     let node =
-      this.#nodes !== undefined
-        ? this.#nodes.get(socket)
-        : socket === "result"
-          ? this.#result
-          : undefined;
+      outputs instanceof Map ? outputs.get(socket) : socket === "result" ? outputs : undefined;
     if (node === undefined) {
       const value = this.outputValue(socket);
       node = new DataNode(kindOf(value), value);
-      this.#keepNode(socket, node);
+      TaskRun.#keepNode(this, socket, node);
     }
     return node;
   }
 
   /** Every output node made so far, by socket name. */
   outputNodes(): ReadonlyMap<string, DataNode> {
-    if (this.#nodes !== undefined) return this.#nodes;
-    return new Map(this.#result === undefined ? [] : [["result", this.#result]]);
+    const outputs = this.#outputs;
+    if (outputs instanceof Map) return outputs;
+    return new Map(outputs === undefined ? [] : [["result", outputs]]);
   }
 
   /** The return value, once FINISHED. */
@@ -274,7 +286,7 @@ export class TaskRun implements TaskProgress {
   }
 
   settled(): Promise<void> {
-    const parts = this.#parts();
+    const parts = TaskRun.#parts(this);
     if (parts.settled === undefined) {
       parts.settled = isTerminalTask(this.state)
         ? Promise.resolve()
@@ -284,7 +296,7 @@ export class TaskRun implements TaskProgress {
   }
 
   failure(): Error {
-    const parts = this.#parts();
+    const parts = TaskRun.#parts(this);
     parts.failure ??= new TaskFailedError(this.name, this.pk, this.state, this.error);
     return parts.failure;
   }

@@ -21,7 +21,7 @@ describe("the task state machine", () => {
   it("never leaves a task in two states, nor changes a terminal state", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...TASK_STATES), { maxLength: 20 }), (moves) => {
-        const t = new TaskRun(0, "t", 1, definition, [], [], false, 0);
+        const t = new TaskRun(0, 0, 1, definition, [], [], false, 0);
         const seen: TaskState[] = [t.state];
         for (const to of moves) {
           const before = t.state;
