@@ -37,7 +37,7 @@ const CANCELS_KEPT = 10_000;
  * The most tasks of one bundle that are run (or running) and whose results are not yet
  * published to their sender: what a worker that dies leaves to run again, per job process.
  */
-export const PUBLISH_WINDOW = 8;
+export const PUBLISH_WINDOW = 16;
 
 /** Why a task stopped that its run cancelled (the sender has its own reason already). */
 const cancelledByRun = (): Error => new Error("cancelled by its run");
@@ -143,18 +143,26 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     let free = PUBLISH_WINDOW;
     let freed: (() => void) | undefined;
     let brokenOff = false;
+    // the BullMQ job's own abort reaches each task handed out (one listener, not one per task)
+    const handedOut = new Set<AbortController>();
+    const abortAll = () => {
+      for (const controller of handedOut) controller.abort(signal?.reason);
+    };
+    signal?.addEventListener("abort", abortAll, { once: true });
     const runTask = async (id: string, task: JobData, slot: [string, JobResult]) => {
       let result: JobResult | undefined;
       if (cancelled.delete(id)) {
         result = { ok: false, error: serialiseError(cancelledByRun()), output: [] };
       } else {
         const controller = new AbortController();
+        if (signal?.aborted === true) controller.abort(signal.reason);
         running.set(id, controller);
+        handedOut.add(controller);
         try {
-          const signals = signal !== undefined ? [signal, controller.signal] : [controller.signal];
-          result = await runJob(task, AbortSignal.any(signals));
+          result = await runJob(task, controller.signal);
         } finally {
           running.delete(id);
+          handedOut.delete(controller);
         }
       }
       // broken off by the worker's stop: its slot stays taken, the bundle is left behind
@@ -186,6 +194,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     }
     // every result is out before the bundle completes
     await Promise.all(inFlight);
+    signal?.removeEventListener("abort", abortAll);
     if (brokenOff) return leftBehind();
     return { results };
   }
