@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { reportLine } from "../../engine/model/report-line.js";
 import { parseCanonicalJson } from "../../engine/store/canonical-json.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
@@ -81,15 +81,30 @@ describe("SqliteStore writes", () => {
     expect(store.counts().nodes).toBe(10);
   });
 
-  it("groups a turn's writes into one transaction, committed on the next turn", async () => {
+  it("groups a turn's writes into one transaction, committed on the next turn (on its own thread)", async () => {
     const file = join(home.scratch(), "grouped.sqlite");
-    const writer = openStore(file);
+    const writer = new SqliteStore(file, { writerThread: false });
+    open.push(writer);
     const reader = openStore(file);
     addRun(writer);
     data(writer, 7);
     expect(reader.counts().nodes).toBe(0);
     await nextTurn();
     expect(reader.counts().nodes).toBe(2);
+    data(writer, 8);
+    writer.flush();
+    expect(reader.counts().nodes).toBe(3);
+  });
+
+  it("hands a turn's writes to its writer thread at the turn's end, which commits them unasked", async () => {
+    const file = join(home.scratch(), "grouped-thread.sqlite");
+    const writer = openStore(file);
+    const reader = openStore(file);
+    addRun(writer);
+    data(writer, 7);
+    expect(reader.counts().nodes).toBe(0);
+    await nextTurn();
+    await vi.waitFor(() => expect(reader.counts().nodes).toBe(2));
     data(writer, 8);
     writer.flush();
     expect(reader.counts().nodes).toBe(3);

@@ -1,8 +1,10 @@
 /**
- * The store's side of its PostgreSQL thread: requests posted without waiting (writes), and
- * requests waited for synchronously (reads, opening, pk blocks), the thread blocked with
- * `Atomics.wait` until the answer comes. Both travel over one port, so the thread serves them
- * in the order they were made.
+ * The store's side of its thread (PostgreSQL's pg-worker.ts, SQLite's sqlite-writer.ts):
+ * requests posted without waiting (writes), and requests waited for synchronously (reads,
+ * opening, pk blocks), the thread blocked with `Atomics.wait` until the answer comes. Both
+ * travel over one port, so the thread serves them in the order they were made. The thread gets
+ * `{ port, signal, ...data }` as its `workerData` and bumps `signal` after each message it
+ * posts, which wakes a blocked caller.
  *
  * Why not synckit: it blocks on every call, while writes here must not wait, and a read must
  * come after the writes posted before it on the same ordered channel.
@@ -22,14 +24,17 @@ import type { Reply, Request } from "./pg-protocol.js";
 // having just built dist/ from this source) starts the built thread from the source too.
 const RUNS_FROM_SOURCE = import.meta.url.endsWith(".ts");
 const STARTS_SOURCE = RUNS_FROM_SOURCE && process.env.WORKGRAPH_BUILT_WORKERS !== "1";
-const WORKER_URL = new URL(
-  !RUNS_FROM_SOURCE
-    ? "./pg-worker.js"
-    : STARTS_SOURCE
-      ? "./pg-worker.ts"
-      : "../../../dist/engine/store/postgres/pg-worker.js",
-  import.meta.url,
-);
+/** The URL of the thread's module `path` (relative to this folder, without extension). */
+function workerUrl(path: string): URL {
+  return new URL(
+    !RUNS_FROM_SOURCE
+      ? `${path}.js`
+      : STARTS_SOURCE
+        ? `${path}.ts`
+        : `../../../dist/engine/store/postgres/${path}.js`,
+    import.meta.url,
+  );
+}
 
 /** A request with an answer to wait for: every kind but writes. */
 export type CallRequest = Exclude<Request, { op: "write" }>;
@@ -39,30 +44,56 @@ export class CallTimeout extends Error {
   override name = "CallTimeout";
 }
 
-/** A thread serving one store's requests, in order. */
-export class WorkerChannel {
+/** A message from the thread: an answer to a call carries the call's id. */
+interface ThreadReply {
+  readonly kind: string;
+  readonly id?: number;
+}
+
+/** The thread's answer to a call. */
+export type Answer<Rep extends ThreadReply> = Extract<Rep, { kind: "result" | "failed" }>;
+
+function isAnswer<Rep extends ThreadReply>(reply: Rep): reply is Answer<Rep> {
+  return reply.kind === "result" || reply.kind === "failed";
+}
+
+/** A thread serving one store's requests, in order (by default the PostgreSQL thread). */
+export class WorkerChannel<Req = Request, Rep extends ThreadReply = Reply> {
   readonly #worker: Worker;
   readonly #port: MessagePort;
   readonly #signal = new Int32Array(new SharedArrayBuffer(4));
   #nextId = 1;
 
-  /** Starts the thread; `onMessage` hears every message that is not an awaited answer. */
-  constructor(private readonly onMessage: (reply: Reply) => void) {
+  /**
+   * Starts the thread `worker` (its module's path from this folder, without extension, with
+   * `data` in its `workerData`); `onMessage` hears every message that is not an awaited answer,
+   * `onExit` the thread's end (an error it threw, or its exit code).
+   */
+  constructor(
+    private readonly onMessage: (reply: Rep) => void,
+    worker = "./pg-worker",
+    data: Readonly<Record<string, unknown>> = {},
+    onExit: (error: Error) => void = () => {},
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const workerData = { port: port2, signal: this.#signal };
+    const workerData = { ...data, port: port2, signal: this.#signal };
+    const url = workerUrl(worker);
     this.#worker = STARTS_SOURCE
-      ? new Worker(tsxBootstrap(), { eval: true, workerData, transferList: [port2] })
-      : new Worker(fileURLToPath(WORKER_URL), { workerData, transferList: [port2] });
-    this.#worker.on("error", () => {});
-    port1.on("message", (reply: Reply) => this.onMessage(reply));
+      ? new Worker(tsxBootstrap(url), { eval: true, workerData, transferList: [port2] })
+      : // Built JavaScript needs none of the process's flags; a loader they name (tsx) would
+        // load the thread's modules through this thread, which may be blocked waiting on it.
+        new Worker(fileURLToPath(url), { workerData, transferList: [port2], execArgv: [] });
+    this.#worker.on("error", (error) => onExit(error));
+    this.#worker.on("exit", (code) => onExit(new Error(`the thread exited (code ${code})`)));
+    port1.on("message", (reply: Rep) => this.onMessage(reply));
     // Neither keeps the process alive: exit flushes what is left (see exit-flush.ts).
     port1.unref();
     this.#worker.unref();
   }
 
   /** Posts a request without waiting. */
-  post(request: Request): void {
+  post(request: Req): void {
     this.#port.postMessage(request);
   }
 
@@ -75,7 +106,7 @@ export class WorkerChannel {
    * Posts `request` and blocks until its answer, handing every other message that arrives
    * first to `onMessage` (in order); throws {@link CallTimeout} after `timeoutMs`.
    */
-  call(request: CallRequest, timeoutMs: number): Reply & { kind: "result" | "failed" } {
+  call(request: Req & { readonly id: number }, timeoutMs: number): Answer<Rep> {
     this.#port.postMessage(request);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -108,21 +139,21 @@ export class WorkerChannel {
   }
 
   /** Hands waiting messages to `onMessage` until the answer to `id` comes (returned). */
-  private drain(id: number | undefined): (Reply & { kind: "result" | "failed" }) | undefined {
+  private drain(id: number | undefined): Answer<Rep> | undefined {
     for (;;) {
       const received = receiveMessageOnPort(this.#port);
       if (received === undefined) return undefined;
-      const reply = received.message as Reply;
-      if ((reply.kind === "result" || reply.kind === "failed") && reply.id === id) return reply;
+      const reply = received.message as Rep;
+      if (isAnswer(reply) && reply.id === id) return reply;
       this.onMessage(reply);
     }
   }
 }
 
 /** Code that registers tsx's loader in the thread, then loads the TypeScript worker. */
-function tsxBootstrap(): string {
+function tsxBootstrap(worker: URL): string {
   const require = createRequire(import.meta.url);
   const tsxRoot = require.resolve("tsx/package.json").replace(/package\.json$/, "");
   const api = pathToFileURL(`${tsxRoot}dist/esm/api/index.mjs`).href;
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker.href)}); });`;
 }

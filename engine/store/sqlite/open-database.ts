@@ -20,17 +20,7 @@ export function openDatabase(file: string): Database.Database {
   }
   try {
     db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 5000");
-    // The declared foreign keys are not enforced: the store checks both ends of a link and a
-    // report's run before it queues them, and enforcing them again costs two lookups a link.
-    db.pragma("foreign_keys = OFF");
-    // Fold the log into the file every ~40 MB rather than 4 MB: a checkpoint syncs the disk,
-    // and one per big run beats ten in the middle of it. Closing the store folds the rest.
-    db.pragma("wal_autocheckpoint = 10000");
-    // A busy turn touches more pages than the default 2 MB cache; spilling them mid-turn
-    // would write and read them twice.
-    db.pragma("cache_size = -32768");
+    tuneConnection(db);
     migrate(db, file);
     return db;
   } catch (error) {
@@ -38,6 +28,21 @@ export function openDatabase(file: string): Database.Database {
     if (error instanceof StoreOpenError) throw error;
     throw new StoreOpenError(file, messages.cannotOpen(file, describe(error)), { cause: error });
   }
+}
+
+/** Sets how a connection to a store file writes (the store's own, or its writer thread's). */
+export function tuneConnection(db: Database.Database): void {
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  // The declared foreign keys are not enforced: the store checks both ends of a link and a
+  // report's run before it queues them, and enforcing them again costs two lookups a link.
+  db.pragma("foreign_keys = OFF");
+  // Fold the log into the file every ~40 MB rather than 4 MB: a checkpoint syncs the disk,
+  // and one per big run beats ten in the middle of it. Closing the store folds the rest.
+  db.pragma("wal_autocheckpoint = 10000");
+  // A busy turn touches more pages than the default 2 MB cache; spilling them mid-turn
+  // would write and read them twice.
+  db.pragma("cache_size = -32768");
 }
 
 function checkFile(file: string): void {

@@ -1,16 +1,18 @@
 /**
  * The provenance store over one SQLite file (or `:memory:`). Writes are synchronous and grouped
  * into few transactions (one per turn, or per few ms while writes keep coming); rows wait in
- * memory until the group commits (or something reads), so a task's state changes fold into
- * its one INSERT. While another process
- * holds the write lock, rows wait in memory until it is free (see write-group.ts). Opening a
- * file marks KILLED the runs whose process died.
+ * memory until their group leaves (or something reads), so a task's state changes fold into
+ * its one INSERT. A file's rows are written by the store's writer thread (thread-group.ts,
+ * sqlite-writer.ts), beside the engine; `:memory:` (one connection, so one thread) writes them
+ * between turns (write-group.ts). While another process holds the write lock, rows wait in
+ * memory until it is free. Opening a file marks KILLED the runs whose process died.
  */
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
 import { parseCanonicalJson } from "../canonical-json.js";
 import type { NodeRow } from "../reader.js";
-import { NodeNotFoundError, StoreUnavailableError } from "../store-errors.js";
+import * as messages from "../messages.js";
+import { NodeNotFoundError, StoreOpenError, StoreUnavailableError } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
 import { ChunkedWriter } from "./chunked-writer.js";
 import { storedUuid } from "./compact-keys.js";
@@ -22,9 +24,11 @@ import { killOrphanedRuns } from "./orphaned-runs.js";
 import { newNodeRow, updatePatch, updateQueuedRow } from "./node-rows.js";
 import { PendingWrites, type PendingNode } from "./pending-writes.js";
 import { PkSequence } from "./pk-sequence.js";
+import { ThreadGroup } from "./thread-group.js";
+import { BatchWriter } from "./write-batch.js";
 import { storedText } from "./report-text.js";
 import { SqliteReader } from "./sqlite-reader.js";
-import { StoredUpdates } from "./stored-updates.js";
+import { QueuedUpdates } from "./stored-updates.js";
 import { COMMIT_WINDOW_MS, isBusy, TURN_WAIT_MS, WriteGroup } from "./write-group.js";
 import { unavailableAfterMsFromEnv } from "../unavailable-after.js";
 
@@ -51,6 +55,11 @@ export interface SqliteStoreOptions {
    * loses at most this much of its last writes (whole transactions). 0 commits every turn.
    */
   readonly commitWindowMs?: number;
+  /**
+   * Whether a file's rows are written by a thread of their own (the default), or between the
+   * engine's turns, on this thread (as `:memory:` always is).
+   */
+  readonly writerThread?: boolean;
 }
 
 /** A {@link ProvenanceStore} over one SQLite file, which can also be read. */
@@ -60,7 +69,11 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** Where pks come from (shared with archive imports). */
   readonly pks: PkSequence;
   readonly #pending: PendingWrites;
-  readonly #group: WriteGroup;
+  readonly #group: WriteGroup | ThreadGroup;
+  /** Writes batches on this thread's connection (`:memory:`, or inside {@link transaction}). */
+  readonly #writer: BatchWriter;
+  /** Set while {@link transaction} holds a write transaction on this thread's connection. */
+  #holding = false;
   readonly #exists: Database.Statement<[number], string>;
   /** How long another process may hold the lock before runs here end, in ms. */
   readonly unavailableAfterMs: number;
@@ -76,14 +89,29 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     this.db.pragma(`busy_timeout = ${TURN_WAIT_MS}`);
     const maxPk = this.db.prepare<[], number>("SELECT coalesce(max(pk), 0) FROM nodes").pluck();
     this.pks = new PkSequence(file, () => maxPk.get() as number);
-    this.#pending = new PendingWrites(this.db, this.pks);
+    this.#pending = new PendingWrites(this.pks);
     this.unavailableAfterMs = options.unavailableAfterMs ?? unavailableAfterMsFromEnv();
-    this.#group = new WriteGroup(this.db, this.#pending, this.pks, {
+    this.#writer = new BatchWriter(this.db);
+    const groupOptions = {
       file,
       unavailableAfterMs: this.unavailableAfterMs,
       windowMs: options.commitWindowMs ?? COMMIT_WINDOW_MS,
-    });
+    };
+    this.#group =
+      file !== ":memory:" && file !== "" && options.writerThread !== false
+        ? new ThreadGroup(this.#pending, this.pks, groupOptions, () => this.#holding)
+        : new WriteGroup(this.db, this.#pending, this.pks, groupOptions, this.#writer);
     this.#exists = this.db.prepare<[number], string>("SELECT type FROM nodes WHERE pk = ?").pluck();
+    if (this.#group instanceof ThreadGroup) {
+      try {
+        this.#group.start();
+      } catch (error) {
+        this.pks.close();
+        this.db.close();
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new StoreOpenError(file, messages.cannotOpen(file, detail), { cause: error });
+      }
+    }
     if (file !== ":memory:") flushOnExit(this);
   }
 
@@ -102,7 +130,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     }
     // Queued rather than applied: the file is written only when the group commits, and a
     // row's changes fold into one UPDATE.
-    const change = StoredUpdates.change(update);
+    const change = QueuedUpdates.change(update);
     const type = this.#storedType(pk);
     if (type === undefined || type === "data") throw new NodeNotFoundError(pk);
     this.#pending.updates.queue(pk, change);
@@ -145,8 +173,11 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     return this.#group.waiting;
   }
 
-  /** Calls `listener` when another process has held the lock too long; returns how to stop. */
-  onUnavailable(listener: (error: StoreUnavailableError) => void): () => void {
+  /**
+   * Calls `listener` when another process has held the lock too long (or the writer thread
+   * could not write); returns how to stop.
+   */
+  onUnavailable(listener: (error: Error) => void): () => void {
     return this.#group.onUnavailable(listener);
   }
 
@@ -165,11 +196,12 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
       throw new StoreUnavailableError(this.file, CLOSE_WAIT_MS);
     }
     this.db.pragma(`busy_timeout = ${CLOSE_WAIT_MS}`);
+    this.#holding = true;
     try {
       return this.db
         .transaction(() => {
           const result = fn();
-          this.#pending.drain();
+          this.#writer.write(this.#pending.take());
           this.pks.settle();
           return result;
         })
@@ -178,8 +210,10 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
       if (isBusy(error)) throw new StoreUnavailableError(this.file, CLOSE_WAIT_MS);
       throw error;
     } finally {
+      this.#holding = false;
       this.db.pragma(`busy_timeout = ${TURN_WAIT_MS}`);
       this.#pending.reset();
+      this.#writer.forget();
     }
   }
 
@@ -264,7 +298,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   close(): void {
     if (!this.db.open) return;
     const written = this.#group.commitWaiting(CLOSE_WAIT_MS);
-    this.#group.stop();
+    this.#group.stop(CLOSE_WAIT_MS);
     forgetOnExit(this);
     this.pks.close();
     this.db.close();
@@ -295,6 +329,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   #storedType(pk: number): string | undefined {
     const checked = this.#pending.checked;
     let type = checked.get(pk);
+    if (type === undefined && this.#group instanceof ThreadGroup) type = this.#group.sentType(pk);
     if (type === undefined) {
       type = this.#exists.get(pk);
       if (type !== undefined) checked.set(pk, type);

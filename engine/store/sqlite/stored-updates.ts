@@ -1,9 +1,11 @@
 /**
- * Changes to task and run rows already in the file. They wait here, folded per row, and go in
- * with the next commit of rows (so a turn that only changed rows writes nothing to the file).
+ * Changes to task and run rows already in the file (or on their way to it). They wait here,
+ * folded per row, and go in with the next commit of rows (so a turn that only changed rows
+ * writes nothing to the file). They travel in a write batch with their patch as canonical JSON
+ * (it may cross to the writer thread), and are applied where the batch is written.
  */
 import type Database from "better-sqlite3";
-import { parseCanonicalJson } from "../canonical-json.js";
+import { canonicalJson, parseCanonicalJson } from "../canonical-json.js";
 import type { ProcessUpdate } from "../store.js";
 import { attributesText, cacheKeyOf } from "./attributes-text.js";
 import { storedCacheKeyOrNull } from "./compact-keys.js";
@@ -22,21 +24,12 @@ export interface RowChange {
   patch?: Readonly<Record<string, unknown>>;
 }
 
-/** Applies row changes now, or keeps them until a transaction is open. */
-export class StoredUpdates {
-  readonly #queued = new Map<number, RowChange>();
-  readonly #statements: (Database.Statement | undefined)[] = [];
-  readonly #attributes: Database.Statement<[number], string | null>;
-  readonly #lineToRow: Database.Statement<[number]>;
+/** A row change as a write batch carries it: the patch as canonical JSON text. */
+export type WireChange = Omit<RowChange, "patch"> & { patch?: string };
 
-  constructor(private readonly db: Database.Database) {
-    this.#attributes = db
-      .prepare<[number], string | null>(
-        `SELECT ${attributesSql("attributes")} FROM nodes WHERE pk = ?`,
-      )
-      .pluck();
-    this.#lineToRow = db.prepare<[number]>(LINE_TO_ROW_SQL);
-  }
+/** Row changes waiting for the next batch, folded per row. */
+export class QueuedUpdates {
+  readonly #queued = new Map<number, RowChange>();
 
   /** The change an engine update makes to a row. */
   static change(update: ProcessUpdate): RowChange {
@@ -73,19 +66,40 @@ export class StoredUpdates {
     return this.#queued.size;
   }
 
-  /** Applies every waiting change (inside the open transaction). */
-  applyQueued(): void {
-    for (const [pk, change] of this.#queued) this.apply(pk, change);
+  /** The waiting changes, as a batch carries them (forgotten here). */
+  take(): [number, WireChange][] {
+    const taken: [number, WireChange][] = [];
+    for (const [pk, change] of this.#queued) {
+      const { patch, ...rest } = change;
+      taken.push([pk, patch === undefined ? rest : { ...rest, patch: canonicalJson(patch) }]);
+    }
     this.#queued.clear();
+    return taken;
   }
 
-  /** Forgets the waiting changes (they were applied, or their transaction rolled back). */
+  /** Forgets the waiting changes (their transaction rolled back). */
   clear(): void {
     this.#queued.clear();
   }
+}
 
-  /** Applies one change (inside the open transaction); false when no such process row. */
-  apply(pk: number, change: RowChange): boolean {
+/** Applies row changes to the file (inside the open transaction). */
+export class StoredUpdates {
+  readonly #statements: (Database.Statement | undefined)[] = [];
+  readonly #attributes: Database.Statement<[number], string | null>;
+  readonly #lineToRow: Database.Statement<[number]>;
+
+  constructor(private readonly db: Database.Database) {
+    this.#attributes = db
+      .prepare<[number], string | null>(
+        `SELECT ${attributesSql("attributes")} FROM nodes WHERE pk = ?`,
+      )
+      .pluck();
+    this.#lineToRow = db.prepare<[number]>(LINE_TO_ROW_SQL);
+  }
+
+  /** Applies one change; false when no such process row. */
+  apply(pk: number, change: WireChange): boolean {
     const values: unknown[] = [change.mtime];
     let mask = 0;
     const set = (bit: number, value: unknown): void => {
@@ -96,7 +110,10 @@ export class StoredUpdates {
     if (change.exitCode !== undefined) set(1, change.exitCode);
     if (change.startedAt !== undefined) set(2, change.startedAt);
     if (change.endedAt !== undefined) set(3, change.endedAt);
-    const patch = change.patch;
+    const patch =
+      change.patch === undefined
+        ? undefined
+        : (parseCanonicalJson(change.patch) as Record<string, unknown>);
     if (patch !== undefined) {
       // The key has its own column: a key alone leaves the attributes text as it is.
       const keyOnly = "cacheKey" in patch && Object.keys(patch).length === 1;

@@ -25,6 +25,7 @@ import type Database from "better-sqlite3";
 import { StoreUnavailableError, StoreWriteError } from "../store-errors.js";
 import type { PendingWrites } from "./pending-writes.js";
 import type { PkSequence } from "./pk-sequence.js";
+import type { BatchWriter } from "./write-batch.js";
 
 /** How long taking the write lock for a commit may block the event loop, in ms. */
 export const TURN_WAIT_MS = 50;
@@ -65,7 +66,7 @@ export class WriteGroup {
   #retry: NodeJS.Timeout | undefined;
   #retryMs = FIRST_RETRY_MS;
   #unavailable: StoreUnavailableError | undefined;
-  readonly #listeners = new Set<(error: StoreUnavailableError) => void>();
+  readonly #listeners = new Set<(error: Error) => void>();
   readonly #endTurn = (): void => {
     this.#turnEnding = false;
     if (this.#open) {
@@ -101,7 +102,9 @@ export class WriteGroup {
     private readonly pending: PendingWrites,
     private readonly pks: PkSequence,
     private readonly options: WriteGroupOptions,
+    private readonly writer: BatchWriter,
   ) {
+    pending.sink = (batch) => writer.write(batch);
     // IMMEDIATE takes the write lock at once: the group's rows go in as one transaction.
     this.#begin = db.prepare("BEGIN IMMEDIATE");
     this.#commit = db.prepare("COMMIT");
@@ -165,7 +168,7 @@ export class WriteGroup {
   }
 
   /** Calls `listener` when the store has been out of reach too long; returns how to stop. */
-  onUnavailable(listener: (error: StoreUnavailableError) => void): () => void {
+  onUnavailable(listener: (error: Error) => void): () => void {
     this.#listeners.add(listener);
     const already = this.#unavailable;
     if (already !== undefined) queueMicrotask(() => listener(already));
@@ -173,7 +176,7 @@ export class WriteGroup {
   }
 
   /** Stops retrying (the store is closing). */
-  stop(): void {
+  stop(_ms?: number): void {
     this.#stopRetrying();
     if (this.#groupTimer !== undefined) clearTimeout(this.#groupTimer);
     this.#groupTimer = undefined;
@@ -220,6 +223,7 @@ export class WriteGroup {
       throw error;
     } finally {
       this.pending.reset();
+      this.writer.forget();
     }
   }
 

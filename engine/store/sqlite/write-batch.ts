@@ -1,0 +1,137 @@
+/**
+ * A group of queued rows as they leave the store's memory (pending-writes.ts), and how they go
+ * into the file. A batch holds plain values only (no Buffers: a packed uuid is a slice of a
+ * shared pool, which a copy to another thread would carry whole), so it can be posted to the
+ * writer thread as it is; the packing, the places of report lines and the references of shared
+ * attributes are all settled where it is written, inside the write transaction.
+ */
+import type Database from "better-sqlite3";
+import { BulkInsert } from "./bulk-insert.js";
+import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
+import { LinePlaces } from "./finished-lines.js";
+import { SharedAttributes } from "./shared-attributes.js";
+import { StoredUpdates, type WireChange } from "./stored-updates.js";
+
+/** Values per data row in {@link WriteBatch.data}. */
+export const DATA_WIDTH = 7;
+/** Values per task or run row in {@link WriteBatch.processes}. */
+export const PROCESS_WIDTH = 15;
+/** Values per link in {@link WriteBatch.links}. */
+export const LINK_WIDTH = 4;
+/** Values per report line in {@link WriteBatch.reports}. */
+export const REPORT_WIDTH = 7;
+
+/** Queued rows, each table's values one row after another, in the order they were written. */
+export interface WriteBatch {
+  /** How many report lines the batch places: its lines' places count from 0 to this. */
+  readonly lines: number;
+  /** pk, uuid, type, kind, ctime, mtime, value. */
+  readonly data: readonly unknown[];
+  /**
+   * pk, uuid, type, kind, name, state, exit code, ctime, mtime, started at, ended at,
+   * attributes (text), whether they are shared (1/0), cache key, finished line's place.
+   */
+  readonly processes: readonly unknown[];
+  /** Changes to rows written by earlier batches. */
+  readonly updates: readonly (readonly [number, WireChange])[];
+  /** from, to, type (stored letter), label. */
+  readonly links: readonly unknown[];
+  /** Place, run pk, at, level, step, message, text. */
+  readonly reports: readonly unknown[];
+}
+
+/** Whether a batch holds nothing. */
+export function isEmptyBatch(batch: WriteBatch): boolean {
+  return (
+    batch.data.length === 0 &&
+    batch.processes.length === 0 &&
+    batch.updates.length === 0 &&
+    batch.links.length === 0 &&
+    batch.reports.length === 0
+  );
+}
+
+// prettier-ignore
+const PROCESS_COLUMNS = [
+  "pk", "uuid", "type", "kind", "name", "state", "exit_code", "ctime", "mtime", "started_at",
+  "ended_at", "attributes", "cache_key", "finished_line",
+] as const;
+
+/** Data rows bind only what they have: each bound value costs as much as a column written. */
+const DATA_COLUMNS = ["pk", "uuid", "type", "kind", "ctime", "mtime", "value"] as const;
+
+/** Writes batches into one connection's open transaction. */
+export class BatchWriter {
+  readonly #dataInsert: BulkInsert;
+  readonly #processInsert: BulkInsert;
+  readonly #linkInsert: BulkInsert;
+  readonly #reportInsert: BulkInsert;
+  readonly #places: LinePlaces;
+  readonly #shared: SharedAttributes;
+  readonly #updates: StoredUpdates;
+  // Kept between batches: refilling a large array costs less than growing a new one.
+  readonly #values: unknown[] = [];
+
+  constructor(db: Database.Database) {
+    this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS);
+    this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS);
+    this.#linkInsert = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
+    this.#places = new LinePlaces(db);
+    this.#shared = new SharedAttributes(db);
+    this.#updates = new StoredUpdates(db);
+    this.#reportInsert = new BulkInsert(db, "reports", [
+      "rowid",
+      "run_pk",
+      "at",
+      "level",
+      "step",
+      "message",
+      "text",
+    ]);
+  }
+
+  /** Writes a batch (inside the open transaction). */
+  write(batch: WriteBatch): void {
+    // Each line's place: its order in the batch, after the places taken before.
+    const first = batch.lines > 0 ? this.#places.take(batch.lines) : 0;
+    const values = this.#values;
+    const data = batch.data;
+    for (let i = 0; i < data.length; i += DATA_WIDTH) {
+      values.push(data[i], storedUuid(data[i + 1] as string));
+      for (let c = 2; c < DATA_WIDTH; c++) values.push(data[i + c]);
+    }
+    this.#run(this.#dataInsert);
+    const rows = batch.processes;
+    for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
+      values.push(rows[i], storedUuid(rows[i + 1] as string));
+      for (let c = 2; c < 11; c++) values.push(rows[i + c]);
+      const text = rows[i + 11] as string | null;
+      // The attributes every call of a task shares are stored once.
+      values.push(text !== null && rows[i + 12] === 1 ? this.#shared.ref(text) : text);
+      values.push(storedCacheKeyOrNull(rows[i + 13] as string | null));
+      const line = rows[i + 14] as number | null;
+      values.push(line === null ? null : first + line);
+    }
+    this.#run(this.#processInsert);
+    for (const [pk, change] of batch.updates) this.#updates.apply(pk, change);
+    // Links and reports after nodes, so no row names a node not yet in the file.
+    this.#linkInsert.run(batch.links);
+    const reports = batch.reports;
+    for (let i = 0; i < reports.length; i += REPORT_WIDTH) {
+      values.push(first + (reports[i] as number));
+      for (let c = 1; c < REPORT_WIDTH; c++) values.push(reports[i + c]);
+    }
+    this.#run(this.#reportInsert);
+  }
+
+  /** The transaction ended (committed or rolled back). */
+  forget(): void {
+    this.#shared.forget();
+    this.#values.length = 0;
+  }
+
+  #run(insert: BulkInsert): void {
+    insert.run(this.#values);
+    this.#values.length = 0;
+  }
+}
