@@ -16,6 +16,7 @@ describe("workerTiming", () => {
     delete process.env.WORKGRAPH_BROKER_LOCK_MS;
     expect(workerTiming()).toEqual({
       lockDuration: 20_000,
+      lockRenewTime: 5_000,
       stalledInterval: 5_000,
       maxStalledCount: 3,
     });
@@ -25,6 +26,7 @@ describe("workerTiming", () => {
     process.env.WORKGRAPH_BROKER_LOCK_MS = "5000";
     expect(workerTiming()).toEqual({
       lockDuration: 5_000,
+      lockRenewTime: 1_250,
       stalledInterval: 1_250,
       maxStalledCount: 3,
     });

@@ -1,8 +1,9 @@
 /**
  * How BullMQ watches the workers of a profile: a worker renews the lock of each job it holds
- * every `lockDuration / 2`; a job whose lock lapsed (its worker died, SIGKILL included) is moved
- * back to waiting by the stalled check that runs every `stalledInterval` in every worker, at
- * most `maxStalledCount` times before it fails. A run is held by its worker for its whole life.
+ * (`lockRenewTime`, below); a job whose lock lapsed (its worker died, SIGKILL included) is
+ * moved back to waiting by the stalled check that runs every `stalledInterval` in every
+ * worker, at most `maxStalledCount` times before it fails. A run is held by its worker for
+ * its whole life.
  *
  * The lock's duration is `WORKGRAPH_BROKER_LOCK_MS` when set (read here only, when a worker or
  * a command starts), else 20 s; the stalled check runs four times per lock duration. A short
@@ -15,9 +16,19 @@
 const DEFAULT_LOCK_MS = 20_000;
 const MIN_LOCK_MS = 1_000;
 
-/** Lock, stalled check and limit for the BullMQ workers of flows and of job tasks. */
+/** Lock, its renewal, stalled check and limit for the BullMQ workers of flows and job tasks. */
 export interface WorkerTiming {
   readonly lockDuration: number;
+  /**
+   * A quarter of the lock. BullMQ's lock timer fires every `lockRenewTime / 2` and renews only
+   * the locks taken or renewed more than `lockRenewTime / 2` before, so a job's first renewal
+   * comes up to `lockRenewTime` after its start: with BullMQ's default (half the lock), half
+   * the lock after, and a worker whose event loop or broker lagged the other half lost the job
+   * while alive (the likely way a bundle ran twice with 5 s locks at load 14). With a quarter, the first
+   * renewal comes within a quarter of the lock, the next ones every eighth or so, and only a
+   * lag of three quarters of the lock loses a job.
+   */
+  readonly lockRenewTime: number;
   readonly stalledInterval: number;
   readonly maxStalledCount: number;
 }
@@ -32,9 +43,19 @@ export function workerTiming(): WorkerTiming {
         `WORKGRAPH_BROKER_LOCK_MS must be a whole number of milliseconds, at least ${MIN_LOCK_MS}; it is ${JSON.stringify(text)}`,
       );
     }
-    return { lockDuration: ms, stalledInterval: Math.ceil(ms / 4), maxStalledCount: 3 };
+    return {
+      lockDuration: ms,
+      lockRenewTime: Math.floor(ms / 4),
+      stalledInterval: Math.ceil(ms / 4),
+      maxStalledCount: 3,
+    };
   }
-  return { lockDuration: DEFAULT_LOCK_MS, stalledInterval: 5_000, maxStalledCount: 3 };
+  return {
+    lockDuration: DEFAULT_LOCK_MS,
+    lockRenewTime: DEFAULT_LOCK_MS / 4,
+    stalledInterval: 5_000,
+    maxStalledCount: 3,
+  };
 }
 
 /** A job's completion that failed (the broker out of reach) is tried again this soon. */
