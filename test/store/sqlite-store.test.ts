@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { reportLine } from "../../engine/model/report-line.js";
 import { parseCanonicalJson } from "../../engine/store/canonical-json.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
-import { NodeNotFoundError } from "../../engine/store/store-errors.js";
+import { NodeNotFoundError, StoreWriteError } from "../../engine/store/store-errors.js";
 import { root } from "../support/built.js";
 import { useTempHome } from "../support/temp-home.js";
 
@@ -215,6 +215,26 @@ describe("SqliteStore writes", () => {
     expect(() => store.updateProcess(77, { state: "RUNNING" })).toThrow(NodeNotFoundError);
     expect(store.counts()).toEqual({ nodes: 2, links: 0, reports: 0 });
     expect(store.node(run)?.state).toBe("CREATED");
+  });
+
+  it("tells the runs and the next flush when its writer thread could not write a batch, and writes on", () => {
+    const store = openStore(join(home.scratch(), "refused.sqlite"));
+    const heard: Error[] = [];
+    store.onUnavailable((error) => heard.push(error));
+    const uuid = crypto.randomUUID();
+    const node = { type: "data", uuid, kind: "Int", value: 1, ctime: 0 } as const;
+    store.addNode(node);
+    store.flush();
+    // The same uuid again: SQLite refuses the batch (UNIQUE), in the writer thread.
+    store.addNode(node);
+    data(store, 2);
+    expect(() => store.flush()).toThrow(StoreWriteError);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]?.message).toMatch(/UNIQUE/);
+    // The refused batch is dropped whole; later writes go in.
+    data(store, 3);
+    store.flush();
+    expect(store.counts().nodes).toBe(2);
   });
 
   it("commits the last turn's writes when the process exits in that turn", () => {

@@ -47,13 +47,18 @@ const MAX_PENDING = 100_000;
 
 /** Rows of the next batch, in the order they were written. */
 export class PendingWrites {
-  readonly #nodes: PendingNode[] = [];
+  /** Rows to go with the next drain (new ones, and held ones that have ended since). */
+  #nodes: PendingNode[] = [];
+  /**
+   * Rows a drain held back (tasks and runs not yet ended), by pk: they join {@link #nodes}
+   * when they end, so a drain never looks at them again before (a million-task turn holds a
+   * million rows across hundreds of drains).
+   */
+  readonly #held = new Map<number, PendingNode>();
   readonly #byPk = new Map<number, PendingNode>();
   #links: unknown[] = [];
   /** Report rows: the line's order among the queued lines, then its columns. */
   #reports: unknown[] = [];
-  /** How many queued rows a drain kept (unfinished tasks and runs, first in `#nodes`). */
-  #kept = 0;
   /** How many lines are queued, rows and lines kept on task rows. */
   #lines = 0;
   /** Changes to rows already written (or posted to be). */
@@ -92,6 +97,7 @@ export class PendingWrites {
   get empty(): boolean {
     return (
       this.#nodes.length === 0 &&
+      this.#held.size === 0 &&
       this.#links.length === 0 &&
       this.#reports.length === 0 &&
       this.updates.size === 0
@@ -102,6 +108,7 @@ export class PendingWrites {
   get size(): number {
     return (
       this.#nodes.length +
+      this.#held.size +
       this.#links.length / LINK_WIDTH +
       this.#reports.length / REPORT_WIDTH +
       this.updates.size
@@ -148,15 +155,27 @@ export class PendingWrites {
     this.sink(this.take(unfinished));
   }
 
-  /** The queued rows as a batch, forgotten here (but those `"keep"` keeps). */
+  /** A queued row ended: if a drain held it back, it goes with the next one. */
+  ended(row: PendingNode): void {
+    if (this.#held.delete(row.pk)) this.#nodes.push(row);
+  }
+
+  /** The queued rows as a batch, forgotten here (but those `"keep"` holds back). */
   take(unfinished: "keep" | "insert" = "insert"): WriteBatch {
     const data: unknown[] = [];
     const processes: unknown[] = [];
+    const shared: string[] = [];
+    const sharedIndex = new Map<string, number>();
     const keep = unfinished === "keep";
-    let kept = 0;
-    for (const n of this.#nodes) {
+    const nodes = this.#nodes;
+    if (!keep && this.#held.size > 0) {
+      for (const row of this.#held.values()) nodes.push(row);
+      this.#held.clear();
+    }
+    this.#nodes = [];
+    for (const n of nodes) {
       if (n.type !== "data" && keep && n.endedAt === null) {
-        this.#nodes[kept++] = n;
+        this.#held.set(n.pk, n);
         continue;
       }
       if (keep) this.#byPk.delete(n.pk);
@@ -165,12 +184,19 @@ export class PendingWrites {
         continue;
       }
       const attributes = n.attributes;
-      const text =
-        typeof attributes === "object" && attributes !== null
-          ? attributesText(attributes)
-          : attributes;
-      // The attributes every call of a task shares (frozen, as the engine hands them) once.
-      const shared = typeof attributes === "object" && Object.isFrozen(attributes) ? 1 : 0;
+      let text: string | number | null;
+      if (typeof attributes === "object" && attributes !== null) {
+        text = attributesText(attributes);
+        // The attributes every call of a task shares (frozen, as the engine hands them) once.
+        if (Object.isFrozen(attributes)) {
+          let index = sharedIndex.get(text);
+          if (index === undefined) {
+            index = shared.push(text) - 1;
+            sharedIndex.set(text, index);
+          }
+          text = index;
+        }
+      } else text = attributes;
       processes.push(
         n.pk,
         n.uuid,
@@ -184,18 +210,16 @@ export class PendingWrites {
         n.startedAt,
         n.endedAt,
         text,
-        shared,
         n.cacheKey,
         n.finishedLine,
       );
     }
-    this.#nodes.length = kept;
     if (!keep) this.#byPk.clear();
-    this.#kept = kept;
     const batch: WriteBatch = {
       lines: this.#lines,
       data,
       processes,
+      shared,
       updates: this.updates.take(),
       links: this.#links,
       reports: this.#reports,
@@ -209,7 +233,7 @@ export class PendingWrites {
   /** Forgets everything: the transaction ended (committed after a drain, or rolled back). */
   reset(): void {
     this.#nodes.length = 0;
-    this.#kept = 0;
+    this.#held.clear();
     this.#byPk.clear();
     this.#links.length = 0;
     this.#reports.length = 0;
@@ -219,7 +243,7 @@ export class PendingWrites {
   }
 
   #bound(): void {
-    const rows = this.#nodes.length - this.#kept + this.#links.length / LINK_WIDTH;
+    const rows = this.#nodes.length + this.#links.length / LINK_WIDTH;
     if (rows + this.#reports.length / REPORT_WIDTH >= this.bound) {
       if (this.canDrain()) this.drain("keep");
     }

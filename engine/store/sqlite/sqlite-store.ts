@@ -346,6 +346,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     // A line made from the row's end time keeps the time it was written with.
     if (update.endedAt !== undefined) this.#pending.finishedLineToRow(row);
     updateQueuedRow(row, update, patch, parseAttributes);
+    if (update.endedAt !== undefined) this.#pending.ended(row);
   }
 }
 

@@ -224,6 +224,7 @@ export class ThreadGroup {
       lines: 0,
       data: [],
       processes: [],
+      shared: [],
       updates: [],
       links: [],
       reports: [],

@@ -15,13 +15,16 @@ import { StoredUpdates, type WireChange } from "./stored-updates.js";
 /** Values per data row in {@link WriteBatch.data}. */
 export const DATA_WIDTH = 7;
 /** Values per task or run row in {@link WriteBatch.processes}. */
-export const PROCESS_WIDTH = 15;
+export const PROCESS_WIDTH = 14;
 /** Values per link in {@link WriteBatch.links}. */
 export const LINK_WIDTH = 4;
 /** Values per report line in {@link WriteBatch.reports}. */
 export const REPORT_WIDTH = 7;
 
-/** Queued rows, each table's values one row after another, in the order they were written. */
+/**
+ * Queued rows, each table's values one row after another, in the order they were written. The
+ * writer turns them into stored values in place (the batch is its own from then on).
+ */
 export interface WriteBatch {
   /** How many report lines the batch places: its lines' places count from 0 to this. */
   readonly lines: number;
@@ -29,9 +32,12 @@ export interface WriteBatch {
   readonly data: readonly unknown[];
   /**
    * pk, uuid, type, kind, name, state, exit code, ctime, mtime, started at, ended at,
-   * attributes (text), whether they are shared (1/0), cache key, finished line's place.
+   * attributes (text, or the index of a shared text in {@link shared}), cache key, finished
+   * line's place.
    */
   readonly processes: readonly unknown[];
+  /** Attribute texts many rows share (stored once, each row holding its reference). */
+  readonly shared: readonly string[];
   /** Changes to rows written by earlier batches. */
   readonly updates: readonly (readonly [number, WireChange])[];
   /** from, to, type (stored letter), label. */
@@ -44,6 +50,7 @@ export interface WriteBatch {
 export function isEmptyBatch(batch: WriteBatch): boolean {
   return (
     batch.data.length === 0 &&
+    batch.shared.length === 0 &&
     batch.processes.length === 0 &&
     batch.updates.length === 0 &&
     batch.links.length === 0 &&
@@ -69,8 +76,6 @@ export class BatchWriter {
   readonly #places: LinePlaces;
   readonly #shared: SharedAttributes;
   readonly #updates: StoredUpdates;
-  // Kept between batches: refilling a large array costs less than growing a new one.
-  readonly #values: unknown[] = [];
 
   constructor(db: Database.Database) {
     this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS);
@@ -90,48 +95,37 @@ export class BatchWriter {
     ]);
   }
 
-  /** Writes a batch (inside the open transaction). */
+  /** Writes a batch (inside the open transaction), turning its values into stored ones. */
   write(batch: WriteBatch): void {
     // Each line's place: its order in the batch, after the places taken before.
     const first = batch.lines > 0 ? this.#places.take(batch.lines) : 0;
-    const values = this.#values;
-    const data = batch.data;
-    for (let i = 0; i < data.length; i += DATA_WIDTH) {
-      values.push(data[i], storedUuid(data[i + 1] as string));
-      for (let c = 2; c < DATA_WIDTH; c++) values.push(data[i + c]);
-    }
-    this.#run(this.#dataInsert);
-    const rows = batch.processes;
+    const data = batch.data as unknown[];
+    for (let i = 1; i < data.length; i += DATA_WIDTH) data[i] = storedUuid(data[i] as string);
+    this.#dataInsert.run(data);
+    // The attributes every call of a task shares are stored once.
+    const refs = batch.shared.map((text) => this.#shared.ref(text));
+    const rows = batch.processes as unknown[];
     for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
-      values.push(rows[i], storedUuid(rows[i + 1] as string));
-      for (let c = 2; c < 11; c++) values.push(rows[i + c]);
-      const text = rows[i + 11] as string | null;
-      // The attributes every call of a task shares are stored once.
-      values.push(text !== null && rows[i + 12] === 1 ? this.#shared.ref(text) : text);
-      values.push(storedCacheKeyOrNull(rows[i + 13] as string | null));
-      const line = rows[i + 14] as number | null;
-      values.push(line === null ? null : first + line);
+      rows[i + 1] = storedUuid(rows[i + 1] as string);
+      const attributes = rows[i + 11];
+      if (typeof attributes === "number") rows[i + 11] = refs[attributes];
+      rows[i + 12] = storedCacheKeyOrNull(rows[i + 12] as string | null);
+      const line = rows[i + 13] as number | null;
+      if (line !== null) rows[i + 13] = first + line;
     }
-    this.#run(this.#processInsert);
+    this.#processInsert.run(rows);
     for (const [pk, change] of batch.updates) this.#updates.apply(pk, change);
     // Links and reports after nodes, so no row names a node not yet in the file.
     this.#linkInsert.run(batch.links);
-    const reports = batch.reports;
+    const reports = batch.reports as unknown[];
     for (let i = 0; i < reports.length; i += REPORT_WIDTH) {
-      values.push(first + (reports[i] as number));
-      for (let c = 1; c < REPORT_WIDTH; c++) values.push(reports[i + c]);
+      reports[i] = first + (reports[i] as number);
     }
-    this.#run(this.#reportInsert);
+    this.#reportInsert.run(reports);
   }
 
   /** The transaction ended (committed or rolled back). */
   forget(): void {
     this.#shared.forget();
-    this.#values.length = 0;
-  }
-
-  #run(insert: BulkInsert): void {
-    insert.run(this.#values);
-    this.#values.length = 0;
   }
 }
