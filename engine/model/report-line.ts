@@ -69,10 +69,13 @@ export function taskOutputLine(
   return { at, level, runPk, step, message, text, task: { pk: task.pk, name: task.name } };
 }
 
-/** A list of names for a report, cut after `max` names. */
-export function nameList(names: readonly string[], max = 12): string {
-  if (names.length <= max) return names.join(", ");
-  return `${names.slice(0, max).join(", ")}, … and ${(names.length - max).toLocaleString("en")} more`;
+/**
+ * A list of names for a report, cut after `max` names. `total`: how many there are, when only
+ * the first `max` were given (a large batch's names are not all made for a line that cuts).
+ */
+export function nameList(names: readonly string[], max = 12, total = names.length): string {
+  if (total <= max) return names.join(", ");
+  return `${names.slice(0, max).join(", ")}, … and ${(total - max).toLocaleString("en")} more`;
 }
 
 let lastAt = -1;

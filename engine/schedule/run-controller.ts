@@ -30,6 +30,9 @@ import { finalResults } from "./run-results.js";
 import { gatherResults } from "./gather-results.js";
 import { TaskSocket } from "../author/task-socket.js";
 
+/** How many names of a batch of ready tasks its report line shows. */
+const NAMES_SHOWN = 12;
+
 /** Runs one flow and its tasks. */
 export class RunController implements FlowScope {
   readonly tasks: TaskRun[] = [];
@@ -87,7 +90,11 @@ export class RunController implements FlowScope {
       announce: (batch) =>
         this.#journal.report(
           "continue_workgraph",
-          `tasks ready to run: ${nameList(batch.map((t) => t.name))}`,
+          `tasks ready to run: ${nameList(
+            batch.slice(0, NAMES_SHOWN).map((t) => t.name),
+            NAMES_SHOWN,
+            batch.length,
+          )}`,
         ),
       // #guarded's work without a closure per task
       begin: (task) => {

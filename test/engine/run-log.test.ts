@@ -65,3 +65,19 @@ describe("the log option", () => {
     expect(() => run(addTwice, { x: 1 }, { log: "everything" as never })).toThrow(/log/);
   });
 });
+
+describe("a batch's line", () => {
+  it("names the first 12 tasks of a large batch and counts the rest", async () => {
+    async function fanOut() {
+      const parts = [];
+      for (let i = 0; i < 20; i++) parts.push(add(i, 1).result);
+      return { parts };
+    }
+    const fanned = run(fanOut, {}, { store: new MemoryStore(), log: false });
+    await fanned.done;
+    const first = ["add", ...Array.from({ length: 11 }, (_, i) => `add${i + 1}`)];
+    expect(fanned.reports.find((l) => l.step === "continue_workgraph")?.message).toBe(
+      `tasks ready to run: ${first.join(", ")}, … and 8 more`,
+    );
+  });
+});
