@@ -1,9 +1,44 @@
 /** A provenance store held in memory: for tests, benchmarks and throwaway sessions. */
 import type { ReportLine } from "../model/events.js";
-import type { LinkRecord, LinkType, NodeRecord, ProcessUpdate, ProvenanceStore } from "./store.js";
+import { reportLine, reportText } from "../model/report-line.js";
+import type {
+  LinkRecord,
+  LinkType,
+  NodeRecord,
+  ProcessUpdate,
+  ProvenanceStore,
+  TaskRecord,
+} from "./store.js";
 
 /** A stored node with its pk and the latest process update merged in. */
 export type StoredNode = NodeRecord & { readonly pk: number } & ProcessUpdate;
+
+/** Entries per chunk of links: 4,096 links. */
+const LINK_CHUNK = 4 * 4096;
+
+/** The step of a task's "finished" line. */
+const FINISHED_STEP = "update_task_state";
+
+/** `Task: add1, type: in-process, finished.` */
+function finishedMessage(task: TaskRecord): string {
+  return `Task: ${task.name}, type: ${task.kind}, finished.`;
+}
+
+/**
+ * Whether `line` is the task's standard "finished" line, which the store makes again when read
+ * from the task's name and kind and the line's time: kept as text, a run's finished lines were
+ * ~250 B per task (the line, its message and text).
+ */
+function isFinishedLine(runPk: number, line: ReportLine, task: TaskRecord): boolean {
+  return (
+    line.task === undefined &&
+    line.level === "REPORT" &&
+    line.step === FINISHED_STEP &&
+    line.runPk === runPk &&
+    line.message === finishedMessage(task) &&
+    line.text === reportText(runPk, line)
+  );
+}
 
 /**
  * The latest update of a task or run node, one shape for every node: a plain copy of each
@@ -45,16 +80,21 @@ class ProcessState {
 }
 
 /**
- * Keeps every node and report as handed over, links as four entries each of one array (an
- * object per link was 56 bytes, the entries are 32); pks count up from 1.
+ * Keeps every node and report line as handed over (a task's "finished" line as its task and
+ * time), links as four entries each of one array (an object per link was 56 bytes, the
+ * entries are 32); pks count up from 1.
  */
 export class MemoryStore implements ProvenanceStore {
   // records are kept as handed over (callers never change them); updates live beside them
   readonly #nodes: NodeRecord[] = [];
   readonly #updates: (ProcessState | undefined)[] = [];
-  /** Each link as four entries: from, to, type, label. */
-  readonly #links: (number | string)[] = [];
-  readonly #reports = new Map<number, ReportLine[]>();
+  /**
+   * Each link as four entries (from, to, type, label), in chunks: one array of millions of
+   * entries is copied whole each time it grows, the old and new copies alive at once.
+   */
+  readonly #links: (number | string)[][] = [[]];
+  /** A run's lines; a task's "finished" line as two entries, the task's pk and the line's time. */
+  readonly #reports = new Map<number, (ReportLine | number)[]>();
 
   addNode(node: NodeRecord): number {
     this.#nodes.push(node);
@@ -70,13 +110,18 @@ export class MemoryStore implements ProvenanceStore {
   }
 
   addLink(link: LinkRecord): void {
-    this.#links.push(link.from, link.to, link.type, link.label);
+    let chunk = this.#links[this.#links.length - 1] as (number | string)[];
+    if (chunk.length === LINK_CHUNK) this.#links.push((chunk = []));
+    chunk.push(link.from, link.to, link.type, link.label);
   }
 
-  addReport(runPk: number, line: ReportLine): void {
+  addReport(runPk: number, line: ReportLine, task?: number): void {
     let lines = this.#reports.get(runPk);
     if (lines === undefined) this.#reports.set(runPk, (lines = []));
-    lines.push(line);
+    const node = task === undefined ? undefined : this.#nodes[task - 1];
+    if (node?.type === "task" && isFinishedLine(runPk, line, node))
+      lines.push(task as number, line.at);
+    else lines.push(line);
   }
 
   flush(): void {}
@@ -107,19 +152,33 @@ export class MemoryStore implements ProvenanceStore {
   /** Links into a node (its inputs) or out of it (what it created, called or returned). */
   links(filter: { readonly from?: number; readonly to?: number } = {}): LinkRecord[] {
     const found: LinkRecord[] = [];
-    const links = this.#links;
-    for (let i = 0; i < links.length; i += 4) {
-      const from = links[i] as number;
-      const to = links[i + 1] as number;
-      if (filter.from !== undefined && from !== filter.from) continue;
-      if (filter.to !== undefined && to !== filter.to) continue;
-      found.push({ from, to, type: links[i + 2] as LinkType, label: links[i + 3] as string });
+    for (const links of this.#links) {
+      for (let i = 0; i < links.length; i += 4) {
+        const from = links[i] as number;
+        const to = links[i + 1] as number;
+        if (filter.from !== undefined && from !== filter.from) continue;
+        if (filter.to !== undefined && to !== filter.to) continue;
+        found.push({ from, to, type: links[i + 2] as LinkType, label: links[i + 3] as string });
+      }
     }
     return found;
   }
 
   /** The report lines of a run. */
   reports(runPk: number): readonly ReportLine[] {
-    return this.#reports.get(runPk) ?? [];
+    const kept = this.#reports.get(runPk);
+    if (kept === undefined) return [];
+    const lines: ReportLine[] = [];
+    for (let i = 0; i < kept.length; i++) {
+      const line = kept[i] as ReportLine | number;
+      if (typeof line !== "number") {
+        lines.push(line);
+        continue;
+      }
+      const task = this.#nodes[line - 1] as TaskRecord;
+      const at = kept[++i] as number;
+      lines.push(reportLine(runPk, FINISHED_STEP, finishedMessage(task), "REPORT", at));
+    }
+    return lines;
   }
 }
