@@ -299,14 +299,9 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     async close() {
       closing = true;
       daemon?.stop();
-      await Promise.all([runs?.close(true), jobs.close(true)]);
-      await Promise.all([
-        executor?.close(),
-        runQueue?.close(),
-        bus.close(),
-        pool.close(),
-        outbox.close(),
-      ]);
+      // the job processes go first: a bundle's tasks already handed to the pool start no more
+      await Promise.all([pool.close(), runs?.close(true), jobs.close(true)]);
+      await Promise.all([executor?.close(), runQueue?.close(), bus.close(), outbox.close()]);
       store.flush();
     },
   };
