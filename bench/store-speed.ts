@@ -1,10 +1,13 @@
 /**
  * The SQLite store against the memory store on the shapes the peers run: a fan-out of 10,000
- * `add(i, 1)` tasks then one sum, and a chain of 1,000. Rounds alternate between the stores
- * (interleaved, so load on the machine falls on both); the figures are medians.
+ * `add(i, 1)` tasks then one sum, and a chain of 1,000. SQLite twice: as a file store is
+ * (rows written by its writer thread) and with `writerThread: false` (rows written between
+ * the engine's turns). Rounds alternate between the stores (interleaved, so load on the
+ * machine falls on all); the figures are medians. CPU is the whole process's, and the engine's
+ * thread's alone where Linux says (`/proc/self/task`).
  * Run: `npm run build && node dist/bench/store-speed.js`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,17 +19,34 @@ import { addChain, addFanOut } from "./add-shapes.js";
 export interface ShapeFigures {
   readonly shape: string;
   readonly tasks: number;
-  readonly memory: number;
-  readonly sqlite: number;
+  /** Tasks per second (median) by side. */
+  readonly rates: Readonly<Record<Side, number>>;
   /** CPU time of this process per task, µs (median): steadier than rates on a busy machine. */
-  readonly memoryCpu: number;
-  readonly sqliteCpu: number;
+  readonly cpu: Readonly<Record<Side, number>>;
+  /** CPU time of the engine's thread alone per task, µs (median); NaN where unknown. */
+  readonly mainCpu: Readonly<Record<Side, number>>;
 }
+
+const SIDES = ["memory", "SQLite", "SQLite in-thread"] as const;
+type Side = (typeof SIDES)[number];
 
 /** One round's rate (tasks/s) and CPU time per task (µs). */
 interface Round {
   readonly rate: number;
   readonly cpu: number;
+  readonly mainCpu: number;
+}
+
+/** CPU time of this process's main thread so far, µs (Linux), else NaN. */
+function mainThreadCpu(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
 }
 
 function median(values: readonly number[]): number {
@@ -40,11 +60,13 @@ function median(values: readonly number[]): number {
 async function round(flow: Flow, n: number, tasks: number, store: ProvenanceStore): Promise<Round> {
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const mainCpu = mainThreadCpu();
   await run(flow, { n }, { store, log: false });
   const rate = tasks / ((performance.now() - started) / 1000);
   const used = process.cpuUsage(cpu);
+  const mainUsed = mainThreadCpu() - mainCpu;
   if (store instanceof SqliteStore) store.close();
-  return { rate, cpu: (used.user + used.system) / tasks };
+  return { rate, cpu: (used.user + used.system) / tasks, mainCpu: mainUsed / tasks };
 }
 
 async function shape(
@@ -55,22 +77,29 @@ async function shape(
   rounds: number,
   folder: string,
 ): Promise<ShapeFigures> {
-  const memory: Round[] = [];
-  const sqlite: Round[] = [];
+  let files = 0;
+  const stores: Record<Side, () => ProvenanceStore> = {
+    memory: () => new MemoryStore(),
+    SQLite: () => new SqliteStore(join(folder, `${name}-${files++}.sqlite`)),
+    "SQLite in-thread": () =>
+      new SqliteStore(join(folder, `${name}-${files++}.sqlite`), { writerThread: false }),
+  };
+  const measured = new Map<Side, Round[]>(SIDES.map((side) => [side, []]));
   // one round of each first, not counted: code compiled, files and caches warm
-  await round(flow, n, tasks, new MemoryStore());
-  await round(flow, n, tasks, new SqliteStore(join(folder, `${name}-warm.sqlite`)));
+  for (const side of SIDES) await round(flow, n, tasks, stores[side]());
   for (let i = 0; i < rounds; i++) {
-    memory.push(await round(flow, n, tasks, new MemoryStore()));
-    sqlite.push(await round(flow, n, tasks, new SqliteStore(join(folder, `${name}-${i}.sqlite`))));
+    for (const side of SIDES) measured.get(side)?.push(await round(flow, n, tasks, stores[side]()));
   }
+  const figure = (pick: (r: Round) => number) =>
+    Object.fromEntries(
+      SIDES.map((side) => [side, median((measured.get(side) ?? []).map(pick))]),
+    ) as Record<Side, number>;
   return {
     shape: name,
     tasks,
-    memory: median(memory.map((r) => r.rate)),
-    sqlite: median(sqlite.map((r) => r.rate)),
-    memoryCpu: median(memory.map((r) => r.cpu)),
-    sqliteCpu: median(sqlite.map((r) => r.cpu)),
+    rates: figure((r) => r.rate),
+    cpu: figure((r) => r.cpu),
+    mainCpu: figure((r) => r.mainCpu),
   };
 }
 
@@ -87,13 +116,17 @@ export async function benchStoreSpeed(rounds = 5): Promise<ShapeFigures[]> {
   }
 }
 
-/** One line per shape: both rates and SQLite's share of the memory store's. */
+/** One line per shape and side: rate, how much slower than memory, CPU per task. */
 export function printStoreSpeed(figures: readonly ShapeFigures[]): void {
   const fmt = (n: number) => Math.round(n).toLocaleString("en");
   for (const f of figures) {
-    console.log(
-      `${`${f.shape}, memory | SQLite (medians)`.padEnd(60)} ${fmt(f.memory)} | ${fmt(f.sqlite)} tasks/s (SQLite ${(f.memory / f.sqlite).toFixed(2)}× slower); CPU ${f.memoryCpu.toFixed(1)} | ${f.sqliteCpu.toFixed(1)} µs/task`,
-    );
+    for (const side of SIDES) {
+      const slower =
+        side === "memory" ? "" : ` (${(f.rates.memory / f.rates[side]).toFixed(2)}× slower)`;
+      console.log(
+        `${`${f.shape}, ${side} (medians)`.padEnd(60)} ${fmt(f.rates[side])} tasks/s${slower}; CPU ${f.cpu[side].toFixed(1)} µs/task, engine's thread ${f.mainCpu[side].toFixed(1)}`,
+      );
+    }
   }
 }
 

@@ -96,7 +96,7 @@ describe("SqliteStore writes", () => {
     expect(reader.counts().nodes).toBe(3);
   });
 
-  it("hands a turn's writes to its writer thread at the turn's end, which commits them unasked", async () => {
+  it("commits a turn's writes after the turn's end, unasked (a file store)", async () => {
     const file = join(home.scratch(), "grouped-thread.sqlite");
     const writer = openStore(file);
     const reader = openStore(file);

@@ -99,7 +99,14 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     };
     this.#group =
       file !== ":memory:" && file !== "" && options.writerThread !== false
-        ? new ThreadGroup(this.#pending, this.pks, groupOptions, () => this.#holding)
+        ? new ThreadGroup(
+            this.db,
+            this.#writer,
+            this.#pending,
+            this.pks,
+            groupOptions,
+            () => this.#holding,
+          )
         : new WriteGroup(this.db, this.#pending, this.pks, groupOptions, this.#writer);
     this.#exists = this.db.prepare<[number], string>("SELECT type FROM nodes WHERE pk = ?").pluck();
     if (this.#group instanceof ThreadGroup) {
