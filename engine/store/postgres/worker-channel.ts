@@ -16,6 +16,7 @@ import {
   Worker,
   receiveMessageOnPort,
   type MessagePort,
+  type ResourceLimits,
 } from "node:worker_threads";
 import type { Reply, Request } from "./pg-protocol.js";
 
@@ -67,23 +68,35 @@ export class WorkerChannel<Req = Request, Rep extends ThreadReply = Reply> {
   /**
    * Starts the thread `worker` (its module's path from this folder, without extension, with
    * `data` in its `workerData`); `onMessage` hears every message that is not an awaited answer,
-   * `onExit` the thread's end (an error it threw, or its exit code).
+   * `onExit` the thread's end (an error it threw, or its exit code); `resourceLimits` bound its
+   * heap's spaces.
    */
   constructor(
     private readonly onMessage: (reply: Rep) => void,
     worker = "./pg-worker",
     data: Readonly<Record<string, unknown>> = {},
     onExit: (error: Error) => void = () => {},
+    resourceLimits: ResourceLimits = {},
   ) {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     const workerData = { ...data, port: port2, signal: this.#signal };
     const url = workerUrl(worker);
     this.#worker = STARTS_SOURCE
-      ? new Worker(tsxBootstrap(url), { eval: true, workerData, transferList: [port2] })
+      ? new Worker(tsxBootstrap(url), {
+          eval: true,
+          workerData,
+          transferList: [port2],
+          resourceLimits,
+        })
       : // Built JavaScript needs none of the process's flags; a loader they name (tsx) would
         // load the thread's modules through this thread, which may be blocked waiting on it.
-        new Worker(fileURLToPath(url), { workerData, transferList: [port2], execArgv: [] });
+        new Worker(fileURLToPath(url), {
+          workerData,
+          transferList: [port2],
+          execArgv: [],
+          resourceLimits,
+        });
     this.#worker.on("error", (error) => onExit(error));
     this.#worker.on("exit", (code) => onExit(new Error(`the thread exited (code ${code})`)));
     port1.on("message", (reply: Rep) => this.onMessage(reply));

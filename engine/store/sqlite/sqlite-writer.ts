@@ -11,6 +11,8 @@
  * time (it decides when runs are told). A batch SQLite refuses is rolled back with those merged
  * with it, and the store hears why.
  */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { tuneConnection } from "./open-database.js";
@@ -19,6 +21,8 @@ import { isBusy, TURN_WAIT_MS } from "./write-group.js";
 import type { WriterReply, WriterRequest } from "./writer-protocol.js";
 
 const FIRST_RETRY_MS = 10;
+/** How long the thread is idle after writing before it collects its garbage. */
+const IDLE_COLLECT_MS = 200;
 const LAST_RETRY_MS = 250;
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
@@ -156,6 +160,30 @@ function receive(request: WriterRequest, touched: Set<StoreWriter>): void {
   touched.add(store);
 }
 
+/**
+ * The thread's full garbage collection. A batch arrives as a copy (every value a fresh object
+ * here) and leaves packed uuids behind, so a big run leaves this heap tens of MB of garbage
+ * that V8 would keep (and grow into) until some later allocation made it collect: the
+ * process's memory would stay up after the run. `gc` is exposed only long enough to take it.
+ */
+const collect = ((): (() => void) => {
+  setFlagsFromString("--expose-gc");
+  try {
+    return runInNewContext("gc") as () => void;
+  } finally {
+    setFlagsFromString("--no-expose-gc");
+  }
+})();
+
+/** Whether batches were written since the heap was last collected. */
+let wroteSinceCollect = false;
+let idle: NodeJS.Timeout | undefined;
+const collectIdle = (): void => {
+  idle = undefined;
+  wroteSinceCollect = false;
+  collect();
+};
+
 port.on("message", (first: WriterRequest) => {
   const touched = new Set<StoreWriter>();
   receive(first, touched);
@@ -167,11 +195,22 @@ port.on("message", (first: WriterRequest) => {
   ) {
     receive(more.message as WriterRequest, touched);
   }
+  let closed = false;
   for (const store of touched) {
     try {
-      if (!store.serve()) stores.delete(store.id);
+      if (!store.serve()) {
+        stores.delete(store.id);
+        closed = true;
+      }
     } catch (error) {
       reply({ kind: "write-failed", store: store.id, seq: 0, message: describe(error) });
     }
   }
+  if (touched.size > 0) wroteSinceCollect = true;
+  if (!wroteSinceCollect) return;
+  // A store closed (its run is over), or the thread idle for a moment after writing (a run
+  // ended, the store kept open): the garbage its rows left is given back now.
+  if (idle !== undefined) clearTimeout(idle);
+  if (closed) collectIdle();
+  else idle = setTimeout(collectIdle, IDLE_COLLECT_MS);
 });

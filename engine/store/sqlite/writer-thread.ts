@@ -18,6 +18,9 @@ let channel: WorkerChannel<WriterRequest, WriterReply> | undefined;
 const clients = new Map<number, WriterClient>();
 let nextStore = 1;
 
+/** The writer thread's young generation, in MB (V8's default lets it grow to 48). */
+const YOUNG_GENERATION_MB = 12;
+
 function thread(): WorkerChannel<WriterRequest, WriterReply> {
   channel ??= new WorkerChannel<WriterRequest, WriterReply>(
     (reply) => clients.get(reply.store)?.hear(reply),
@@ -28,6 +31,9 @@ function thread(): WorkerChannel<WriterRequest, WriterReply> {
       for (const client of [...clients.values()]) client.ended(error);
       clients.clear();
     },
+    // Its young generation stays small: V8 would grow it to 32 MB and keep it all committed
+    // once the run is over, and a batch's values die young anyway.
+    { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   );
   return channel;
 }
