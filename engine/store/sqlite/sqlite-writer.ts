@@ -140,6 +140,8 @@ class StoreWriter {
 }
 
 const stores = new Map<number, StoreWriter>();
+/** Whether batches were written since the heap was last collected. */
+let wroteSinceCollect = false;
 
 function receive(request: WriterRequest, touched: Set<StoreWriter>): void {
   if (request.op === "open") {
@@ -158,6 +160,7 @@ function receive(request: WriterRequest, touched: Set<StoreWriter>): void {
   }
   store.add(request);
   touched.add(store);
+  if (request.op === "write") wroteSinceCollect = true;
 }
 
 /**
@@ -175,8 +178,6 @@ const collect = ((): (() => void) => {
   }
 })();
 
-/** Whether batches were written since the heap was last collected. */
-let wroteSinceCollect = false;
 let idle: NodeJS.Timeout | undefined;
 const collectIdle = (): void => {
   idle = undefined;
@@ -206,7 +207,6 @@ port.on("message", (first: WriterRequest) => {
       reply({ kind: "write-failed", store: store.id, seq: 0, message: describe(error) });
     }
   }
-  if (touched.size > 0) wroteSinceCollect = true;
   if (!wroteSinceCollect) return;
   // A store closed (its run is over), or the thread idle for a moment after writing (a run
   // ended, the store kept open): the garbage its rows left is given back now.
