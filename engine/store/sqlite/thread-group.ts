@@ -4,8 +4,6 @@
  * at its end (`setImmediate`) they are posted as one batch if the last post is at least
  * `windowMs` old, else a timer posts them when the window is over. The thread writes the
  * batches in order while the engine goes on; this thread never takes the write lock for them.
- * When it falls behind, posting blocks while 8 batches are on their way, so their copies do
- * not pile up in memory.
  *
  *   writes ──▶ rows queued (pending-writes.ts) ──turn's end / window──▶ batch, posted ─┐
  *   flush, reads ──▶ post what is queued, block (Atomics.wait) until written ────────┤
@@ -56,13 +54,6 @@ const BATCH_ROWS = 4096;
  * than writing it, and a run's last rows are then committed without waking the thread.
  */
 const HERE_ROWS = 512;
-
-/**
- * Batches posted and not yet committed past which posting waits for the thread: when it
- * writes slower than the engine queues rows, the batches' copies would pile up in the port
- * (a GB at 1,000,000 tasks), and the allocator keeps much of that memory once it is freed.
- */
-const IN_FLIGHT = 8;
 
 /** How long opening the store waits for the writer thread, in ms. */
 const OPEN_WAIT_MS = 30_000;
@@ -236,13 +227,6 @@ export class ThreadGroup {
     if (isEmptyBatch(batch)) {
       if (this.#written < this.#posted) this.#post0(lockWaitMs);
       return;
-    }
-    // Too many batches on their way: wait for the thread (the turn goes on once it is
-    // back under the bound, or at once when it reports the lock out of reach).
-    if (this.#posted - this.#written >= IN_FLIGHT) {
-      this.#wait(
-        () => this.#posted - this.#written < IN_FLIGHT || this.#waitingSince !== undefined,
-      );
     }
     const pks: number[] = [];
     const data = batch.data;
