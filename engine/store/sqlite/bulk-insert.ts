@@ -6,6 +6,20 @@ import type Database from "better-sqlite3";
 
 const CHUNKS = [64, 8, 1] as const;
 
+/** The columns a link row is inserted with. */
+export const LINK_INSERT_COLUMNS = ["from_pk", "to_pk", "type", "label"] as const;
+
+/** The columns a report row is inserted with (rowid: the line's place in the order of all lines). */
+export const REPORT_INSERT_COLUMNS = [
+  "rowid",
+  "run_pk",
+  "at",
+  "level",
+  "step",
+  "message",
+  "text",
+] as const;
+
 /** A multi-row INSERT into one table's columns. */
 export class BulkInsert {
   readonly #statements = new Map<number, Database.Statement<unknown[]>>();

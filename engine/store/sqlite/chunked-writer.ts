@@ -6,7 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import { StoreUnavailableError } from "../store-errors.js";
-import { BulkInsert } from "./bulk-insert.js";
+import { BulkInsert, LINK_INSERT_COLUMNS, REPORT_INSERT_COLUMNS } from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { isBusy } from "./write-group.js";
@@ -50,17 +50,9 @@ export class ChunkedWriter {
     private readonly unavailableAfterMs: number,
   ) {
     this.#nodes = new BulkInsert(db, "nodes", NODE_COLUMNS);
-    this.#links = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
+    this.#links = new BulkInsert(db, "links", LINK_INSERT_COLUMNS);
     this.#places = new LinePlaces(db);
-    this.#reports = new BulkInsert(db, "reports", [
-      "rowid",
-      "run_pk",
-      "at",
-      "level",
-      "step",
-      "message",
-      "text",
-    ]);
+    this.#reports = new BulkInsert(db, "reports", REPORT_INSERT_COLUMNS);
   }
 
   /** Queues a node (its columns after pk); returns the pk it gets when its chunk is written. */

@@ -6,7 +6,7 @@
  * attributes are all settled where it is written, inside the write transaction.
  */
 import type Database from "better-sqlite3";
-import { BulkInsert } from "./bulk-insert.js";
+import { BulkInsert, LINK_INSERT_COLUMNS, REPORT_INSERT_COLUMNS } from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import { LinePlaces } from "./finished-lines.js";
 import { SharedAttributes } from "./shared-attributes.js";
@@ -80,19 +80,11 @@ export class BatchWriter {
   constructor(db: Database.Database) {
     this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS);
     this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS);
-    this.#linkInsert = new BulkInsert(db, "links", ["from_pk", "to_pk", "type", "label"]);
+    this.#linkInsert = new BulkInsert(db, "links", LINK_INSERT_COLUMNS);
     this.#places = new LinePlaces(db);
     this.#shared = new SharedAttributes(db);
     this.#updates = new StoredUpdates(db);
-    this.#reportInsert = new BulkInsert(db, "reports", [
-      "rowid",
-      "run_pk",
-      "at",
-      "level",
-      "step",
-      "message",
-      "text",
-    ]);
+    this.#reportInsert = new BulkInsert(db, "reports", REPORT_INSERT_COLUMNS);
   }
 
   /** Writes a batch (inside the open transaction), turning its values into stored ones. */
