@@ -137,9 +137,8 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       again && data.replyTo !== undefined
         ? await resultsIn(broker, data.replyTo, new Set(data.tasks.map((task) => task.id)))
         : new Map<string, JobResult>();
-    const results: [string, JobResult][] = [];
-    /** Tasks handed out whose results are not yet published (in flight). */
-    const inFlight: Promise<void>[] = [];
+    /** Each task's result in order: known ones at once, the others once published. */
+    const results: Promise<[string, JobResult] | undefined>[] = [];
     let free = PUBLISH_WINDOW;
     let freed: (() => void) | undefined;
     let brokenOff = false;
@@ -149,7 +148,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       for (const controller of handedOut) controller.abort(signal?.reason);
     };
     signal?.addEventListener("abort", abortAll, { once: true });
-    const runTask = async (id: string, task: JobData, slot: [string, JobResult]) => {
+    const runTask = async (id: string, task: JobData): Promise<[string, JobResult] | undefined> => {
       let result: JobResult | undefined;
       if (cancelled.delete(id)) {
         result = { ok: false, error: serialiseError(cancelledByRun()), output: [] };
@@ -169,34 +168,36 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       if (result === undefined) {
         brokenOff = true;
         freed?.();
-        return;
+        return undefined;
       }
-      slot[1] = result;
       if (data.replyTo !== undefined) await outbox.send(data.replyTo, id, result);
       free++;
       freed?.();
+      return [id, result];
     };
-    for (const { id, ...task } of data.tasks) {
-      if (closing || brokenOff) return leftBehind();
-      const known = answered.get(id);
-      if (known !== undefined) {
-        results.push([id, known]);
-        continue;
+    try {
+      for (const { id, ...task } of data.tasks) {
+        if (closing || brokenOff) return leftBehind();
+        const known = answered.get(id);
+        if (known !== undefined) {
+          results.push(Promise.resolve([id, known]));
+          continue;
+        }
+        // the task about to run is in flight too: room for it first
+        while (free === 0 && !brokenOff) await new Promise<void>((resolve) => (freed = resolve));
+        freed = undefined;
+        if (closing || brokenOff) return leftBehind();
+        free--;
+        results.push(runTask(id, task));
       }
-      // the task about to run is in flight too: room for it first
-      while (free === 0 && !brokenOff) await new Promise<void>((resolve) => (freed = resolve));
-      freed = undefined;
-      if (closing || brokenOff) return leftBehind();
-      free--;
-      const slot: [string, JobResult] = [id, undefined as unknown as JobResult];
-      results.push(slot);
-      inFlight.push(runTask(id, task, slot));
+      // every result is out before the bundle completes
+      const settled = await Promise.all(results);
+      const all = settled.filter((entry) => entry !== undefined);
+      if (brokenOff || all.length < settled.length) return leftBehind();
+      return { results: all };
+    } finally {
+      signal?.removeEventListener("abort", abortAll);
     }
-    // every result is out before the bundle completes
-    await Promise.all(inFlight);
-    signal?.removeEventListener("abort", abortAll);
-    if (brokenOff) return leftBehind();
-    return { results };
   }
 
   /** The task's result; undefined when the worker's stop broke it off. */
