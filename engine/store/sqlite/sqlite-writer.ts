@@ -61,7 +61,8 @@ class StoreWriter {
     this.#db = new Database(file, { fileMustExist: true });
     tuneConnection(this.#db);
     this.#db.pragma(`busy_timeout = ${TURN_WAIT_MS}`);
-    this.#writer = new BatchWriter(this.#db);
+    // A refused row ends the transaction: the group is rolled back whole anyway (#writeHead).
+    this.#writer = new BatchWriter(this.#db, "ROLLBACK");
     this.#begin = this.#db.prepare("BEGIN IMMEDIATE");
     this.#commit = this.#db.prepare("COMMIT");
     this.#rollback = this.#db.prepare("ROLLBACK");

@@ -6,7 +6,12 @@
  * attributes are all settled where it is written, inside the write transaction.
  */
 import type Database from "better-sqlite3";
-import { BulkInsert, LINK_INSERT_COLUMNS, REPORT_INSERT_COLUMNS } from "./bulk-insert.js";
+import {
+  BulkInsert,
+  LINK_INSERT_COLUMNS,
+  REPORT_INSERT_COLUMNS,
+  type RefusedRow,
+} from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import { LinePlaces } from "./finished-lines.js";
 import { SharedAttributes } from "./shared-attributes.js";
@@ -77,14 +82,18 @@ export class BatchWriter {
   readonly #shared: SharedAttributes;
   readonly #updates: StoredUpdates;
 
-  constructor(db: Database.Database) {
-    this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS);
-    this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS);
-    this.#linkInsert = new BulkInsert(db, "links", LINK_INSERT_COLUMNS);
+  /**
+   * `refused`: what a row SQLite refuses undoes ({@link RefusedRow}); `ROLLBACK` where the
+   * caller rolls back the whole transaction on any failure anyway.
+   */
+  constructor(db: Database.Database, refused: RefusedRow = "ABORT") {
+    this.#dataInsert = new BulkInsert(db, "nodes", DATA_COLUMNS, refused);
+    this.#processInsert = new BulkInsert(db, "nodes", PROCESS_COLUMNS, refused);
+    this.#linkInsert = new BulkInsert(db, "links", LINK_INSERT_COLUMNS, refused);
     this.#places = new LinePlaces(db);
     this.#shared = new SharedAttributes(db);
     this.#updates = new StoredUpdates(db);
-    this.#reportInsert = new BulkInsert(db, "reports", REPORT_INSERT_COLUMNS);
+    this.#reportInsert = new BulkInsert(db, "reports", REPORT_INSERT_COLUMNS, refused);
   }
 
   /** Writes a batch (inside the open transaction), turning its values into stored ones. */
