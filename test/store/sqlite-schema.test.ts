@@ -159,4 +159,41 @@ describe("the SQLite store's keys", () => {
       raw.close();
     }
   });
+  it("opens a store of schema 5 and indexes a slice of its cache keys, finding the same tasks", () => {
+    const file = join(home.scratch(), "fifth.sqlite");
+    const db = new Database(file);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) db.exec(migration.sql);
+    const insert = db.prepare(
+      "INSERT INTO nodes (pk, uuid, type, kind, name, state, ctime, mtime, cache_key) VALUES (?, ?, 'task', 'in-process', ?, ?, 1, 1, ?)",
+    );
+    const packed = (hex: string) => Buffer.from(hex.replace(":", ""), "hex");
+    // the same slice (bytes 13-20) as `key`, another key
+    const twin = `${"0123456789abcdef".repeat(2)}:${"fedcba98".repeat(1)}${"0".repeat(24)}`;
+    insert.run(1, "task-1", "t", "FINISHED", packed(key));
+    insert.run(2, "task-2", "t", "FINISHED", packed(twin));
+    insert.run(3, "task-3", "u", "FINISHED", "code:input");
+    insert.run(4, "task-4", "t", "FAILED", packed(key));
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma("user_version = 5");
+    db.close();
+
+    const store = new SqliteStore(file);
+    open.push(store);
+    expect(store.findFinishedTask(key)?.pk).toBe(1);
+    expect(store.findFinishedTask(twin)?.pk).toBe(2);
+    expect(store.findFinishedTask("code:input")?.pk).toBe(3);
+    expect(store.findFinishedTask(`${"0".repeat(32)}:${"0".repeat(32)}`)).toBeUndefined();
+    store.close();
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+      const index = raw
+        .prepare("SELECT sql FROM sqlite_master WHERE name = 'nodes_cache_key'")
+        .pluck()
+        .get() as string;
+      expect(index).toMatch(/substr\(cache_key, 13, 8\)/);
+    } finally {
+      raw.close();
+    }
+  });
 });

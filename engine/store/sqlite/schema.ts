@@ -3,6 +3,7 @@
  * applied; a file with a larger number was written by a newer workgraph and is not opened.
  */
 
+import { cacheKeySliceSql } from "./cache-key-index.js";
 import { CACHE_KEY_GLOB, UUID_GLOB } from "./compact-keys.js";
 import { LINK_TYPES_TO_CODES } from "./link-types.js";
 
@@ -86,6 +87,15 @@ export const MIGRATIONS: readonly Migration[] = [
     // Link types as one letter each (link-types.ts).
     version: 5,
     sql: `${LINK_TYPES_TO_CODES};`,
+  },
+  {
+    // The cache-key index on a slice of each key (cache-key-index.ts).
+    version: 6,
+    sql: `
+      DROP INDEX nodes_cache_key;
+      CREATE INDEX nodes_cache_key ON nodes (${cacheKeySliceSql("cache_key")})
+        WHERE cache_key IS NOT NULL;
+    `,
   },
 ];
 

@@ -8,6 +8,7 @@ import { StatementCache } from "./statement-cache.js";
 import { CALL, linkTypeSql, storedLinkType } from "./link-types.js";
 import { attributesSql } from "./shared-attributes.js";
 import { ALL_LINES_SQL, LINE_COUNT_SQL, RUN_LINES_SQL } from "./finished-lines.js";
+import { cacheKeySliceSql } from "./cache-key-index.js";
 import { cacheKeyTextSql, storedCacheKey, storedUuid, uuidTextSql } from "./compact-keys.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
@@ -114,12 +115,14 @@ export class SqliteReader implements ProvenanceReader {
 
   findFinishedTask(cacheKey: string): NodeRow | undefined {
     this.beforeRead();
+    const key = storedCacheKey(cacheKey);
     return this.statements
-      .get<[Buffer | string], NodeRow>(
+      .get<[Buffer | string, Buffer | string], NodeRow>(
         `SELECT ${NODE_COLUMNS} FROM nodes
-         WHERE cache_key = ? AND type = 'task' AND state = 'FINISHED' ORDER BY pk DESC LIMIT 1`,
+         WHERE ${cacheKeySliceSql("cache_key")} = ${cacheKeySliceSql("?")} AND cache_key = ?
+           AND type = 'task' AND state = 'FINISHED' ORDER BY pk DESC LIMIT 1`,
       )
-      .get(storedCacheKey(cacheKey));
+      .get(key, key);
   }
 
   allNodes(): NodeRow[] {
