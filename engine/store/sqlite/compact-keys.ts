@@ -6,20 +6,37 @@
  * as it is, and reads give back the very text that was written either way.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const CACHE_KEY = /^[0-9a-f]{32}:[0-9a-f]{32}$/;
-
-/** Each ASCII code's hex value, or 255 where it is no lowercase hex digit. */
-const HEX = new Uint8Array(128).fill(255);
+/** Each UTF-16 code's hex value, or 255 where it is no lowercase hex digit. */
+const HEX = new Uint8Array(65_536).fill(255);
 for (let i = 0; i < 16; i++) HEX["0123456789abcdef".charCodeAt(i)] = i;
 
-/** Writes the hex digits of `text` (skipping the separator at `skip`s) as bytes. */
-function packHex(text: string, bytes: number, skip: (at: number) => boolean): Buffer {
+const DASH = "-".charCodeAt(0);
+const COLON = ":".charCodeAt(0);
+
+/**
+ * The `bytes` bytes the hex digits of `text` spell, when `text` is `length` characters of
+ * lowercase hex with `separator` at exactly the places `isSeparator` names; else undefined.
+ * Checked while packing, in one pass: a regular expression first took as long again.
+ */
+function packHex(
+  text: string,
+  length: number,
+  bytes: number,
+  separator: number,
+  isSeparator: (at: number) => boolean,
+): Buffer | undefined {
+  if (text.length !== length) return undefined;
   const out = Buffer.allocUnsafe(bytes);
   let at = 0;
   for (let i = 0; i < bytes; i++) {
-    while (skip(at)) at++;
-    out[i] = ((HEX[text.charCodeAt(at)] as number) << 4) | (HEX[text.charCodeAt(at + 1)] as number);
+    if (isSeparator(at)) {
+      if (text.charCodeAt(at) !== separator) return undefined;
+      at++;
+    }
+    const high = HEX[text.charCodeAt(at)] as number;
+    const low = HEX[text.charCodeAt(at + 1)] as number;
+    if ((high | low) > 15) return undefined;
+    out[i] = (high << 4) | low;
     at += 2;
   }
   return out;
@@ -30,12 +47,12 @@ const keyColon = (at: number): boolean => at === 32;
 
 /** The stored form of a node's uuid: 16 bytes when it is a lowercase uuid, else the text. */
 export function storedUuid(uuid: string): Buffer | string {
-  return UUID.test(uuid) ? packHex(uuid, 16, uuidDash) : uuid;
+  return packHex(uuid, 36, 16, DASH, uuidDash) ?? uuid;
 }
 
 /** The stored form of a cache key: 32 bytes when it is the engine's hex form, else the text. */
 export function storedCacheKey(key: string): Buffer | string {
-  return CACHE_KEY.test(key) ? packHex(key, 32, keyColon) : key;
+  return packHex(key, 65, 32, COLON, keyColon) ?? key;
 }
 
 /** The stored form of a cache key that may be absent. */
