@@ -17,6 +17,7 @@ import {
 import { z } from "zod";
 import { maskUrl } from "../../store/postgres/connection-url.js";
 import { BrokerUrlError } from "./broker-errors.js";
+import { readEveryEvent } from "./postgres-event-reads.js";
 
 /** Where a broker lives: its URL and the namespace of this profile's queues in it. */
 export interface BrokerOptions {
@@ -63,12 +64,14 @@ export interface Broker {
  * first used while the server is out of reach never reaches it again, though its pool would.
  * Such an object is made on demand mid-run (a worker's result producer for a sender it has not
  * answered yet); its job then waited for ever on a result it could never publish. Redis has no
- * such gap: ioredis reconnects an object that never connected.
+ * such gap: ioredis reconnects an object that never connected. A reader of events misses no
+ * entry (`postgres-event-reads.ts`).
  */
 const postgresBackend: typeof createPostgresBackend = (name, opts, factoryOptions) => {
   const backend = createPostgresBackend(name, opts, factoryOptions);
   forgetFailedReadiness(backend.connection);
   forgetFailedReadiness(backend);
+  if (factoryOptions?.blocking === true) readEveryEvent(backend);
   return backend;
 };
 

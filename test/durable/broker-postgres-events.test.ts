@@ -1,0 +1,60 @@
+/**
+ * A result stream on the PostgreSQL broker, read while entries commit out of order: an entry
+ * whose id was taken first but which committed after a later one is still heard. No read-back
+ * here: only the stream's reader can hear a result.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { afterEach, expect, it } from "vitest";
+import { openBroker } from "../../engine/durable/broker/broker-connection.js";
+import { ResultInbox, ResultOutbox } from "../../engine/durable/broker/job-results.js";
+import { encodeValue } from "../../engine/durable/broker/job-wire.js";
+import { testBroker } from "../support/broker.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function until(what: string, probe: () => boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const result = (value: number) => ({ ok: true as const, value: encodeValue(value), output: [] });
+
+it("an entry committed after a later one is heard", async () => {
+  const space = await testBroker("postgresql");
+  cleanups.push(() => space.dispose());
+  const broker = openBroker(space);
+  const heard: string[] = [];
+  const inbox = new ResultInbox(broker, "order", (results) => {
+    for (const [jobId] of results) heard.push(jobId);
+  });
+  cleanups.push(() => inbox.close());
+  await inbox.ready();
+  const outbox = new ResultOutbox(broker);
+  cleanups.push(() => outbox.close());
+  // the stream exists (the broker's schema too) once a first result is heard
+  await outbox.send(inbox.name, "job-0", result(0));
+  await until("the first result", () => heard.includes("job-0"));
+
+  // a publisher whose entry takes its id now and commits last, as a worker held up would
+  const late = new pg.Client({ connectionString: space.url });
+  await late.connect();
+  cleanups.push(() => late.end());
+  await late.query(`SET search_path TO "${space.prefix}"`);
+  await late.query("BEGIN");
+  await late.query("SELECT publish_event($1, 'results', jsonb_build_object('batch', $2::text))", [
+    inbox.name,
+    JSON.stringify([["job-1", result(1)]]),
+  ]);
+  await outbox.send(inbox.name, "job-2", result(2));
+  await until("the later entry", () => heard.includes("job-2"));
+  await late.query("COMMIT");
+  await until("the entry committed last", () => heard.includes("job-1"));
+  expect(heard).toEqual(["job-0", "job-2", "job-1"]);
+}, 120_000);
