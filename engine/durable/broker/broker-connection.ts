@@ -18,6 +18,7 @@ import { z } from "zod";
 import { maskUrl } from "../../store/postgres/connection-url.js";
 import { BrokerUrlError } from "./broker-errors.js";
 import { readEveryEvent } from "./postgres-event-reads.js";
+import { waitOnNotifiesOnly } from "./postgres-job-waits.js";
 
 /** Where a broker lives: its URL and the namespace of this profile's queues in it. */
 export interface BrokerOptions {
@@ -65,12 +66,16 @@ export interface Broker {
  * Such an object is made on demand mid-run (a worker's result producer for a sender it has not
  * answered yet); its job then waited for ever on a result it could never publish. Redis has no
  * such gap: ioredis reconnects an object that never connected. A reader of events misses no
- * entry (`postgres-event-reads.ts`).
+ * entry (`postgres-event-reads.ts`); a worker on `jobs` waits on notifications only
+ * (`postgres-job-waits.ts`).
  */
 const postgresBackend: typeof createPostgresBackend = (name, opts, factoryOptions) => {
   const backend = createPostgresBackend(name, opts, factoryOptions);
   forgetFailedReadiness(backend.connection);
   forgetFailedReadiness(backend);
+  if (name === QUEUE_NAMES.jobs && factoryOptions?.withBlockingConnection === true) {
+    waitOnNotifiesOnly(backend);
+  }
   if (factoryOptions?.blocking === true) readEveryEvent(backend);
   return backend;
 };
