@@ -23,6 +23,25 @@ export function reportText(
   return timestamp(line.at) + lineHead(runPk, line.level, line.step) + line.message;
 }
 
+/**
+ * Whether `text` is the printed form of the line's fields ({@link reportText}), checked piece by
+ * piece against the parts it would be joined from, without joining them.
+ */
+export function isReportText(
+  runPk: number,
+  line: Pick<ReportLine, "at" | "level" | "step" | "message">,
+  text: string,
+): boolean {
+  const stamp = timestamp(line.at);
+  const head = lineHead(runPk, line.level, line.step);
+  return (
+    text.length === stamp.length + head.length + line.message.length &&
+    text.startsWith(stamp) &&
+    text.startsWith(head, stamp.length) &&
+    text.endsWith(line.message)
+  );
+}
+
 let headRun = -1;
 let headLevel = "";
 let headStep = "";

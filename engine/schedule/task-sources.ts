@@ -96,7 +96,8 @@ export function storedSources(
   for (const source of sources) {
     const producer = source.from === "task" ? tasks[source.task] : undefined;
     if (source.from === "task" && producer !== undefined) {
-      stored.push({ task: producer.pk, socket: source.socket, input: source.path });
+      // Keys in sorted order: the stored text (canonical JSON) is then the object as it is.
+      stored.push({ input: source.path, socket: source.socket, task: producer.pk });
     }
   }
   return stored;

@@ -36,7 +36,54 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0)) {
     return String(value);
   }
+  // Plain JSON with its keys already in order (a call's arguments mostly are) is its own
+  // canonical form: checked without building anything, then stringified as it is.
+  if (isCanonicalAsIs(value, 0)) return JSON.stringify(value);
   return JSON.stringify(encodeTagged(value));
+}
+
+/** Past this depth the check gives up (a cycle, or a tree better built once). */
+const AS_IS_DEPTH = 32;
+
+/**
+ * Whether JSON.stringify gives `value`'s canonical text as it is: only finite numbers (not -0),
+ * strings, booleans and null, in arrays without holes and plain objects whose keys are sorted
+ * and none the tag key. Anything else (and a getter that throws) goes the tagged way.
+ */
+function isCanonicalAsIs(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= AS_IS_DEPTH) return false;
+  try {
+    if (Array.isArray(value)) {
+      // JSON.stringify would call an array's toJSON; the tagged way does not.
+      if ((value as { toJSON?: unknown }).toJSON !== undefined) return false;
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value) || !isCanonicalAsIs(value[i], depth + 1)) return false;
+      }
+      return true;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (key === TAG || (i > 0 && !((keys[i - 1] as string) < key))) return false;
+      if (!isCanonicalAsIs((value as Record<string, unknown>)[key], depth + 1)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The value a canonical JSON text stands for. */

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   canonicalJson,
@@ -91,6 +92,37 @@ describe("canonical JSON", () => {
     });
     const error = roundTrip(new TypeError("bad")) as Error;
     expect([error.name, error.message]).toEqual(["TypeError", "bad"]);
+  });
+
+  it("gives JSON as it is the same text as the tagged way", () => {
+    const tagged = (value: unknown) => JSON.stringify(encodeTagged(value));
+    const holes: unknown[] = [1];
+    holes[2] = 3;
+    const withToJson = Object.assign([1, 2], { toJSON: () => "other" });
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    const values = [
+      [3, 1],
+      { a: 1, b: [2, { c: null }] },
+      { b: 1, a: 2 },
+      { 10: "x", 9: "y" },
+      { 1: "x", 2: "y", a: "z" },
+      { a: { $wg: "bigint", v: "1" } },
+      { a: [1, -0] },
+      { a: undefined },
+      [undefined],
+      holes,
+      withToJson,
+      Object.assign(Object.create(null) as object, { a: 1 }),
+      { a: new Date(0) },
+      deep,
+    ];
+    for (const value of values) expect(canonicalJson(value)).toBe(tagged(value));
+    fc.assert(
+      fc.property(fc.anything({ withNullPrototype: true, withSparseArray: true }), (value) => {
+        expect(canonicalJson(value)).toBe(tagged(value));
+      }),
+    );
   });
 
   it("re-sorts an already tagged tree without tagging it again", () => {

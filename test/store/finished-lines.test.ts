@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryStore, run, task } from "../../engine/index.js";
 import { reportLine } from "../../engine/model/report-line.js";
+import { isFinishedLine } from "../../engine/store/sqlite/finished-lines.js";
 import { MIGRATIONS, APPLICATION_ID } from "../../engine/store/sqlite/schema.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { useTempHome } from "../support/temp-home.js";
@@ -108,6 +109,28 @@ describe("a task's finished line kept on its node", () => {
     for (const l of lines) store.addReport(runPk, l, taskPk);
     store.flush();
     expect(store.reports(runPk)).toEqual(lines);
+  });
+
+  it("knows a task's finished line only when the row gives back its very message", () => {
+    const row = { type: "task", name: "add12", kind: "in-process", endedAt: 10 };
+    const finished = (message: string) =>
+      isFinishedLine(row, reportLine(1, "update_task_state", message, "REPORT", 10));
+    expect(finished("Task: add12, type: in-process, finished.")).toBe(true);
+    for (const message of [
+      "Task: add1, type: in-process, finished.",
+      "Task: add123, type: in-process, finished.",
+      "Task: add12, type: in-proces, finished.",
+      "Task: add12, type: in-process, finished!",
+      "Task: add12, type: in-process, finished. ",
+      "task: add12, type: in-process, finished.",
+      "Task: add12; type: in-process, finished.",
+      "Task: add12, type: in-process, finishes.",
+    ]) {
+      expect(finished(message)).toBe(false);
+    }
+    const unnamed = { ...row, name: null };
+    const line = reportLine(1, "update_task_state", "Task: null, type: in-process, finished.");
+    expect(isFinishedLine(unnamed, { ...line, at: 10 })).toBe(false);
   });
 
   it("a task that ends again keeps its first line with the time it had", () => {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { reportLine } from "../../engine/model/report-line.js";
+import { storedText } from "../../engine/store/sqlite/report-text.js";
+
+describe("a report line's stored text", () => {
+  const line = reportLine(12, "update_task_state", "Task: add, type: in-process, finished.");
+
+  it("is NULL when the text is the line's fields in the engine's format", () => {
+    expect(storedText(12, line)).toBeNull();
+  });
+
+  it("is the text when any part of it differs from the fields", () => {
+    const edits = [
+      `${line.text} `,
+      ` ${line.text}`,
+      line.text.replace("[REPORT]", "[WARNING]"),
+      line.text.replace("12|", "13|"),
+      line.text.replace("update_task_state", "update_task_stats"),
+      line.text.replace("finished.", "finished!"),
+      line.text.replace(/^\d{4}/, "1999"),
+    ];
+    for (const text of edits) expect(storedText(12, { ...line, text })).toBe(text);
+    expect(storedText(13, line)).toBe(line.text);
+  });
+
+  it("is the text when the time is one no date holds", () => {
+    for (const at of [Number.NaN, Number.POSITIVE_INFINITY, 8.64e15 + 1]) {
+      const bad = reportLine(12, "step", "message", "REPORT", at);
+      expect(storedText(12, bad)).toBe(bad.text);
+    }
+  });
+});
