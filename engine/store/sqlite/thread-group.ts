@@ -4,6 +4,8 @@
  * at its end (`setImmediate`) they are posted as one batch if the last post is at least
  * `windowMs` old, else a timer posts them when the window is over. The thread writes the
  * batches in order while the engine goes on; this thread never takes the write lock for them.
+ * When it falls behind, posting waits while 32 batches are on their way, so their copies do
+ * not pile up in memory.
  *
  *   writes ──▶ rows queued (pending-writes.ts) ──turn's end / window──▶ batch, posted ─┐
  *   flush, reads ──▶ post what is queued, block (Atomics.wait) until written ────────┤
@@ -54,6 +56,14 @@ const BATCH_ROWS = 4096;
  * than writing it, and a run's last rows are then committed without waking the thread.
  */
 const HERE_ROWS = 512;
+
+/**
+ * Batches posted and not yet committed past which posting waits for the thread: when it writes
+ * slower than the engine queues rows (a long turn queues a million tasks' rows), their copies
+ * would pile up in the port, and the allocator keeps much of that memory once it is freed. 32
+ * batches are ~130,000 rows: enough that a thread keeping up is never waited for.
+ */
+const IN_FLIGHT = 32;
 
 /** How long opening the store waits for the writer thread, in ms. */
 const OPEN_WAIT_MS = 30_000;
@@ -227,6 +237,17 @@ export class ThreadGroup {
     if (isEmptyBatch(batch)) {
       if (this.#written < this.#posted) this.#post0(lockWaitMs);
       return;
+    }
+    // A long turn hears no replies: those waiting are heard now, so the types kept for the
+    // batches written go (a million-task turn kept them all), and the bound counts only what
+    // is still on its way.
+    this.#line?.waitUntil(() => true, 0);
+    // Too many on their way: wait for the thread (until it is back under the bound, or
+    // reports the lock out of reach).
+    if (this.#posted - this.#written >= IN_FLIGHT) {
+      this.#wait(
+        () => this.#posted - this.#written < IN_FLIGHT || this.#waitingSince !== undefined,
+      );
     }
     const pks: number[] = [];
     const data = batch.data;
