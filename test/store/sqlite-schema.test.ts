@@ -160,22 +160,7 @@ describe("the SQLite store's keys", () => {
     }
   });
   it("opens a store of schema 5 and indexes a slice of its cache keys, finding the same tasks", () => {
-    const file = join(home.scratch(), "fifth.sqlite");
-    const db = new Database(file);
-    for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) db.exec(migration.sql);
-    const insert = db.prepare(
-      "INSERT INTO nodes (pk, uuid, type, kind, name, state, ctime, mtime, cache_key) VALUES (?, ?, 'task', 'in-process', ?, ?, 1, 1, ?)",
-    );
-    const packed = (hex: string) => Buffer.from(hex.replace(":", ""), "hex");
-    // the same slice (bytes 13-20) as `key`, another key
-    const twin = `${"0123456789abcdef".repeat(2)}:${"fedcba98".repeat(1)}${"0".repeat(24)}`;
-    insert.run(1, "task-1", "t", "FINISHED", packed(key));
-    insert.run(2, "task-2", "t", "FINISHED", packed(twin));
-    insert.run(3, "task-3", "u", "FINISHED", "code:input");
-    insert.run(4, "task-4", "t", "FAILED", packed(key));
-    db.pragma(`application_id = ${APPLICATION_ID}`);
-    db.pragma("user_version = 5");
-    db.close();
+    const { file, twin } = schemaFiveFile();
 
     const store = new SqliteStore(file);
     open.push(store);
@@ -196,4 +181,43 @@ describe("the SQLite store's keys", () => {
       raw.close();
     }
   });
+  it("reads a store of schema 5 read-only as it is, and refuses an older one by name", () => {
+    const { file, twin } = schemaFiveFile();
+    const reader = openReadOnly(file);
+    try {
+      expect(reader.findFinishedTask(key)?.pk).toBe(1);
+      expect(reader.findFinishedTask(twin)?.pk).toBe(2);
+    } finally {
+      reader.close();
+    }
+    const raw = new Database(file);
+    try {
+      expect(raw.pragma("user_version", { simple: true })).toBe(5);
+      raw.pragma("user_version = 4");
+    } finally {
+      raw.close();
+    }
+    expect(() => openReadOnly(file)).toThrow(/schema version is 4, older than .* reads \(5\)/);
+  });
 });
+
+/** A store file of schema 5 holding four tasks; `twin`'s key shares `key`'s indexed slice. */
+function schemaFiveFile(): { file: string; twin: string } {
+  const file = join(home.scratch(), "fifth.sqlite");
+  const db = new Database(file);
+  for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) db.exec(migration.sql);
+  const insert = db.prepare(
+    "INSERT INTO nodes (pk, uuid, type, kind, name, state, ctime, mtime, cache_key) VALUES (?, ?, 'task', 'in-process', ?, ?, 1, 1, ?)",
+  );
+  const packed = (hex: string) => Buffer.from(hex.replace(":", ""), "hex");
+  // the same slice (bytes 13-20) as `key`, another key
+  const twin = `${"0123456789abcdef".repeat(2)}:${"fedcba98".repeat(1)}${"0".repeat(24)}`;
+  insert.run(1, "task-1", "t", "FINISHED", packed(key));
+  insert.run(2, "task-2", "t", "FINISHED", packed(twin));
+  insert.run(3, "task-3", "u", "FINISHED", "code:input");
+  insert.run(4, "task-4", "t", "FAILED", packed(key));
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  db.pragma("user_version = 5");
+  db.close();
+  return { file, twin };
+}

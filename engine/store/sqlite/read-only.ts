@@ -2,7 +2,7 @@
 import Database from "better-sqlite3";
 import * as messages from "../messages.js";
 import { StoreOpenError } from "../store-errors.js";
-import { SCHEMA_VERSION } from "./schema.js";
+import { OLDEST_READABLE_VERSION, SCHEMA_VERSION } from "./schema.js";
 import { SqliteReader } from "./sqlite-reader.js";
 
 /** A reader over a store file that never writes to it. */
@@ -22,14 +22,14 @@ export function openReadOnly(file: string): ReadOnlyStore {
     const detail = error instanceof Error ? error.message : String(error);
     throw new StoreOpenError(file, messages.cannotOpen(file, detail), { cause: error });
   }
-  // Its reads need the current schema, which only a writer brings a file up to.
+  // Its reads need a schema they know, which only a writer brings an older file up to.
   const version = db.pragma("user_version", { simple: true }) as number;
-  if (version !== SCHEMA_VERSION) {
+  if (version < OLDEST_READABLE_VERSION || version > SCHEMA_VERSION) {
     db.close();
     const message =
       version > SCHEMA_VERSION
         ? messages.newerSchema(file, version, SCHEMA_VERSION)
-        : messages.olderSchema(file, version, SCHEMA_VERSION);
+        : messages.olderSchema(file, version, OLDEST_READABLE_VERSION);
     throw new StoreOpenError(file, message);
   }
   return new ReadOnlyStore(db);

@@ -101,3 +101,9 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** The schema version this code reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * The oldest schema a reader opens as it is, with no writer to migrate it first: version 6
+ * changed only what the cache-key index holds, and a lookup finds the same rows without it.
+ */
+export const OLDEST_READABLE_VERSION = 5;
