@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterEach, expect, it } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
-import { ResultInbox, ResultOutbox } from "../../engine/durable/broker/job-results.js";
+import { ResultInbox, ResultOutbox, resultsIn } from "../../engine/durable/broker/job-results.js";
 import { encodeValue } from "../../engine/durable/broker/job-wire.js";
 import { testBroker } from "../support/broker.js";
 
@@ -57,4 +57,18 @@ it("an entry committed after a later one is heard", async () => {
   await late.query("COMMIT");
   await until("the entry committed last", () => heard.includes("job-1"));
   expect(heard).toEqual(["job-0", "job-2", "job-1"]);
+}, 120_000);
+
+it("a stream longer than a page, read from its start, gives every entry", async () => {
+  const space = await testBroker("postgresql");
+  cleanups.push(() => space.dispose());
+  const broker = openBroker(space);
+  const outbox = new ResultOutbox(broker);
+  cleanups.push(() => outbox.close());
+  const stream = "results-backlog";
+  // one entry each: every send waits for the one before it to be out
+  const ids = Array.from({ length: 450 }, (_, i) => `job-${i}`);
+  for (const [i, id] of ids.entries()) await outbox.send(stream, id, result(i));
+  const found = await resultsIn(broker, stream, new Set(ids));
+  expect([...found.keys()].sort()).toEqual([...ids].sort());
 }, 120_000);

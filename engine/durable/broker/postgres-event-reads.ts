@@ -11,7 +11,8 @@
  *   its own, which may have been sent before the skipped entry committed;
  * - a `NOTIFY` between the read's answer and the start of the wait was not heard.
  * So the cursor trails: the entries read in the last {@link TRAIL_MS} are read past again and
- * left out by id, and while there are such, a wait lasts at most {@link POLL_MS}; a listener
+ * left out by id (a full page, read from a backlog, moves the cursor past it at once), and
+ * while there are such, a wait lasts at most {@link POLL_MS}; a listener
  * that stays on the connection notes each `NOTIFY` for the stream, and one heard since the
  * last read began ends the next wait at once.
  */
@@ -101,8 +102,12 @@ export function readEveryEvent(target: object): void {
       PAGE,
     ]);
     const read = Date.now();
+    // a full page is a backlog read from its start (a reader new to a long stream): the next
+    // page goes on after it, and only the entries read at the stream's end trail
+    const backlog = rows.length === PAGE;
+    if (backlog) floor = BigInt(rows[PAGE - 1]!.id);
     return rows.map((row) => {
-      trailing.push({ id: BigInt(row.id), at: read });
+      if (!backlog) trailing.push({ id: BigInt(row.id), at: read });
       const fields = ["event", row.event];
       for (const [key, value] of Object.entries(row.data ?? {})) {
         fields.push(key, typeof value === "string" ? value : String(value));
