@@ -238,12 +238,10 @@ export class ThreadGroup {
       if (this.#written < this.#posted) this.#post0(lockWaitMs);
       return;
     }
-    // A long turn hears no replies: those waiting are heard now, so the types kept for the
-    // batches written go (a million-task turn kept them all), and the bound counts only what
-    // is still on its way.
-    this.#line?.waitUntil(() => true, 0);
-    // Too many on their way: wait for the thread (until it is back under the bound, or
-    // reports the lock out of reach).
+    // Too many on their way (a long turn hears no replies but here): the replies waiting are
+    // heard, so the types kept for the batches written go (a million-task turn kept them all),
+    // then it waits for the thread until it is back under the bound, or reports the lock out
+    // of reach. Below the bound nothing is heard: a type kept is a read of the file saved.
     if (this.#posted - this.#written >= IN_FLIGHT) {
       this.#wait(
         () => this.#posted - this.#written < IN_FLIGHT || this.#waitingSince !== undefined,
