@@ -42,24 +42,35 @@ export function isReportText(
   );
 }
 
-let headRun = -1;
-let headLevel = "";
-let headStep = "";
-let head = "";
+/** A line head and what it was made from. */
+interface Head {
+  run: number;
+  level: string;
+  step: string;
+  text: string;
+}
+
+// The last two heads made (a chain's lines alternate between two steps: ready, finished).
+let recent: Head = { run: -1, level: "", step: "", text: "" };
+let older: Head = { run: -1, level: "", step: "", text: "" };
 
 /**
  * ` [REPORT] [12|WorkGraphImperativeEngine|update_task_state]: `, the part of a line between
- * its time and its message. A run's lines mostly share it: the last one is kept, so a line is
+ * its time and its message. A run's lines mostly share it: the last two are kept, so a line is
  * three strings joined rather than a dozen (each join of two strings is an object to V8).
  */
 function lineHead(runPk: number, level: string, step: string): string {
-  if (runPk !== headRun || level !== headLevel || step !== headStep) {
-    headRun = runPk;
-    headLevel = level;
-    headStep = step;
-    head = ` [${level}] [${runPk}|${ENGINE_LABEL}|${step}]: `;
+  if (recent.run === runPk && recent.level === level && recent.step === step) return recent.text;
+  const other = older;
+  older = recent;
+  recent = other;
+  if (other.run !== runPk || other.level !== level || other.step !== step) {
+    other.run = runPk;
+    other.level = level;
+    other.step = step;
+    other.text = ` [${level}] [${runPk}|${ENGINE_LABEL}|${step}]: `;
   }
-  return head;
+  return other.text;
 }
 
 /** The console methods whose lines a task's output keeps, and the level each line gets. */

@@ -23,6 +23,23 @@ describe("a report line's stored text", () => {
     expect(storedText(13, line)).toBe(line.text);
   });
 
+  it("is NULL for lines of steps and runs that alternate", () => {
+    for (let i = 0; i < 3; i++) {
+      for (const [run, step] of [
+        [12, "continue_workgraph"],
+        [12, "update_task_state"],
+        [13, "update_task_state"],
+      ] as const) {
+        const alternating = reportLine(run, step, `message ${i}`);
+        expect(alternating.text).toBe(
+          `${alternating.text.slice(0, 23)} [REPORT] [${run}|WorkGraphImperativeEngine|${step}]: message ${i}`,
+        );
+        expect(storedText(run, alternating)).toBeNull();
+        expect(storedText(run === 12 ? 13 : 12, alternating)).toBe(alternating.text);
+      }
+    }
+  });
+
   it("is the text when the time is one no date holds", () => {
     for (const at of [Number.NaN, Number.POSITIVE_INFINITY, 8.64e15 + 1]) {
       const bad = reportLine(12, "step", "message", "REPORT", at);
