@@ -9,6 +9,7 @@ import { afterEach, expect, it } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
 import { ResultInbox, ResultOutbox, resultsIn } from "../../engine/durable/broker/job-results.js";
 import { encodeValue } from "../../engine/durable/broker/job-wire.js";
+import { entryChannel } from "../../engine/durable/broker/postgres-entry-notify.js";
 import { testBroker } from "../support/broker.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -48,10 +49,13 @@ it("an entry committed after a later one is heard", async () => {
   cleanups.push(() => late.end());
   await late.query(`SET search_path TO "${space.prefix}"`);
   await late.query("BEGIN");
-  await late.query("SELECT publish_event($1, 'results', jsonb_build_object('batch', $2::text))", [
-    inbox.name,
-    JSON.stringify([["job-1", result(1)]]),
-  ]);
+  // as a producer publishes (postgres-entry-notify.ts): the entry, and its notification
+  const fields = { batch: JSON.stringify([["job-1", result(1)]]) };
+  const body = JSON.stringify(["results", fields]);
+  await late.query(
+    `SELECT pg_notify($3, id::text || ' ' || $4) FROM publish_event($1, 'results', $2::jsonb) AS id`,
+    [inbox.name, JSON.stringify(fields), entryChannel(space.prefix, inbox.name), body],
+  );
   await outbox.send(inbox.name, "job-2", result(2));
   await until("the later entry", () => heard.includes("job-2"));
   await late.query("COMMIT");

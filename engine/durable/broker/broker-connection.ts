@@ -17,6 +17,7 @@ import {
 import { z } from "zod";
 import { maskUrl } from "../../store/postgres/connection-url.js";
 import { BrokerUrlError } from "./broker-errors.js";
+import { notifyEachEntry } from "./postgres-entry-notify.js";
 import { readEveryEvent } from "./postgres-event-reads.js";
 import { waitOnNotifiesOnly } from "./postgres-job-waits.js";
 
@@ -65,8 +66,9 @@ export interface Broker {
  * first used while the server is out of reach never reaches it again, though its pool would.
  * Such an object is made on demand mid-run (a worker's result producer for a sender it has not
  * answered yet); its job then waited for ever on a result it could never publish. Redis has no
- * such gap: ioredis reconnects an object that never connected. A reader of events misses no
- * entry (`postgres-event-reads.ts`); a worker on `jobs` waits on notifications only
+ * such gap: ioredis reconnects an object that never connected. A stream's entries go out in
+ * notifications of their own (`postgres-entry-notify.ts`), and a reader misses none
+ * (`postgres-event-reads.ts`); a worker on `jobs` waits on notifications only
  * (`postgres-job-waits.ts`).
  */
 const postgresBackend: typeof createPostgresBackend = (name, opts, factoryOptions) => {
@@ -77,6 +79,7 @@ const postgresBackend: typeof createPostgresBackend = (name, opts, factoryOption
     waitOnNotifiesOnly(backend);
   }
   if (factoryOptions?.blocking === true) readEveryEvent(backend);
+  else if (factoryOptions?.withBlockingConnection !== true) notifyEachEntry(backend);
   return backend;
 };
 
