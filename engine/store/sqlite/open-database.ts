@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import * as messages from "../messages.js";
 import { StoreOpenError } from "../store-errors.js";
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
+import { switchToWal } from "./wal-mode.js";
 
 /** Opens (creating when missing) a store file, or `:memory:`, ready for writing. */
 export function openDatabase(file: string): Database.Database {
@@ -19,7 +20,7 @@ export function openDatabase(file: string): Database.Database {
     throw new StoreOpenError(file, messages.cannotOpen(file, describe(error)), { cause: error });
   }
   try {
-    db.pragma("journal_mode = WAL");
+    switchToWal(db);
     tuneConnection(db);
     migrate(db, file);
     return db;

@@ -12,6 +12,7 @@
  * taken from pks across processes (test/durable/continued-order.test.ts).
  */
 import Database from "better-sqlite3";
+import { switchToWal } from "./wal-mode.js";
 
 /** The first block claimed; each further block claimed before they go back is twice as large. */
 const FIRST_BLOCK = 64;
@@ -43,7 +44,7 @@ export class PkSequence {
   ) {
     if (file === ":memory:") return;
     const db = new Database(`${file}-pks`);
-    db.pragma("journal_mode = WAL");
+    switchToWal(db);
     db.pragma("synchronous = NORMAL");
     // Holders keep the lock for microseconds; this only ever waits for them.
     db.pragma("busy_timeout = 10000");
