@@ -9,7 +9,13 @@ import { afterEach, expect, it } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
 import { ResultInbox, ResultOutbox, resultsIn } from "../../engine/durable/broker/job-results.js";
 import { encodeValue } from "../../engine/durable/broker/job-wire.js";
-import { entryChannel } from "../../engine/durable/broker/postgres-entry-notify.js";
+import { BrokerBackendShapeError } from "../../engine/durable/broker/broker-errors.js";
+import {
+  notifyEachEntry,
+  entryChannel,
+} from "../../engine/durable/broker/postgres-entry-notify.js";
+import { readEveryEvent } from "../../engine/durable/broker/postgres-event-reads.js";
+import { waitOnNotifiesOnly } from "../../engine/durable/broker/postgres-job-waits.js";
 import { testBroker } from "../support/broker.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -76,3 +82,11 @@ it("a stream longer than a page, read from its start, gives every entry", async 
   const found = await resultsIn(broker, stream, new Set(ids));
   expect([...found.keys()].sort()).toEqual([...ids].sort());
 }, 120_000);
+
+it("a PostgreSQL backend of another shape than BullMQ 6's is refused, naming what it lacks", () => {
+  const other = { query: () => Promise.resolve({ rows: [] }), connection: {} };
+  expect(() => notifyEachEntry(other)).toThrow(BrokerBackendShapeError);
+  expect(() => notifyEachEntry(other)).toThrow(/no publishEvent\(\).*BullMQ 6/);
+  expect(() => readEveryEvent(other)).toThrow(/no ensureListeningEvents\(\)/);
+  expect(() => waitOnNotifiesOnly(other)).toThrow(/no NOTIFY_CHANNEL/);
+});

@@ -46,3 +46,17 @@ export class BrokerUnavailableError extends WorkgraphError {
     this.url = shown;
   }
 }
+
+/**
+ * A BullMQ whose PostgreSQL backend is not the one the broker's changes to it were written
+ * against (6.x: `postgres-entry-notify.ts`, `postgres-event-reads.ts`, `postgres-job-waits.ts`).
+ * Refused rather than run half-changed: a producer and a reader must agree on where entries go.
+ */
+export class BrokerBackendShapeError extends WorkgraphError {
+  override name = "BrokerBackendShapeError";
+  constructor(readonly missing: string) {
+    super(
+      `This BullMQ's PostgreSQL backend has no ${missing}: workgraph's PostgreSQL broker is written against BullMQ 6.x; install the BullMQ version in workgraph's package-lock.json`,
+    );
+  }
+}

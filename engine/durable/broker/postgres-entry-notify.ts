@@ -9,6 +9,7 @@
  * long for a notification (8,000 bytes) is announced by its id, and read.
  */
 import { createHash } from "node:crypto";
+import { BrokerBackendShapeError } from "./broker-errors.js";
 
 /** The longest notification body sent; PostgreSQL refuses payloads from 8,000 bytes. */
 const BODY_MAX = 7_900;
@@ -36,7 +37,10 @@ interface PublishingBackend {
 /** Makes the PostgreSQL backend of a stream's producer notify each entry on its channel. */
 export function notifyEachEntry(target: object): void {
   const backend = target as PublishingBackend;
-  if (typeof backend.query !== "function" || typeof backend.publishEvent !== "function") return;
+  if (typeof backend.query !== "function") throw new BrokerBackendShapeError("query()");
+  if (typeof backend.publishEvent !== "function") {
+    throw new BrokerBackendShapeError("publishEvent()");
+  }
   backend.publishEvent = async (fields) => {
     const { event, ...rest } = fields;
     const body: EntryBody = [String(event), rest];

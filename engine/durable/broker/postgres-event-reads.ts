@@ -18,6 +18,7 @@
  * and an entry both read and heard is given once); a full page, read from a backlog, moves the
  * cursor past it at once.
  */
+import { BrokerBackendShapeError } from "./broker-errors.js";
 import { entryChannel, type EntryBody } from "./postgres-entry-notify.js";
 
 /** How long an entry had keeps the cursor at or before it: an entry later in commit is read. */
@@ -76,13 +77,13 @@ function entryOf(id: string, event: string, data: Record<string, unknown> | null
 /** Makes the PostgreSQL backend of an events reader read every entry (above). */
 export function readEveryEvent(target: object): void {
   const backend = target as EventsBackend;
-  if (
-    typeof backend.ensureListeningEvents !== "function" ||
-    typeof backend.fetchEvents !== "function" ||
-    typeof backend.query !== "function" ||
-    typeof backend.connection.getListenClient !== "function"
-  ) {
-    return; // another BullMQ than this was written against: its own reads stay
+  if (typeof backend.ensureListeningEvents !== "function") {
+    throw new BrokerBackendShapeError("ensureListeningEvents()");
+  }
+  if (typeof backend.fetchEvents !== "function") throw new BrokerBackendShapeError("fetchEvents()");
+  if (typeof backend.query !== "function") throw new BrokerBackendShapeError("query()");
+  if (typeof backend.connection.getListenClient !== "function") {
+    throw new BrokerBackendShapeError("connection.getListenClient()");
   }
   const channel = entryChannel(backend.schema, backend.queueName);
   /** Every entry up to this id was had, or is older than the trail. */

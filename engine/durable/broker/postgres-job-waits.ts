@@ -13,6 +13,7 @@
  * connection is new or was rebuilt, what was added before is unknown: the first wait claims
  * at once. The waits still end after `drainDelay`, and the worker claims then too.
  */
+import { BrokerBackendShapeError } from "./broker-errors.js";
 
 /** A waiting worker's marker, as BullMQ's backends return it: claim now. */
 interface Marker {
@@ -48,12 +49,12 @@ interface WaitingBackend {
 export function waitOnNotifiesOnly(target: object): void {
   const backend = target as WaitingBackend;
   const channel = (target.constructor as { NOTIFY_CHANNEL?: string }).NOTIFY_CHANNEL;
-  if (
-    channel === undefined ||
-    typeof backend.ensureListening !== "function" ||
-    typeof backend.buildNextJobResult !== "function"
-  ) {
-    return; // another BullMQ than this was written against: its own waits stay
+  if (channel === undefined) throw new BrokerBackendShapeError("NOTIFY_CHANNEL");
+  if (typeof backend.ensureListening !== "function") {
+    throw new BrokerBackendShapeError("ensureListening()");
+  }
+  if (typeof backend.buildNextJobResult !== "function") {
+    throw new BrokerBackendShapeError("buildNextJobResult()");
   }
   const claimNow = (): Marker => ({ member: backend.queueName, score: 0 });
   /** The connection our listener is on; a `NOTIFY` heard since the last wait ended. */
