@@ -12,8 +12,18 @@
  * (a claim, as the probe would have led to) instead of being asked for. When the listening
  * connection is new or was rebuilt, what was added before is unknown: the first wait claims
  * at once. The waits still end after `drainDelay`, and the worker claims then too.
+ *
+ * Of the idle workers of the queue, only the one holding the baton (`postgres-job-baton.ts`)
+ * claims on a `NOTIFY`; the others wait for it in PostgreSQL. The holder keeps it while it runs
+ * a job for up to {@link PASS_ON_MS}, then hands it on if it has not waited again by then (a
+ * job added while it was busy, or a job it claimed); whoever gets it claims once, since a job
+ * added while another held it may have been heard before.
  */
 import { BrokerBackendShapeError } from "./broker-errors.js";
+import { JobBaton, type BatonPool } from "./postgres-job-baton.js";
+
+/** How long a holder busy when a job is added may take to wait again before passing the baton. */
+const PASS_ON_MS = 20;
 
 /** A waiting worker's marker, as BullMQ's backends return it: claim now. */
 interface Marker {
@@ -33,6 +43,8 @@ interface ListenClient {
 /** The parts of BullMQ's `PostgresQueueBackend` (6.x) this replaces or reads. */
 interface WaitingBackend {
   readonly queueName: string;
+  readonly schema: string;
+  readonly connection: { readonly pool: BatonPool };
   readonly closing?: unknown;
   readonly blockingDisconnected: boolean;
   readonly listening: boolean;
@@ -40,6 +52,9 @@ interface WaitingBackend {
   ensureListening(): Promise<ListenClient>;
   waitForJob(blockTimeout: number): Promise<Marker | null>;
   buildNextJobResult(rows: readonly unknown[], limiterMax: unknown, now: number): Promise<unknown>;
+  disconnectBlocking(wait?: boolean): Promise<void>;
+  close(force?: boolean): Promise<void>;
+  disconnect(): Promise<void>;
 }
 
 /**
@@ -56,13 +71,46 @@ export function waitOnNotifiesOnly(target: object): void {
   if (typeof backend.buildNextJobResult !== "function") {
     throw new BrokerBackendShapeError("buildNextJobResult()");
   }
+  if (typeof backend.disconnectBlocking !== "function") {
+    throw new BrokerBackendShapeError("disconnectBlocking()");
+  }
+  if (typeof backend.connection?.pool?.connect !== "function") {
+    throw new BrokerBackendShapeError("connection.pool");
+  }
   const claimNow = (): Marker => ({ member: backend.queueName, score: 0 });
   /** The connection our listener is on; a `NOTIFY` heard since the last wait ended. */
   let heardOn: ListenClient | undefined;
   let notified = true;
   let wake: (() => void) | undefined;
+  /** Passes the baton on unless this worker waits again first: a `NOTIFY` heard while busy. */
+  let passOn: ReturnType<typeof setTimeout> | undefined;
+  const keepBaton = (): void => {
+    clearTimeout(passOn);
+    passOn = undefined;
+  };
+  // busy with a job: the baton goes to the next idle worker unless this one waits again
+  // within PASS_ON_MS (a short job: a lone job's round trip then moves no baton)
+  const passOnSoon = (): void => {
+    if (!baton.holding || passOn !== undefined) return;
+    passOn = setTimeout(() => {
+      passOn = undefined;
+      baton.giveBack();
+    }, PASS_ON_MS);
+  };
+  // got the baton (or it failed): claim once, for what was added while another held it; got
+  // it while not waiting (busy with a job): pass it on at once
+  const baton = new JobBaton(
+    backend.connection.pool,
+    `${backend.schema}.${backend.queueName}`,
+    () => {
+      notified = true;
+      if (wake !== undefined) wake();
+      else baton.giveBack();
+    },
+  );
 
   backend.waitForJob = async (blockTimeout: number): Promise<Marker | null> => {
+    keepBaton();
     if (backend.closing || backend.blockingDisconnected) return null;
     // not listening yet, or again after a lost connection: what was added meanwhile is unknown
     if (!backend.listening) notified = true;
@@ -75,10 +123,12 @@ export function waitOnNotifiesOnly(target: object): void {
         if (client !== heardOn) return;
         if (message.channel !== channel || message.payload !== backend.queueName) return;
         notified = true;
-        wake?.();
+        if (wake !== undefined) wake();
+        else passOnSoon();
       });
     }
-    if (notified) {
+    baton.ask();
+    if (notified && baton.mayClaim) {
       notified = false;
       return claimNow();
     }
@@ -91,6 +141,7 @@ export function waitOnNotifiesOnly(target: object): void {
       };
       const timer = setTimeout(() => finish(null), Math.max(blockTimeout, 0) * 1000);
       wake = () => {
+        if (!baton.mayClaim) return;
         notified = false;
         finish(claimNow());
       };
@@ -100,6 +151,28 @@ export function waitOnNotifiesOnly(target: object): void {
 
   // a claim that found nothing: no rate limit nor delayed job to ask about on this queue
   const buildNextJobResult = backend.buildNextJobResult.bind(backend);
-  backend.buildNextJobResult = (rows, limiterMax, now) =>
-    rows.length > 0 ? buildNextJobResult(rows, limiterMax, now) : Promise.resolve([null, "", 0, 0]);
+  backend.buildNextJobResult = (rows, limiterMax, now) => {
+    if (rows.length === 0) return Promise.resolve([null, "", 0, 0]);
+    passOnSoon();
+    return buildNextJobResult(rows, limiterMax, now);
+  };
+  const close = backend.close.bind(backend);
+  backend.close = (force) => {
+    keepBaton();
+    baton.close();
+    return close(force);
+  };
+  // a worker pausing or closing stops waiting: the baton goes to another
+  const disconnectBlocking = backend.disconnectBlocking.bind(backend);
+  backend.disconnectBlocking = (wait) => {
+    keepBaton();
+    baton.giveBack();
+    return disconnectBlocking(wait);
+  };
+  const disconnect = backend.disconnect.bind(backend);
+  backend.disconnect = () => {
+    keepBaton();
+    baton.close();
+    return disconnect();
+  };
 }
