@@ -6,6 +6,7 @@
  */
 import { parseCanonicalJson } from "../store/canonical-json.js";
 import type { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { retryWhileBusy } from "../store/sqlite/busy.js";
 import { isAlive } from "../store/sqlite/orphaned-runs.js";
 import type { NodeRow } from "../store/reader.js";
 import {
@@ -75,16 +76,7 @@ const LOCK_WAIT_MS = 30_000;
  * commit): a claim or a submission waits its turn rather than failing.
  */
 function whenUnlocked<T>(write: () => T): T {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      return write();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-    }
-  }
+  return retryWhileBusy(write, LOCK_WAIT_MS, 20);
 }
 
 function attributesOf(row: NodeRow): DurableAttributes {

@@ -9,7 +9,7 @@ import { StoreUnavailableError } from "../store-errors.js";
 import { BulkInsert, LINK_INSERT_COLUMNS, REPORT_INSERT_COLUMNS } from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import type { PkSequence } from "./pk-sequence.js";
-import { isBusy } from "./write-group.js";
+import { isBusy } from "./busy.js";
 import { LinePlaces } from "./finished-lines.js";
 import { storedLinkType } from "./link-types.js";
 

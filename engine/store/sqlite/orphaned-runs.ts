@@ -14,7 +14,7 @@ import * as messages from "../messages.js";
 import { LinePlaces } from "./finished-lines.js";
 import { CALL } from "./link-types.js";
 import { attributesSql } from "./shared-attributes.js";
-import { isBusy } from "./write-group.js";
+import { isBusy } from "./busy.js";
 
 /** Who runs a run: stored in its attributes as `owner`. */
 export interface Owner {

@@ -29,7 +29,8 @@ import { BatchWriter } from "./write-batch.js";
 import { storedText } from "./report-text.js";
 import { SqliteReader } from "./sqlite-reader.js";
 import { QueuedUpdates } from "./stored-updates.js";
-import { COMMIT_WINDOW_MS, isBusy, TURN_WAIT_MS, WriteGroup } from "./write-group.js";
+import { isBusy } from "./busy.js";
+import { COMMIT_WINDOW_MS, TURN_WAIT_MS, WriteGroup } from "./write-group.js";
 import { unavailableAfterMsFromEnv } from "../unavailable-after.js";
 
 /** What tells two report lines of a run apart: time, step and message. */

@@ -17,7 +17,8 @@ import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_
 import Database from "better-sqlite3";
 import { tuneConnection } from "./open-database.js";
 import { BatchWriter } from "./write-batch.js";
-import { isBusy, TURN_WAIT_MS } from "./write-group.js";
+import { isBusy } from "./busy.js";
+import { TURN_WAIT_MS } from "./write-group.js";
 import type { WriterReply, WriterRequest } from "./writer-protocol.js";
 
 const FIRST_RETRY_MS = 10;

@@ -13,7 +13,7 @@
  *            writer thread: one connection, batches in order, those queued together in
  *            one BEGIN IMMEDIATE transaction; while the lock is out of reach it retries
  *
- * Until the thread says a batch is committed, its nodes' types are kept here, so links and
+ * Until the thread says a batch is committed, its nodes' types are kept (batches-in-flight.ts), so links and
  * updates naming them are checked without reading the file. A read first waits until every
  * row queued is committed, so it sees them all (as with the in-thread group); while another
  * process holds the lock, reads see what is committed.
@@ -31,16 +31,16 @@ import type Database from "better-sqlite3";
 import { StoreUnavailableError, StoreWriteError } from "../store-errors.js";
 import type { PendingWrites } from "./pending-writes.js";
 import type { PkSequence } from "./pk-sequence.js";
+import { BatchesInFlight } from "./batches-in-flight.js";
 import {
-  DATA_WIDTH,
+  emptyBatch,
   isEmptyBatch,
-  LINK_WIDTH,
-  PROCESS_WIDTH,
-  REPORT_WIDTH,
+  rowsOf,
   type BatchWriter,
   type WriteBatch,
 } from "./write-batch.js";
-import { isBusy, TURN_WAIT_MS, type WriteGroupOptions } from "./write-group.js";
+import { isBusy } from "./busy.js";
+import { TURN_WAIT_MS, type WriteGroupOptions } from "./write-group.js";
 import type { WriterReply } from "./writer-protocol.js";
 import { WriterLine } from "./writer-thread.js";
 
@@ -71,20 +71,12 @@ const OPEN_WAIT_MS = 30_000;
 /** How long a flush or a read waits for the thread to write what it was posted, in ms. */
 const WRITTEN_WAIT_MS = 60_000;
 
-/** A batch posted and not yet committed: its nodes' pks. */
-interface Flight {
-  readonly seq: number;
-  readonly pks: readonly number[];
-}
-
 /** When the queued rows are posted to the writer thread, and what it has committed. */
 export class ThreadGroup {
   #line: WriterLine | undefined;
   #posted = 0;
   #written = 0;
-  /** The types of the nodes posted and not yet committed, by pk. */
-  readonly #sent = new Map<number, string>();
-  readonly #flights: Flight[] = [];
+  readonly #inFlight = new BatchesInFlight();
   #turnEnding = false;
   #groupTimer: NodeJS.Timeout | undefined;
   /** When the last batch was posted (performance.now()). */
@@ -154,7 +146,7 @@ export class ThreadGroup {
 
   /** The type of a node posted and not yet committed. */
   sentType(pk: number): string | undefined {
-    return this.#sent.get(pk);
+    return this.#inFlight.type(pk);
   }
 
   /** Called before each write (refused once the store is closed): makes sure the turn's end is due. */
@@ -247,21 +239,8 @@ export class ThreadGroup {
         () => this.#posted - this.#written < IN_FLIGHT || this.#waitingSince !== undefined,
       );
     }
-    const pks: number[] = [];
-    const data = batch.data;
-    for (let i = 0; i < data.length; i += DATA_WIDTH) {
-      const pk = data[i] as number;
-      pks.push(pk);
-      this.#sent.set(pk, "data");
-    }
-    const rows = batch.processes;
-    for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
-      const pk = rows[i] as number;
-      pks.push(pk);
-      this.#sent.set(pk, rows[i + 2] as string);
-    }
     const seq = ++this.#posted;
-    this.#flights.push({ seq, pks });
+    this.#inFlight.posted(seq, batch);
     const line = this.#thread();
     line.post({ op: "write", store: line.store, seq, batch, lockWaitMs });
     this.#postedAt = performance.now();
@@ -300,16 +279,8 @@ export class ThreadGroup {
   /** An empty batch, so the thread tries the batches it holds again (waiting up to `ms`). */
   #post0(lockWaitMs: number): void {
     const seq = ++this.#posted;
-    const batch: WriteBatch = {
-      lines: 0,
-      data: [],
-      processes: [],
-      shared: [],
-      updates: [],
-      links: [],
-      reports: [],
-    };
-    this.#flights.push({ seq, pks: [] });
+    const batch = emptyBatch();
+    this.#inFlight.posted(seq, batch);
     const line = this.#thread();
     line.post({ op: "write", store: line.store, seq, batch, lockWaitMs });
   }
@@ -361,9 +332,7 @@ export class ThreadGroup {
   /** Every batch up to `seq` is done with: its nodes are read from the file from now on. */
   #land(seq: number): void {
     this.#written = Math.max(this.#written, seq);
-    while (this.#flights.length > 0 && (this.#flights[0] as Flight).seq <= seq) {
-      for (const pk of (this.#flights.shift() as Flight).pks) this.#sent.delete(pk);
-    }
+    this.#inFlight.landed(seq);
   }
 
   #fail(message: string): void {
@@ -392,15 +361,4 @@ export class ThreadGroup {
   #tell(error: Error): void {
     for (const listener of [...this.#listeners]) listener(error);
   }
-}
-
-/** How many rows a batch holds. */
-function rowsOf(batch: WriteBatch): number {
-  return (
-    batch.data.length / DATA_WIDTH +
-    batch.processes.length / PROCESS_WIDTH +
-    batch.updates.length +
-    batch.links.length / LINK_WIDTH +
-    batch.reports.length / REPORT_WIDTH
-  );
 }

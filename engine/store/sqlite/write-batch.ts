@@ -63,6 +63,22 @@ export function isEmptyBatch(batch: WriteBatch): boolean {
   );
 }
 
+/** A batch of nothing: posted, it makes the thread try the batches it holds again. */
+export function emptyBatch(): WriteBatch {
+  return { lines: 0, data: [], processes: [], shared: [], updates: [], links: [], reports: [] };
+}
+
+/** How many rows a batch holds. */
+export function rowsOf(batch: WriteBatch): number {
+  return (
+    batch.data.length / DATA_WIDTH +
+    batch.processes.length / PROCESS_WIDTH +
+    batch.updates.length +
+    batch.links.length / LINK_WIDTH +
+    batch.reports.length / REPORT_WIDTH
+  );
+}
+
 // prettier-ignore
 const PROCESS_COLUMNS = [
   "pk", "uuid", "type", "kind", "name", "state", "exit_code", "ctime", "mtime", "started_at",

@@ -26,6 +26,7 @@ import { StoreUnavailableError, StoreWriteError } from "../store-errors.js";
 import type { PendingWrites } from "./pending-writes.js";
 import type { PkSequence } from "./pk-sequence.js";
 import type { BatchWriter } from "./write-batch.js";
+import { isBusy } from "./busy.js";
 
 /** How long taking the write lock for a commit may block the event loop, in ms. */
 export const TURN_WAIT_MS = 50;
@@ -270,10 +271,4 @@ export class WriteGroup {
     this.#unavailable = error;
     for (const listener of [...this.#listeners]) listener(error);
   }
-}
-
-/** Whether an error is SQLite's "another connection holds the lock". */
-export function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
 }
