@@ -3,6 +3,7 @@ import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createProfile, openProfile } from "../../engine/store/open-profile.js";
 import { storedLinkType } from "../../engine/store/sqlite/link-types.js";
+import { storedState, storedType } from "../../engine/store/sqlite/node-codes.js";
 import { startFixture } from "../support/fixture-process.js";
 import { PG_URL } from "../support/postgres.js";
 import { storeBackends } from "../support/store-backends.js";
@@ -73,8 +74,14 @@ describe.each(backends.all)("a run SIGKILLed half-way through 1,000 tasks ($name
     const { count, close } = await counter(storage);
     // A link type as the file holds it (SQLite stores one letter, PostgreSQL the name).
     const link = (type: string): string => (storage === "sqlite" ? storedLinkType(type) : type);
+    // Node types and states too (SQLite stores a letter for each).
+    const sqlite = storage === "sqlite";
+    const type = (name: string): string => (sqlite ? (storedType(name) as string) : name);
+    const task = type("task");
+    const run = type("run");
+    const state = (name: string): string => (sqlite ? (storedState(name) as string) : name);
     try {
-      expect(await count("SELECT count(*) FROM nodes WHERE type = 'task'")).toBe(1001);
+      expect(await count(`SELECT count(*) FROM nodes WHERE type = '${task}'`)).toBe(1001);
       expect(
         await count(
           "SELECT count(*) FROM links WHERE from_pk NOT IN (SELECT pk FROM nodes) OR to_pk NOT IN (SELECT pk FROM nodes)",
@@ -82,19 +89,19 @@ describe.each(backends.all)("a run SIGKILLed half-way through 1,000 tasks ($name
       ).toBe(0);
       expect(
         await count(
-          "SELECT count(*) FROM reports WHERE run_pk NOT IN (SELECT pk FROM nodes WHERE type = 'run')",
+          `SELECT count(*) FROM reports WHERE run_pk NOT IN (SELECT pk FROM nodes WHERE type = '${run}')`,
         ),
       ).toBe(0);
       expect(
-        await count(`SELECT count(*) FROM nodes WHERE type = 'task'
+        await count(`SELECT count(*) FROM nodes WHERE type = '${task}'
         AND pk NOT IN (SELECT to_pk FROM links WHERE type = '${link("CALL")}')`),
       ).toBe(0);
       expect(
-        await count(`SELECT count(*) FROM nodes WHERE type = 'task' AND state = 'FINISHED'
+        await count(`SELECT count(*) FROM nodes WHERE type = '${task}' AND state = '${state("FINISHED")}'
         AND pk NOT IN (SELECT from_pk FROM links WHERE type = '${link("CREATE")}')`),
       ).toBe(0);
       expect(
-        await count(`SELECT count(*) FROM nodes WHERE type = 'task' AND state IN ('RUNNING', 'FINISHED')
+        await count(`SELECT count(*) FROM nodes WHERE type = '${task}' AND state IN ('${state("RUNNING")}', '${state("FINISHED")}')
         AND pk NOT IN (SELECT to_pk FROM links WHERE type = '${link("INPUT")}')`),
       ).toBe(0);
     } finally {

@@ -13,6 +13,7 @@
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
 import { CALL } from "./link-types.js";
+import { endedAtSql, kindSql } from "./node-codes.js";
 
 /** The step and level of a finished line. */
 const STEP = "update_task_state";
@@ -61,10 +62,10 @@ function isFinishedMessage(message: string, name: string | null, kind: string | 
 const VALUES = [
   "n.finished_line",
   "l.from_pk",
-  "n.ended_at",
+  endedAtSql("n."),
   `'${LEVEL}'`,
   `'${STEP}'`,
-  "'Task: ' || n.name || ', type: ' || n.kind || ', finished.'",
+  `'Task: ' || n.name || ', type: ' || ${kindSql("n.kind")} || ', finished.'`,
   "NULL",
 ];
 const NAMES = ["seq", "run_pk", "at", "level", "step", "message", "text"];

@@ -13,6 +13,7 @@ import { reportLine } from "../../model/report-line.js";
 import * as messages from "../messages.js";
 import { LinePlaces } from "./finished-lines.js";
 import { CALL } from "./link-types.js";
+import { RUN, statesSql } from "./node-codes.js";
 import { attributesSql } from "./shared-attributes.js";
 import { isBusy } from "./busy.js";
 
@@ -38,6 +39,10 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** A run's states while its process may still run it, and the state it is marked, as stored. */
+const OPEN_RUN = statesSql(["CREATED", "RUNNING", "WAITING"]);
+const KILLED = statesSql(["KILLED"]);
+
 interface OpenRun {
   readonly pk: number;
   readonly name: string;
@@ -48,7 +53,7 @@ interface OpenRun {
 export function killOrphanedRuns(db: Database.Database): number[] {
   const open = db
     .prepare<[], OpenRun>(
-      "SELECT pk, name, attributes FROM nodes WHERE type = 'run' AND state IN ('CREATED', 'RUNNING', 'WAITING')",
+      `SELECT pk, name, attributes FROM nodes WHERE type = ${RUN} AND state IN (${OPEN_RUN})`,
     )
     .all();
   const host = hostname();
@@ -60,15 +65,15 @@ export function killOrphanedRuns(db: Database.Database): number[] {
   });
   if (orphans.length === 0) return [];
   const markRun = db.prepare(
-    `UPDATE nodes SET state = 'KILLED', exit_code = ?, ended_at = ?, mtime = ?,
+    `UPDATE nodes SET state = ${KILLED}, exit_code = ?, ended_at = ? - ctime, mtime = 0,
        attributes = json_set(coalesce(attributes, '{}'), '$.error', json(?))
-     WHERE pk = ? AND state IN ('CREATED', 'RUNNING', 'WAITING')`,
+     WHERE pk = ? AND state IN (${OPEN_RUN})`,
   );
   const markTasks = db.prepare(
-    `UPDATE nodes SET state = 'KILLED', ended_at = ?, mtime = ?,
+    `UPDATE nodes SET state = ${KILLED}, ended_at = ? - ctime, mtime = 0,
        attributes = json_set(coalesce(${attributesSql("attributes")}, '{}'), '$.error', json(?))
      WHERE pk IN (SELECT to_pk FROM links WHERE from_pk = ? AND type = ${CALL})
-       AND state IN ('PLANNED', 'RUNNING')`,
+       AND state IN (${statesSql(["PLANNED", "RUNNING"])})`,
   );
   const report = db.prepare(
     "INSERT INTO reports (rowid, run_pk, at, level, step, message, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -81,8 +86,8 @@ export function killOrphanedRuns(db: Database.Database): number[] {
       const reason = messages.processGone(owner.pid, owner.host);
       const error = JSON.stringify(withoutStack(new RunCancelledError(run.name, reason)));
       // Another process opening the file at the same time may have marked it already.
-      if (markRun.run(ExitCode.KILLED, now, now, error, run.pk).changes === 0) continue;
-      markTasks.run(now, now, error, run.pk);
+      if (markRun.run(ExitCode.KILLED, now, error, run.pk).changes === 0) continue;
+      markTasks.run(now, error, run.pk);
       const line = reportLine(
         run.pk,
         "on_kill",

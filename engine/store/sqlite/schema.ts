@@ -6,6 +6,7 @@
 import { cacheKeySliceSql } from "./cache-key-index.js";
 import { CACHE_KEY_GLOB, UUID_GLOB } from "./compact-keys.js";
 import { LINK_TYPES_TO_CODES } from "./link-types.js";
+import { codesMigrationSql, RUN } from "./node-codes.js";
 
 /** Marks a file as a workgraph store (`PRAGMA application_id`): "WG" + 1. */
 export const APPLICATION_ID = 0x57_47_00_01;
@@ -97,13 +98,22 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE cache_key IS NOT NULL;
     `,
   },
+  {
+    // Node types, kinds and states as one letter each, times as ms after others (node-codes.ts).
+    version: 7,
+    sql: `
+      ${codesMigrationSql()};
+      DROP INDEX nodes_runs;
+      CREATE INDEX nodes_runs ON nodes (type, ctime) WHERE type = ${RUN};
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * The oldest schema a reader opens as it is, with no writer to migrate it first: version 6
- * changed only what the cache-key index holds, and a lookup finds the same rows without it.
+ * The oldest schema a reader opens as it is, with no writer to migrate it first: version 7
+ * changed how node rows are stored, and reads filter on the stored forms.
  */
-export const OLDEST_READABLE_VERSION = 5;
+export const OLDEST_READABLE_VERSION = 7;

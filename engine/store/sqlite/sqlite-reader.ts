@@ -9,6 +9,16 @@ import { CALL, linkTypeSql, storedLinkType } from "./link-types.js";
 import { attributesSql } from "./shared-attributes.js";
 import { ALL_LINES_SQL, LINE_COUNT_SQL, RUN_LINES_SQL } from "./finished-lines.js";
 import { cacheKeySliceSql } from "./cache-key-index.js";
+import {
+  endedAtSql,
+  FINISHED,
+  kindSql,
+  RUN,
+  stateSql,
+  storedState,
+  TASK,
+  typeSql,
+} from "./node-codes.js";
 import { cacheKeyTextSql, storedCacheKey, storedUuid, uuidTextSql } from "./compact-keys.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
@@ -29,8 +39,10 @@ export interface StoreVisitor {
 }
 
 /** The columns of a node, named as {@link NodeRow} names them. */
-export const NODE_COLUMNS = `pk, ${uuidTextSql("uuid")} AS uuid, type, kind, name, state,
-  exit_code AS exitCode, ctime, mtime, started_at AS startedAt, ended_at AS endedAt, value,
+export const NODE_COLUMNS = `pk, ${uuidTextSql("uuid")} AS uuid, ${typeSql("type")} AS type,
+  ${kindSql("kind")} AS kind, name, ${stateSql("state")} AS state, exit_code AS exitCode, ctime,
+  ctime + coalesce(ended_at, 0) + mtime AS mtime, ctime + started_at AS startedAt,
+  ${endedAtSql()} AS endedAt, value,
   ${attributesSql("attributes")} AS attributes, ${cacheKeyTextSql("cache_key")} AS cacheKey`;
 
 const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", ${linkTypeSql("type")} AS type, label`;
@@ -81,8 +93,11 @@ export class SqliteReader implements ProvenanceReader {
     this.beforeRead();
     const states = filter.states ?? [];
     const where = new Conditions()
-      .add("type = 'run'")
-      .add(states.length > 0 ? `state IN (${states.map(() => "?").join(", ")})` : "", ...states)
+      .add(`type = ${RUN}`)
+      .add(
+        states.length > 0 ? `state IN (${states.map(() => "?").join(", ")})` : "",
+        ...states.map((state) => storedState(state) as Param),
+      )
       .add("name = ?", filter.name)
       .add("ctime >= ?", filter.since)
       .add("ctime < ?", filter.until);
@@ -120,7 +135,7 @@ export class SqliteReader implements ProvenanceReader {
       .get<[Buffer | string, Buffer | string], NodeRow>(
         `SELECT ${NODE_COLUMNS} FROM nodes
          WHERE ${cacheKeySliceSql("cache_key")} = ${cacheKeySliceSql("?")} AND cache_key = ?
-           AND type = 'task' AND state = 'FINISHED' ORDER BY pk DESC LIMIT 1`,
+           AND type = ${TASK} AND state = ${FINISHED} ORDER BY pk DESC LIMIT 1`,
       )
       .get(key, key);
   }
@@ -181,7 +196,7 @@ export class SqliteReader implements ProvenanceReader {
   }
 }
 
-type Param = number | string;
+type Param = number | string | Buffer;
 
 /** A WHERE clause built from the filters that are set. */
 class Conditions {

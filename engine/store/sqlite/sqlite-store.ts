@@ -19,6 +19,7 @@ import { storedUuid } from "./compact-keys.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { isFinishedLine, RUN_LINES_SQL } from "./finished-lines.js";
 import { storedLinkType } from "./link-types.js";
+import { typeSql } from "./node-codes.js";
 import { openDatabase } from "./open-database.js";
 import { killOrphanedRuns } from "./orphaned-runs.js";
 import { newNodeRow, updatePatch, updateQueuedRow } from "./node-rows.js";
@@ -109,7 +110,9 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
             () => this.#holding,
           )
         : new WriteGroup(this.db, this.#pending, this.pks, groupOptions, this.#writer);
-    this.#exists = this.db.prepare<[number], string>("SELECT type FROM nodes WHERE pk = ?").pluck();
+    this.#exists = this.db
+      .prepare<[number], string>(`SELECT ${typeSql("type")} FROM nodes WHERE pk = ?`)
+      .pluck();
     if (this.#group instanceof ThreadGroup) {
       try {
         this.#group.start();
@@ -241,7 +244,7 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** The pk and type of the node with this uuid, if stored. */
   nodeOfUuid(uuid: string): { readonly pk: number; readonly type: NodeRow["type"] } | undefined {
     this.beforeRead();
-    const sql = "SELECT pk, type FROM nodes WHERE uuid = ?";
+    const sql = `SELECT pk, ${typeSql("type")} AS type FROM nodes WHERE uuid = ?`;
     const found = this.statements.get<[Buffer | string], { pk: number; type: NodeRow["type"] }>(
       sql,
     );

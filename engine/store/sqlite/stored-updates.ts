@@ -10,6 +10,7 @@ import type { ProcessUpdate } from "../store.js";
 import { attributesText, cacheKeyOf } from "./attributes-text.js";
 import { storedCacheKeyOrNull } from "./compact-keys.js";
 import { LINE_TO_ROW_SQL } from "./finished-lines.js";
+import { DATA, storedState } from "./node-codes.js";
 import { attributesSql } from "./shared-attributes.js";
 
 const FIELDS = ["state", "exit_code", "started_at", "ended_at", "attributes", "cache_key"];
@@ -100,13 +101,16 @@ export class StoredUpdates {
 
   /** Applies one change; false when no such process row. */
   apply(pk: number, change: WireChange): boolean {
-    const values: unknown[] = [change.mtime];
+    // mtime is stored as ms after the end (the new one, if this sets it) or ctime (node-codes.ts).
+    const values: unknown[] = [
+      change.endedAt !== undefined ? change.mtime - change.endedAt : change.mtime,
+    ];
     let mask = 0;
     const set = (bit: number, value: unknown): void => {
       mask |= 1 << bit;
       values.push(value);
     };
-    if (change.state !== undefined) set(0, change.state);
+    if (change.state !== undefined) set(0, storedState(change.state));
     if (change.exitCode !== undefined) set(1, change.exitCode);
     if (change.startedAt !== undefined) set(2, change.startedAt);
     if (change.endedAt !== undefined) set(3, change.endedAt);
@@ -136,10 +140,16 @@ export class StoredUpdates {
     let statement = this.#statements[mask];
     if (statement === undefined) {
       const fields = FIELDS.filter((_, bit) => (mask & (1 << bit)) !== 0);
-      const set = ["mtime = ?", ...fields.map((f) => `${f} = ?`)];
-      if ((mask & (1 << 3)) !== 0) set.push("finished_line = NULL");
+      const ends = (mask & (1 << 3)) !== 0;
+      const set = [
+        ends ? "mtime = ?" : "mtime = ? - coalesce(ctime + ended_at, ctime)",
+        ...fields.map((f) =>
+          f === "started_at" || f === "ended_at" ? `${f} = ? - ctime` : `${f} = ?`,
+        ),
+      ];
+      if (ends) set.push("finished_line = NULL");
       statement = this.db.prepare(
-        `UPDATE nodes SET ${set.join(", ")} WHERE pk = ? AND type != 'data'`,
+        `UPDATE nodes SET ${set.join(", ")} WHERE pk = ? AND type != ${DATA}`,
       );
       this.#statements[mask] = statement;
     }

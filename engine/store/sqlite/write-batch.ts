@@ -14,6 +14,7 @@ import {
 } from "./bulk-insert.js";
 import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
 import { LinePlaces } from "./finished-lines.js";
+import { storedAfter, storedKind, storedMtime, storedState, storedType } from "./node-codes.js";
 import { SharedAttributes } from "./shared-attributes.js";
 import { StoredUpdates, type WireChange } from "./stored-updates.js";
 
@@ -117,13 +118,26 @@ export class BatchWriter {
     // Each line's place: its order in the batch, after the places taken before.
     const first = batch.lines > 0 ? this.#places.take(batch.lines) : 0;
     const data = batch.data as unknown[];
-    for (let i = 1; i < data.length; i += DATA_WIDTH) data[i] = storedUuid(data[i] as string);
+    for (let i = 0; i < data.length; i += DATA_WIDTH) {
+      data[i + 1] = storedUuid(data[i + 1] as string);
+      data[i + 2] = storedType(data[i + 2]);
+      data[i + 3] = storedKind(data[i + 3]);
+      data[i + 5] = storedMtime(data[i + 5] as number, data[i + 4] as number, null);
+    }
     this.#dataInsert.run(data);
     // The attributes every call of a task shares are stored once.
     const refs = batch.shared.map((text) => this.#shared.ref(text));
     const rows = batch.processes as unknown[];
     for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
       rows[i + 1] = storedUuid(rows[i + 1] as string);
+      rows[i + 2] = storedType(rows[i + 2]);
+      rows[i + 3] = storedKind(rows[i + 3]);
+      rows[i + 5] = storedState(rows[i + 5]);
+      const ctime = rows[i + 7] as number;
+      const ended = rows[i + 10] as number | null;
+      rows[i + 8] = storedMtime(rows[i + 8] as number, ctime, ended);
+      rows[i + 9] = storedAfter(rows[i + 9] as number | null, ctime);
+      rows[i + 10] = storedAfter(ended, ctime);
       const attributes = rows[i + 11];
       if (typeof attributes === "number") rows[i + 11] = refs[attributes];
       rows[i + 12] = storedCacheKeyOrNull(rows[i + 12] as string | null);

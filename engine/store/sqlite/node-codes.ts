@@ -1,0 +1,116 @@
+/**
+ * A node row's names and times as stored (schema 7): a node's type, kind and state as one
+ * letter each, where the name took 3–10 characters; `started_at` and `ended_at` as ms after
+ * `ctime`, and `mtime` as ms after `ended_at` (or `ctime` while not ended), where each was an
+ * epoch time of 6 bytes. A task that ends in the ms it was last changed stores `mtime` as 0,
+ * which takes no bytes in SQLite's record, and a data node's `mtime` is always 0. Reads give
+ * the names and times back in SQL (`NODE_COLUMNS` in sqlite-reader.ts), filters take the
+ * stored forms.
+ *
+ * A name that is not one of the engine's (the store takes any text) is stored as it is, unless
+ * it is itself one of the letters: then as the bytes of its text (a BLOB, which no letter
+ * equals), and read back as text.
+ */
+
+/** The letter of each name, per column. */
+const TYPES = { data: "d", task: "t", run: "r" } as const;
+const KINDS = {
+  "in-process": "p",
+  Int: "I",
+  Float: "F",
+  Str: "S",
+  Bool: "B",
+  List: "L",
+  Dict: "D",
+  Data: "A",
+  job: "j",
+  flow: "f",
+  shell: "s",
+} as const;
+const STATES = {
+  FINISHED: "F",
+  RUNNING: "R",
+  PLANNED: "P",
+  FAILED: "X",
+  SKIPPED: "S",
+  KILLED: "K",
+  CREATED: "C",
+  WAITING: "W",
+  EXCEPTED: "E",
+} as const;
+
+type Codes = Readonly<Record<string, string>>;
+
+/** Encodes one column's names; `null` stays NULL. */
+function encoder(codes: Codes): (name: unknown) => unknown {
+  const byName = new Map<unknown, string>(Object.entries(codes));
+  const letters = new Set(Object.values(codes));
+  return (name) => {
+    const code = byName.get(name);
+    if (code !== undefined) return code;
+    return typeof name === "string" && letters.has(name) ? Buffer.from(name) : name;
+  };
+}
+
+/** SQL giving a column's stored form back as its name. */
+function decoder(codes: Codes): (column: string) => string {
+  const whens = Object.entries(codes)
+    .map(([name, code]) => `WHEN '${code}' THEN '${name}'`)
+    .join(" ");
+  return (column) => `CASE ${column} ${whens} ELSE CAST(${column} AS TEXT) END`;
+}
+
+/** SQL turning a column's names into their stored forms (migrating stored rows). */
+function encoderSql(codes: Codes, column: string): string {
+  const names = Object.entries(codes).map(([name, code]) => `WHEN '${name}' THEN '${code}'`);
+  const letters = Object.values(codes).map((code) => `WHEN '${code}' THEN CAST(${column} AS BLOB)`);
+  return `CASE ${column} ${[...names, ...letters].join(" ")} ELSE ${column} END`;
+}
+
+/** SQL rewriting the rows of a store of schema 6 into the stored forms of schema 7. */
+export function codesMigrationSql(): string {
+  return `UPDATE nodes SET type = ${encoderSql(TYPES, "type")}, kind = ${encoderSql(KINDS, "kind")},
+    state = ${encoderSql(STATES, "state")}, mtime = mtime - coalesce(ended_at, ctime),
+    started_at = started_at - ctime, ended_at = ended_at - ctime`;
+}
+
+/** The stored form of a node's type. */
+export const storedType = encoder(TYPES);
+/** The stored form of a node's kind. */
+export const storedKind = encoder(KINDS);
+/** The stored form of a task's or run's state. */
+export const storedState = encoder(STATES);
+
+/** SQL: a stored type as its name. */
+export const typeSql = decoder(TYPES);
+/** SQL: a stored kind as its name. */
+export const kindSql = decoder(KINDS);
+/** SQL: a stored state as its name. */
+export const stateSql = decoder(STATES);
+
+/** Stored type letters, for SQL filters. */
+export const DATA = `'${TYPES.data}'`;
+export const TASK = `'${TYPES.task}'`;
+export const RUN = `'${TYPES.run}'`;
+/** Stored state letters, for SQL filters. */
+export const FINISHED = `'${STATES.FINISHED}'`;
+
+/** SQL: a state list as stored (`states` are names known to the engine). */
+export function statesSql(states: readonly (keyof typeof STATES)[]): string {
+  return states.map((state) => `'${STATES[state]}'`).join(", ");
+}
+
+/** The stored form of a time kept as ms after `base` (NULL stays NULL). */
+export function storedAfter(time: number | null, base: number): number | null {
+  return time === null ? null : time - base;
+}
+
+/** The stored `mtime`: ms after the end, or after `ctime` while not ended. */
+export function storedMtime(mtime: number, ctime: number, endedAt: number | null): number {
+  return mtime - (endedAt ?? ctime);
+}
+
+/** SQL: the stored `ended_at` of the row (or alias `n`) as its time. */
+export function endedAtSql(prefix = ""): string {
+  return `${prefix}ctime + ${prefix}ended_at`;
+}
