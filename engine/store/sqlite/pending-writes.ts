@@ -8,6 +8,7 @@
 import { attributesText } from "./attributes-text.js";
 import { storedLinkType } from "./link-types.js";
 import type { PkSequence } from "./pk-sequence.js";
+import { RowsByPk } from "./rows-by-pk.js";
 import { QueuedUpdates } from "./stored-updates.js";
 import { LINK_WIDTH, REPORT_WIDTH, type WriteBatch } from "./write-batch.js";
 /** A node row waiting to be inserted; attributes stay an object so merges are cheap. */
@@ -20,6 +21,8 @@ export class PendingNode {
   finishedLine: number | null = null;
   /** The node that CALLs this one (-1: more than one), while both are queued. */
   calledBy: number | undefined = undefined;
+  /** Held back by a drain until it ends (a task or run row not yet ended). */
+  held = false;
 
   // A class with fixed fields, not object spreads: tens of thousands are made per second.
   constructor(
@@ -50,12 +53,14 @@ export class PendingWrites {
   /** Rows to go with the next drain (new ones, and held ones that have ended since). */
   #nodes: PendingNode[] = [];
   /**
-   * Rows a drain held back (tasks and runs not yet ended), by pk: they join {@link #nodes}
-   * when they end, so a drain never looks at them again before (a million-task turn holds a
-   * million rows across hundreds of drains).
+   * How many rows a drain held back (tasks and runs not yet ended, marked `held`, found in
+   * {@link #byPk}): they join {@link #nodes} when they end, so a drain never looks at them
+   * again before (a million-task turn holds a million rows across hundreds of drains). A flag,
+   * not a second Map by pk: at a million rows such a Map was ~28 MB, and as much again in the
+   * tables its growth left behind.
    */
-  readonly #held = new Map<number, PendingNode>();
-  readonly #byPk = new Map<number, PendingNode>();
+  #heldCount = 0;
+  readonly #byPk = new RowsByPk<PendingNode>();
   #links: unknown[] = [];
   /** Report rows: the line's order among the queued lines, then its columns. */
   #reports: unknown[] = [];
@@ -110,7 +115,7 @@ export class PendingWrites {
   get empty(): boolean {
     return (
       this.#nodes.length === 0 &&
-      this.#held.size === 0 &&
+      this.#heldCount === 0 &&
       this.#links.length === 0 &&
       this.#reports.length === 0 &&
       this.updates.size === 0
@@ -121,7 +126,7 @@ export class PendingWrites {
   get size(): number {
     return (
       this.#nodes.length +
-      this.#held.size +
+      this.#heldCount +
       this.#links.length / LINK_WIDTH +
       this.#reports.length / REPORT_WIDTH +
       this.updates.size
@@ -177,7 +182,10 @@ export class PendingWrites {
 
   /** A queued row ended: if a drain held it back, it goes with the next one. */
   ended(row: PendingNode): void {
-    if (this.#held.delete(row.pk)) this.#nodes.push(row);
+    if (!row.held) return;
+    row.held = false;
+    this.#heldCount--;
+    this.#nodes.push(row);
   }
 
   /** The queued rows as a batch, forgotten here (but those `"keep"` holds back). */
@@ -188,14 +196,19 @@ export class PendingWrites {
     const sharedIndex = new Map<string, number>();
     const keep = unfinished === "keep";
     const nodes = this.#nodes;
-    if (!keep && this.#held.size > 0) {
-      for (const row of this.#held.values()) nodes.push(row);
-      this.#held.clear();
+    if (!keep && this.#heldCount > 0) {
+      for (const row of this.#byPk.values()) {
+        if (!row.held) continue;
+        row.held = false;
+        nodes.push(row);
+      }
+      this.#heldCount = 0;
     }
     this.#nodes = [];
     for (const n of nodes) {
       if (n.type !== "data" && keep && n.endedAt === null) {
-        this.#held.set(n.pk, n);
+        n.held = true;
+        this.#heldCount++;
         continue;
       }
       if (keep) this.#byPk.delete(n.pk);
@@ -253,7 +266,7 @@ export class PendingWrites {
   /** Forgets everything: the transaction ended (committed after a drain, or rolled back). */
   reset(): void {
     this.#nodes.length = 0;
-    this.#held.clear();
+    this.#heldCount = 0;
     this.#byPk.clear();
     this.#links.length = 0;
     this.#reports.length = 0;
