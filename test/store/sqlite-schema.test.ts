@@ -181,17 +181,17 @@ describe("the SQLite store's keys", () => {
       raw.close();
     }
   });
-  it("refuses a store of schema 6 read-only by name, and reads it once a writer brought it up to date", () => {
+  it("refuses a store of schema 7 read-only by name, and reads it once a writer brought it up to date", () => {
     const { file, twin } = schemaFiveFile();
     const raw = new Database(file);
     try {
-      raw.exec(MIGRATIONS[5]?.sql ?? "");
-      raw.pragma("user_version = 6");
+      for (const migration of MIGRATIONS.slice(5, 7)) raw.exec(migration.sql);
+      raw.pragma("user_version = 7");
     } finally {
       raw.close();
     }
     expect(() => openReadOnly(file)).toThrow(
-      /schema version is 6, older than .* reads \(7\)\. Open it once for writing/,
+      /schema version is 7, older than .* reads \(8\)\. Open it once for writing/,
     );
     new SqliteStore(file).close();
     const reader = openReadOnly(file);

@@ -4,11 +4,12 @@
  * fewer pages a commit rewrites and the fewer bytes a task costs (about 25). A lookup matches
  * the slice through the index, then the whole key in the row.
  *
- * The slice straddles the key's two halves (`code hash:input hash`, packed: bytes 1–16 and
- * 17–32): every call of one task shares the first half and calls with equal inputs share the
- * second, but two different keys rarely share both 4-byte parts. Keys kept as text (an
- * imported archive's) are sliced by characters: the same expression on both sides, so still
- * found.
+ * The slice straddles the key's two parts: every call of one task shares the code hash and
+ * calls with equal inputs share the input hash, but two different keys rarely share both. In
+ * a key packed as schema 8 stores it (cache-codes.ts: the input hash's 16 bytes, then the
+ * code hash's reference of 1–4 bytes) it is the input hash's last 4 bytes and the reference,
+ * 5–8 bytes. Keys kept as text (an imported archive's) are sliced by characters: the same
+ * expression on both sides, so still found.
  */
 
 /** The indexed slice of the cache key in `column` (or of a bound `?`). */

@@ -7,10 +7,12 @@
 import type Database from "better-sqlite3";
 import { StoreUnavailableError } from "../store-errors.js";
 import { BulkInsert, LINK_INSERT_COLUMNS, REPORT_INSERT_COLUMNS } from "./bulk-insert.js";
-import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
+import { CacheCodes } from "./cache-codes.js";
+import { storedUuid } from "./compact-keys.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { isBusy } from "./busy.js";
 import { LinePlaces } from "./finished-lines.js";
+import { storedLabel, wireLabel } from "./link-labels.js";
 import { storedLinkType } from "./link-types.js";
 import { storedAfter, storedKind, storedMtime, storedState, storedType } from "./node-codes.js";
 
@@ -50,6 +52,7 @@ export class ChunkedWriter {
   readonly #links: BulkInsert;
   readonly #reports: BulkInsert;
   readonly #places: LinePlaces;
+  readonly #codes: CacheCodes;
   readonly #written: Range[] = [];
   readonly #buffer: unknown[] = [];
   #kind: "nodes" | "links" | "reports" | undefined;
@@ -65,6 +68,7 @@ export class ChunkedWriter {
     this.#nodes = new BulkInsert(db, "nodes", NODE_COLUMNS);
     this.#links = new BulkInsert(db, "links", LINK_INSERT_COLUMNS);
     this.#places = new LinePlaces(db);
+    this.#codes = new CacheCodes(db);
     this.#reports = new BulkInsert(db, "reports", REPORT_INSERT_COLUMNS);
   }
 
@@ -75,10 +79,10 @@ export class ChunkedWriter {
     this.#added();
   }
 
-  /** Queues a link. */
+  /** Queues a link (a CALL link's label is kept: the called task's name is not at hand). */
   link(from: number, to: number, type: string, label: string): void {
     this.#switch("links");
-    this.#buffer.push(from, to, storedLinkType(type), label);
+    this.#buffer.push(from, to, storedLinkType(type), storedLabel(wireLabel(type, label)));
     this.#added();
   }
 
@@ -108,7 +112,7 @@ export class ChunkedWriter {
           values[at + 1] = storedUuid(values[at + 1] as string);
           storeNames(values, at);
           const key = values[at + width - 1] as string | null;
-          values[at + width - 1] = storedCacheKeyOrNull(key);
+          values[at + width - 1] = this.#codes.stored(key);
         }
         this.#nodes.run(values);
         this.#written.push(["nodes", first, first + rows - 1]);
@@ -163,6 +167,8 @@ export class ChunkedWriter {
     try {
       for (;;) {
         try {
+          // References looked up by an attempt that failed may have been rolled back with it.
+          this.#codes.forget();
           this.db.transaction(fn).immediate();
           break;
         } catch (error) {

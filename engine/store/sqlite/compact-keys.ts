@@ -55,9 +55,21 @@ export function storedCacheKey(key: string): Buffer | string {
   return packHex(key, 65, 32, COLON, keyColon) ?? key;
 }
 
-/** The stored form of a cache key that may be absent. */
-export function storedCacheKeyOrNull(key: string | null): Buffer | string | null {
-  return key === null ? null : storedCacheKey(key);
+/**
+ * The input hash of a cache key whose code hash is known to be hex (32 digits, then `:`, then
+ * 32 more) as its 16 bytes, followed by `suffix`; undefined when the rest is not in that form.
+ */
+export function packedInputHash(key: string, suffix: Buffer): Buffer | undefined {
+  if (key.length !== 65 || key.charCodeAt(32) !== COLON) return undefined;
+  const out = Buffer.allocUnsafe(16 + suffix.length);
+  for (let i = 0, at = 33; i < 16; i++, at += 2) {
+    const high = HEX[key.charCodeAt(at)] as number;
+    const low = HEX[key.charCodeAt(at + 1)] as number;
+    if ((high | low) > 15) return undefined;
+    out[i] = (high << 4) | low;
+  }
+  for (let i = 0; i < suffix.length; i++) out[16 + i] = suffix[i] as number;
+  return out;
 }
 
 /** SQL giving a stored uuid back as its text (`column` may be qualified: `n.uuid`). */
@@ -65,12 +77,6 @@ export function uuidTextSql(column: string): string {
   const part = (from: number, length?: number) =>
     `substr(hex(${column}), ${from}${length === undefined ? "" : `, ${length}`})`;
   const text = [part(1, 8), part(9, 4), part(13, 4), part(17, 4), part(21)].join(" || '-' || ");
-  return `CASE WHEN typeof(${column}) = 'blob' THEN lower(${text}) ELSE ${column} END`;
-}
-
-/** SQL giving a stored cache key back as its text. */
-export function cacheKeyTextSql(column: string): string {
-  const text = `substr(hex(${column}), 1, 32) || ':' || substr(hex(${column}), 33)`;
   return `CASE WHEN typeof(${column}) = 'blob' THEN lower(${text}) ELSE ${column} END`;
 }
 

@@ -3,8 +3,10 @@
  * applied; a file with a larger number was written by a newer workgraph and is not opened.
  */
 
+import { CACHE_CODES_MIGRATION_SQL } from "./cache-codes.js";
 import { cacheKeySliceSql } from "./cache-key-index.js";
 import { CACHE_KEY_GLOB, UUID_GLOB } from "./compact-keys.js";
+import { LABELS_MIGRATION_SQL } from "./link-labels.js";
 import { LINK_TYPES_TO_CODES } from "./link-types.js";
 import { codesMigrationSql, RUN } from "./node-codes.js";
 
@@ -107,6 +109,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX nodes_runs ON nodes (type, ctime) WHERE type = ${RUN};
     `,
   },
+  {
+    // Derivable link labels left empty (link-labels.ts); cache keys' code hashes stored once
+    // (cache-codes.ts).
+    version: 8,
+    sql: `
+      ${LABELS_MIGRATION_SQL};
+      ${CACHE_CODES_MIGRATION_SQL};
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */
@@ -114,6 +125,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
  * The oldest schema a reader opens as it is, with no writer to migrate it first: version 7
- * changed how node rows are stored, and reads filter on the stored forms.
+ * changed how node rows are stored, and reads filter on the stored forms; version 8 how link
+ * labels and cache keys are, which reads decode.
  */
-export const OLDEST_READABLE_VERSION = 7;
+export const OLDEST_READABLE_VERSION = 8;

@@ -50,7 +50,7 @@ export class SharedAttributes {
 }
 
 /** `n` as its shortest big-endian bytes. */
-function numberBytes(n: number): Buffer {
+export function numberBytes(n: number): Buffer {
   const bytes: number[] = [];
   for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
   return Buffer.from(bytes);

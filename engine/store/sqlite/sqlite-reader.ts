@@ -19,7 +19,9 @@ import {
   TASK,
   typeSql,
 } from "./node-codes.js";
-import { cacheKeyTextSql, storedCacheKey, storedUuid, uuidTextSql } from "./compact-keys.js";
+import { storedUuid, uuidTextSql } from "./compact-keys.js";
+import { cacheKeyTextSql, lookupForm } from "./cache-codes.js";
+import { labelSql } from "./link-labels.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
 
@@ -45,7 +47,8 @@ export const NODE_COLUMNS = `pk, ${uuidTextSql("uuid")} AS uuid, ${typeSql("type
   ${endedAtSql()} AS endedAt, value,
   ${attributesSql("attributes")} AS attributes, ${cacheKeyTextSql("cache_key")} AS cacheKey`;
 
-const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", ${linkTypeSql("type")} AS type, label`;
+const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", ${linkTypeSql("type")} AS type,
+  ${labelSql("links")} AS label`;
 
 /** Reads nodes, links and reports from one SQLite connection. */
 export class SqliteReader implements ProvenanceReader {
@@ -130,7 +133,13 @@ export class SqliteReader implements ProvenanceReader {
 
   findFinishedTask(cacheKey: string): NodeRow | undefined {
     this.beforeRead();
-    const key = storedCacheKey(cacheKey);
+    const key = lookupForm(cacheKey, (hash) =>
+      this.statements
+        .get<[Buffer], Buffer>("SELECT ref FROM cache_codes WHERE hash = ?")
+        .pluck()
+        .get(hash),
+    );
+    if (key === undefined) return undefined;
     return this.statements
       .get<[Buffer | string, Buffer | string], NodeRow>(
         `SELECT ${NODE_COLUMNS} FROM nodes
@@ -166,7 +175,7 @@ export class SqliteReader implements ProvenanceReader {
       }
       for (const link of this.statements
         .get<[], UuidLink>(
-          `SELECT ${uuidTextSql("f.uuid")} AS "from", ${uuidTextSql("t.uuid")} AS "to", ${linkTypeSql("l.type")} AS type, l.label FROM links l
+          `SELECT ${uuidTextSql("f.uuid")} AS "from", ${uuidTextSql("t.uuid")} AS "to", ${linkTypeSql("l.type")} AS type, ${labelSql("l")} AS label FROM links l
              JOIN nodes f ON f.pk = l.from_pk JOIN nodes t ON t.pk = l.to_pk ORDER BY l.rowid`,
         )
         .iterate()) {

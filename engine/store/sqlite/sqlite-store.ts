@@ -18,6 +18,7 @@ import { ChunkedWriter } from "./chunked-writer.js";
 import { storedUuid } from "./compact-keys.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
 import { isFinishedLine, RUN_LINES_SQL } from "./finished-lines.js";
+import { labelSql, wireLabel } from "./link-labels.js";
 import { storedLinkType } from "./link-types.js";
 import { typeSql } from "./node-codes.js";
 import { openDatabase } from "./open-database.js";
@@ -152,7 +153,9 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     for (const pk of [link.from, link.to]) {
       if (!this.#has(pk)) throw new NodeNotFoundError(pk);
     }
-    this.#pending.addLink(link.from, link.to, link.type, link.label);
+    // A CALL link's label is the called task's name, which its queued row still holds.
+    const called = link.type === "CALL" ? this.#pending.node(link.to)?.name : undefined;
+    this.#pending.addLink(link.from, link.to, link.type, wireLabel(link.type, link.label, called));
   }
 
   addReport(runPk: number, line: ReportLine, task?: number): void {
@@ -282,9 +285,9 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
     const sql =
       fewFrom <= FEW_LINKS
         ? `SELECT 1 FROM links INDEXED BY links_from
-             WHERE from_pk = ? AND type = ? AND to_pk = ? AND label = ?`
+             WHERE from_pk = ? AND type = ? AND to_pk = ? AND ${labelSql("links")} = ?`
         : `SELECT 1 FROM links INDEXED BY links_to
-             WHERE to_pk = ? AND type = ? AND from_pk = ? AND label = ?`;
+             WHERE to_pk = ? AND type = ? AND from_pk = ? AND ${labelSql("links")} = ?`;
     const [near, far] = fewFrom <= FEW_LINKS ? [link.from, link.to] : [link.to, link.from];
     const found = this.statements.get<[number, string, number, string]>(sql);
     return found.get(near, storedLinkType(link.type), far, link.label) !== undefined;

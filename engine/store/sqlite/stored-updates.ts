@@ -8,7 +8,7 @@ import type Database from "better-sqlite3";
 import { canonicalJson, parseCanonicalJson } from "../canonical-json.js";
 import type { ProcessUpdate } from "../store.js";
 import { attributesText, cacheKeyOf } from "./attributes-text.js";
-import { storedCacheKeyOrNull } from "./compact-keys.js";
+import type { CacheCodes } from "./cache-codes.js";
 import { LINE_TO_ROW_SQL } from "./finished-lines.js";
 import { DATA, storedState } from "./node-codes.js";
 import { attributesSql } from "./shared-attributes.js";
@@ -90,7 +90,10 @@ export class StoredUpdates {
   readonly #attributes: Database.Statement<[number], string | null>;
   readonly #lineToRow: Database.Statement<[number]>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly codes: CacheCodes,
+  ) {
     this.#attributes = db
       .prepare<[number], string | null>(
         `SELECT ${attributesSql("attributes")} FROM nodes WHERE pk = ?`,
@@ -122,7 +125,7 @@ export class StoredUpdates {
       // The key has its own column: a key alone leaves the attributes text as it is.
       const keyOnly = "cacheKey" in patch && Object.keys(patch).length === 1;
       if (!keyOnly) set(4, attributesText({ ...this.#stored(pk), ...patch }));
-      if ("cacheKey" in patch) set(5, storedCacheKeyOrNull(cacheKeyOf(patch) ?? null));
+      if ("cacheKey" in patch) set(5, this.codes.stored(cacheKeyOf(patch) ?? null));
     }
     values.push(pk);
     // A finished line made from the row's end time keeps the time it was written with.

@@ -12,8 +12,10 @@ import {
   REPORT_INSERT_COLUMNS,
   type RefusedRow,
 } from "./bulk-insert.js";
-import { storedCacheKeyOrNull, storedUuid } from "./compact-keys.js";
+import { CacheCodes } from "./cache-codes.js";
+import { storedUuid } from "./compact-keys.js";
 import { LinePlaces } from "./finished-lines.js";
+import { storedLabel } from "./link-labels.js";
 import { storedAfter, storedKind, storedMtime, storedState, storedType } from "./node-codes.js";
 import { SharedAttributes } from "./shared-attributes.js";
 import { StoredUpdates, type WireChange } from "./stored-updates.js";
@@ -46,7 +48,7 @@ export interface WriteBatch {
   readonly shared: readonly string[];
   /** Changes to rows written by earlier batches. */
   readonly updates: readonly (readonly [number, WireChange])[];
-  /** from, to, type (stored letter), label. */
+  /** from, to, type (stored letter), label (as link-labels.ts's `wireLabel` gives it). */
   readonly links: readonly unknown[];
   /** Place, run pk, at, level, step, message, text. */
   readonly reports: readonly unknown[];
@@ -97,6 +99,7 @@ export class BatchWriter {
   readonly #reportInsert: BulkInsert;
   readonly #places: LinePlaces;
   readonly #shared: SharedAttributes;
+  readonly #codes: CacheCodes;
   readonly #updates: StoredUpdates;
 
   /**
@@ -109,7 +112,8 @@ export class BatchWriter {
     this.#linkInsert = new BulkInsert(db, "links", LINK_INSERT_COLUMNS, refused);
     this.#places = new LinePlaces(db);
     this.#shared = new SharedAttributes(db);
-    this.#updates = new StoredUpdates(db);
+    this.#codes = new CacheCodes(db);
+    this.#updates = new StoredUpdates(db, this.#codes);
     this.#reportInsert = new BulkInsert(db, "reports", REPORT_INSERT_COLUMNS, refused);
   }
 
@@ -140,14 +144,18 @@ export class BatchWriter {
       rows[i + 10] = storedAfter(ended, ctime);
       const attributes = rows[i + 11];
       if (typeof attributes === "number") rows[i + 11] = refs[attributes];
-      rows[i + 12] = storedCacheKeyOrNull(rows[i + 12] as string | null);
+      rows[i + 12] = this.#codes.stored(rows[i + 12] as string | null);
       const line = rows[i + 13] as number | null;
       if (line !== null) rows[i + 13] = first + line;
     }
     this.#processInsert.run(rows);
     for (const [pk, change] of batch.updates) this.#updates.apply(pk, change);
     // Links and reports after nodes, so no row names a node not yet in the file.
-    this.#linkInsert.run(batch.links);
+    const links = batch.links as unknown[];
+    for (let i = 0; i < links.length; i += LINK_WIDTH) {
+      links[i + 3] = storedLabel(links[i + 3]);
+    }
+    this.#linkInsert.run(links);
     const reports = batch.reports as unknown[];
     for (let i = 0; i < reports.length; i += REPORT_WIDTH) {
       reports[i] = first + (reports[i] as number);
@@ -158,5 +166,6 @@ export class BatchWriter {
   /** The transaction ended (committed or rolled back). */
   forget(): void {
     this.#shared.forget();
+    this.#codes.forget();
   }
 }
