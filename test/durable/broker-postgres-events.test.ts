@@ -83,6 +83,35 @@ it("a stream longer than a page, read from its start, gives every entry", async 
   expect([...found.keys()].sort()).toEqual([...ids].sort());
 }, 120_000);
 
+it("a stream is trimmed to its length as BullMQ trims it, its newest entries kept", async () => {
+  const space = await testBroker("postgresql");
+  cleanups.push(() => space.dispose());
+  const broker = openBroker(space);
+  const outbox = new ResultOutbox(broker);
+  cleanups.push(() => outbox.close());
+  const stream = "results-trimmed";
+  // the first entry makes the broker's schema; then the stream's length, as BullMQ stores it
+  await outbox.send(stream, "job-0", result(0));
+  const client = new pg.Client({ connectionString: space.url });
+  await client.connect();
+  cleanups.push(() => client.end());
+  await client.query(
+    `INSERT INTO "${space.prefix}".meta (queue, field, value) VALUES ($1, 'opts.maxLenEvents', '100')`,
+    [stream],
+  );
+  for (let i = 1; i < 600; i++) await outbox.send(stream, `job-${i}`, result(i));
+  const { rows } = await client.query<{ n: number; newest: string }>(
+    `SELECT count(*)::int AS n, max(data->>'batch') FILTER (WHERE id = (SELECT max(id)
+       FROM "${space.prefix}".event WHERE queue = $1)) AS newest
+     FROM "${space.prefix}".event WHERE queue = $1`,
+    [stream],
+  );
+  // trimmed when an id is a multiple of 256: at most 256 entries past the length
+  expect(rows[0]!.n).toBeGreaterThanOrEqual(100);
+  expect(rows[0]!.n).toBeLessThanOrEqual(100 + 256);
+  expect(rows[0]!.newest).toContain('"job-599"');
+}, 120_000);
+
 it("a PostgreSQL backend of another shape than BullMQ 6's is refused, naming what it lacks", () => {
   const other = { query: () => Promise.resolve({ rows: [] }), connection: {} };
   expect(() => notifyEachEntry(other)).toThrow(BrokerBackendShapeError);

@@ -19,6 +19,7 @@ import { maskUrl } from "../../store/postgres/connection-url.js";
 import { BrokerUrlError } from "./broker-errors.js";
 import { notifyEachEntry } from "./postgres-entry-notify.js";
 import { readEveryEvent } from "./postgres-event-reads.js";
+import { nameStatements } from "./postgres-named-statements.js";
 import { waitOnNotifiesOnly } from "./postgres-job-waits.js";
 
 /** Where a broker lives: its URL and the namespace of this profile's queues in it. */
@@ -69,12 +70,14 @@ export interface Broker {
  * such gap: ioredis reconnects an object that never connected. A stream's entries go out in
  * notifications of their own (`postgres-entry-notify.ts`), and a reader misses none
  * (`postgres-event-reads.ts`); a worker on `jobs` waits on notifications only
- * (`postgres-job-waits.ts`).
+ * (`postgres-job-waits.ts`); every statement goes named, planned once per connection
+ * (`postgres-named-statements.ts`).
  */
 const postgresBackend: typeof createPostgresBackend = (name, opts, factoryOptions) => {
   const backend = createPostgresBackend(name, opts, factoryOptions);
   forgetFailedReadiness(backend.connection);
   forgetFailedReadiness(backend);
+  nameStatements(backend);
   if (name === QUEUE_NAMES.jobs && factoryOptions?.withBlockingConnection === true) {
     waitOnNotifiesOnly(backend);
   }

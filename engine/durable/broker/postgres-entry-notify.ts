@@ -4,9 +4,16 @@
  * nothing of other streams. BullMQ's `publish_event` notifies one channel shared by every stream
  * (`bullmq_events`, the queue's name as payload), so every reader on the database woke for every
  * entry of every stream (each job's added, active and completed events on `jobs` included) and
- * read the table to find its own. The entry is still stored by `publish_event`, so a reader
- * that starts, or listens again after a lost connection, reads what it missed; an entry too
- * long for a notification (8,000 bytes) is announced by its id, and read.
+ * read the table to find its own. The entry is still stored, so a reader that starts, or
+ * listens again after a lost connection, reads what it missed; an entry too long for a
+ * notification (8,000 bytes) is announced by its id, and read.
+ *
+ * The entry goes into BullMQ's `event` table as `publish_event` puts it, in one statement with
+ * its notification, without calling `publish_event`: that plpgsql function also notifies the
+ * shared channel (which no reader of ours listens to, and every listening connection on the
+ * database is woken by) and looks up the stream's length on every call. The stream is trimmed
+ * as `publish_event` trims it, to its last `opts.maxLenEvents` entries (10,000 when unset),
+ * when an entry's id is a multiple of 256, by one publisher at a time.
  */
 import { createHash } from "node:crypto";
 import { BrokerBackendShapeError } from "./broker-errors.js";
@@ -14,9 +21,26 @@ import { BrokerBackendShapeError } from "./broker-errors.js";
 /** The longest notification body sent; PostgreSQL refuses payloads from 8,000 bytes. */
 const BODY_MAX = 7_900;
 
-const PUBLISH_SQL = `SELECT id, pg_notify($4, CASE WHEN octet_length($5::text) <= ${BODY_MAX}
+const PUBLISH_SQL = `WITH entry AS (
+  INSERT INTO event (queue, event, data, created_at_ms)
+  VALUES ($1, $2, $3::jsonb, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+  RETURNING id)
+SELECT id, pg_notify($4, CASE WHEN octet_length($5::text) <= ${BODY_MAX}
    THEN id::text || ' ' || $5::text ELSE id::text END)
- FROM publish_event($1, $2, $3::jsonb) AS id`;
+ FROM entry`;
+
+/** Every this many ids, the entry's publisher trims the stream (as `publish_event` does). */
+const TRIM_EVERY = 256n;
+const DEFAULT_MAX_LEN = 10_000;
+
+/** Trims stream $1 to the entries after id $2 less its length; skipped while another trims. */
+const TRIM_SQL = `WITH max_len AS (
+  SELECT COALESCE((SELECT value::integer FROM meta
+    WHERE queue = $1 AND field = 'opts.maxLenEvents'), ${DEFAULT_MAX_LEN}) AS n),
+ trimmer AS (SELECT pg_try_advisory_xact_lock(hashtext('bullmq:evtrim:' || $1)) AS got)
+DELETE FROM event
+ WHERE queue = $1 AND (SELECT n FROM max_len) > 0
+   AND id <= $2::bigint - (SELECT n FROM max_len) AND (SELECT got FROM trimmer)`;
 
 /** The channel of stream `queue` in schema `schema` (a name PostgreSQL keeps whole). */
 export function entryChannel(schema: string, queue: string): string {
@@ -41,6 +65,7 @@ export function notifyEachEntry(target: object): void {
   if (typeof backend.publishEvent !== "function") {
     throw new BrokerBackendShapeError("publishEvent()");
   }
+  const channel = entryChannel(backend.schema, backend.queueName);
   backend.publishEvent = async (fields) => {
     const { event, ...rest } = fields;
     const body: EntryBody = [String(event), rest];
@@ -48,9 +73,14 @@ export function notifyEachEntry(target: object): void {
       backend.queueName,
       String(event),
       JSON.stringify(rest),
-      entryChannel(backend.schema, backend.queueName),
+      channel,
       JSON.stringify(body),
     ]);
-    return String(rows[0]!.id);
+    const id = String(rows[0]!.id);
+    // the entry is in: a trim that fails leaves the stream to the next one
+    if (BigInt(id) % TRIM_EVERY === 0n) {
+      await backend.query(TRIM_SQL, [backend.queueName, id]).catch(() => undefined);
+    }
+    return id;
   };
 }
