@@ -14,7 +14,7 @@ import { isBusy } from "./busy.js";
 import { LinePlaces } from "./finished-lines.js";
 import { storedLabel, wireLabel } from "./link-labels.js";
 import { storedLinkType } from "./link-types.js";
-import { storedAfter, storedKind, storedMtime, storedState, storedType } from "./node-codes.js";
+import { storeNodeCodes } from "./node-codes.js";
 
 /** Rows per chunk: about 20–60 ms of inserting, the longest this holds the lock. */
 const CHUNK_ROWS = 20_000;
@@ -28,18 +28,6 @@ const NODE_COLUMNS = [
   "pk", "uuid", "type", "kind", "name", "state", "exit_code", "ctime", "mtime", "started_at",
   "ended_at", "value", "attributes", "cache_key",
 ] as const;
-
-/** Turns the names and times of the node row at `at` (as {@link NODE_COLUMNS}) into stored forms. */
-function storeNames(values: unknown[], at: number): void {
-  values[at + 2] = storedType(values[at + 2]);
-  values[at + 3] = storedKind(values[at + 3]);
-  values[at + 5] = storedState(values[at + 5]);
-  const ctime = values[at + 7] as number;
-  const ended = values[at + 10] as number | null;
-  values[at + 8] = storedMtime(values[at + 8] as number, ctime, ended);
-  values[at + 9] = storedAfter(values[at + 9] as number | null, ctime);
-  values[at + 10] = storedAfter(ended, ctime);
-}
 
 /** A node row with every column, pk first (as {@link NODE_COLUMNS} lists them, without pk). */
 export type NodeValues = readonly unknown[];
@@ -110,7 +98,7 @@ export class ChunkedWriter {
           values[at] = first + row;
           for (let c = 1; c < width; c++) values[at + c] = buffer[at + c];
           values[at + 1] = storedUuid(values[at + 1] as string);
-          storeNames(values, at);
+          storeNodeCodes(values, at);
           const key = values[at + width - 1] as string | null;
           values[at + width - 1] = this.#codes.stored(key);
         }

@@ -110,6 +110,22 @@ export function storedMtime(mtime: number, ctime: number, endedAt: number | null
   return mtime - (endedAt ?? ctime);
 }
 
+/**
+ * Turns the type, kind, state and times of the node row starting at `at` of a flat array
+ * (pk, uuid, type, kind, name, state, exit_code, ctime, mtime, started_at, ended_at, …: the
+ * order of the `nodes` table) into their stored forms, in place.
+ */
+export function storeNodeCodes(values: unknown[], at: number): void {
+  values[at + 2] = storedType(values[at + 2]);
+  values[at + 3] = storedKind(values[at + 3]);
+  values[at + 5] = storedState(values[at + 5]);
+  const ctime = values[at + 7] as number;
+  const ended = values[at + 10] as number | null;
+  values[at + 8] = storedMtime(values[at + 8] as number, ctime, ended);
+  values[at + 9] = storedAfter(values[at + 9] as number | null, ctime);
+  values[at + 10] = storedAfter(ended, ctime);
+}
+
 /** SQL: the stored `ended_at` of the row (or alias `n`) as its time. */
 export function endedAtSql(prefix = ""): string {
   return `${prefix}ctime + ${prefix}ended_at`;

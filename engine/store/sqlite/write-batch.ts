@@ -16,7 +16,7 @@ import { CacheCodes } from "./cache-codes.js";
 import { storedUuid } from "./compact-keys.js";
 import { LinePlaces } from "./finished-lines.js";
 import { storedLabel } from "./link-labels.js";
-import { storedAfter, storedKind, storedMtime, storedState, storedType } from "./node-codes.js";
+import { storeNodeCodes, storedKind, storedMtime, storedType } from "./node-codes.js";
 import { SharedAttributes } from "./shared-attributes.js";
 import { StoredUpdates, type WireChange } from "./stored-updates.js";
 
@@ -134,14 +134,7 @@ export class BatchWriter {
     const rows = batch.processes as unknown[];
     for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
       rows[i + 1] = storedUuid(rows[i + 1] as string);
-      rows[i + 2] = storedType(rows[i + 2]);
-      rows[i + 3] = storedKind(rows[i + 3]);
-      rows[i + 5] = storedState(rows[i + 5]);
-      const ctime = rows[i + 7] as number;
-      const ended = rows[i + 10] as number | null;
-      rows[i + 8] = storedMtime(rows[i + 8] as number, ctime, ended);
-      rows[i + 9] = storedAfter(rows[i + 9] as number | null, ctime);
-      rows[i + 10] = storedAfter(ended, ctime);
+      storeNodeCodes(rows, i);
       const attributes = rows[i + 11];
       if (typeof attributes === "number") rows[i + 11] = refs[attributes];
       rows[i + 12] = this.#codes.stored(rows[i + 12] as string | null);
