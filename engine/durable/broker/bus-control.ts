@@ -76,6 +76,8 @@ export function controlOnBus(
           if ((await runs.getJobState(jobId)) === "active") continue;
           return;
         }
+        // ended since it was sent: by this very kill, when the holder's answer came late
+        if (action === "kill" && endedAs() === "KILLED") return;
         refuseEnded();
       }
       throw new WorkgraphError(
