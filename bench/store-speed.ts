@@ -4,10 +4,11 @@
  * (rows written by its writer thread) and with `writerThread: false` (rows written between
  * the engine's turns). Rounds alternate between the stores (interleaved, so load on the
  * machine falls on all); the figures are medians. CPU is the whole process's, and the engine's
- * thread's alone where Linux says (`/proc/self/task`).
+ * thread's alone where Linux says (`/proc/self/task`), and with the writer thread, its CPU (the
+ * busiest other thread of the round: V8's helper threads each take far less).
  * Run: `npm run build && node dist/bench/store-speed.js`.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,6 +26,8 @@ export interface ShapeFigures {
   readonly cpu: Readonly<Record<Side, number>>;
   /** CPU time of the engine's thread alone per task, µs (median); NaN where unknown. */
   readonly mainCpu: Readonly<Record<Side, number>>;
+  /** CPU time of the busiest other thread per task, µs (median): the writer thread's, if any. */
+  readonly writerCpu: Readonly<Record<Side, number>>;
 }
 
 const SIDES = ["memory", "SQLite", "SQLite in-thread"] as const;
@@ -35,6 +38,7 @@ interface Round {
   readonly rate: number;
   readonly cpu: number;
   readonly mainCpu: number;
+  readonly writerCpu: number;
 }
 
 /**
@@ -59,6 +63,37 @@ function mainThreadCpu(): number {
   }
 }
 
+/** CPU time of each thread of this process so far, µs by thread id (Linux), else empty. */
+function threadCpus(): Map<string, number> {
+  const cpus = new Map<string, number>();
+  let tasks: string[];
+  try {
+    tasks = readdirSync("/proc/self/task");
+  } catch {
+    return cpus;
+  }
+  for (const task of tasks) {
+    try {
+      const ns = readFileSync(`/proc/self/task/${task}/schedstat`, "utf8").split(" ")[0];
+      cpus.set(task, Number(ns) / 1000);
+    } catch {
+      // the thread ended, or no schedstat
+    }
+  }
+  return cpus;
+}
+
+/** The most CPU any thread but the engine's took between two readings, µs; NaN if unknown. */
+function busiestOther(before: Map<string, number>, after: Map<string, number>): number {
+  let most = NaN;
+  for (const [task, cpu] of after) {
+    if (task === String(process.pid)) continue;
+    const used = cpu - (before.get(task) ?? 0);
+    if (!(used <= most)) most = used;
+  }
+  return most;
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -71,12 +106,19 @@ async function round(flow: Flow, n: number, tasks: number, store: ProvenanceStor
   const started = performance.now();
   const cpu = process.cpuUsage();
   const mainCpu = mainThreadCpu();
+  const threads = threadCpus();
   await run(flow, { n }, { store, log: false });
   const rate = tasks / ((performance.now() - started) / 1000);
   const used = process.cpuUsage(cpu);
   const mainUsed = mainThreadCpu() - mainCpu;
+  const writerUsed = busiestOther(threads, threadCpus());
   if (store instanceof SqliteStore) store.close();
-  return { rate, cpu: (used.user + used.system) / tasks, mainCpu: mainUsed / tasks };
+  return {
+    rate,
+    cpu: (used.user + used.system) / tasks,
+    mainCpu: mainUsed / tasks,
+    writerCpu: writerUsed / tasks,
+  };
 }
 
 async function shape(
@@ -110,6 +152,7 @@ async function shape(
     rates: figure((r) => r.rate),
     cpu: figure((r) => r.cpu),
     mainCpu: figure((r) => r.mainCpu),
+    writerCpu: figure((r) => r.writerCpu),
   };
 }
 
@@ -133,8 +176,9 @@ export function printStoreSpeed(figures: readonly ShapeFigures[]): void {
     for (const side of SIDES) {
       const slower =
         side === "memory" ? "" : ` (${(f.rates.memory / f.rates[side]).toFixed(2)}× slower)`;
+      const writer = side === "SQLite" ? `, writer thread ${f.writerCpu[side].toFixed(1)}` : "";
       console.log(
-        `${`${f.shape}, ${side} (medians)`.padEnd(60)} ${fmt(f.rates[side])} tasks/s${slower}; CPU ${f.cpu[side].toFixed(1)} µs/task, engine's thread ${f.mainCpu[side].toFixed(1)}`,
+        `${`${f.shape}, ${side} (medians)`.padEnd(60)} ${fmt(f.rates[side])} tasks/s${slower}; CPU ${f.cpu[side].toFixed(1)} µs/task, engine's thread ${f.mainCpu[side].toFixed(1)}${writer}`,
       );
     }
   }

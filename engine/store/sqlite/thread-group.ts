@@ -116,7 +116,7 @@ export class ThreadGroup {
     /** Whether this thread holds a write transaction of its own (rows must not leave). */
     private readonly holding: () => boolean,
   ) {
-    pending.sink = (batch) => this.#send(batch, TURN_WAIT_MS);
+    pending.sink = (batch) => this.#send(batch, TURN_WAIT_MS, true);
     pending.canDrain = () => this.#waitingSince === undefined && !holding();
     pending.bound = BATCH_ROWS;
     this.#begin = db.prepare("BEGIN IMMEDIATE");
@@ -214,7 +214,8 @@ export class ThreadGroup {
     this.#send(this.pending.take(), TURN_WAIT_MS);
   }
 
-  #send(batch: WriteBatch, lockWaitMs: number): void {
+  /** `midTurn`: posted part-way through a long turn, whose rows keep coming. */
+  #send(batch: WriteBatch, lockWaitMs: number, midTurn = false): void {
     if (this.#broken !== undefined) throw this.#broken;
     // The stored types were checked against what was committed before these rows.
     this.pending.checked.clear();
@@ -245,7 +246,7 @@ export class ThreadGroup {
     line.post({ op: "write", store: line.store, seq, batch, lockWaitMs });
     this.#postedAt = performance.now();
     // The pks not used go back, so other processes' pks follow on.
-    this.pks.settle();
+    this.pks.settle(midTurn);
   }
 
   /**
