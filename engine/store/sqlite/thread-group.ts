@@ -91,7 +91,13 @@ export class ThreadGroup {
   readonly #listeners = new Set<(error: Error) => void>();
   readonly #endTurn = (): void => {
     this.#turnEnding = false;
-    if (this.pending.empty || this.#waitingSince !== undefined) return;
+    if (this.pending.empty) {
+      // The pks not used go back, and the next turn's block starts small again (a long
+      // turn's batches posted part-way kept it large).
+      this.pks.settle();
+      return;
+    }
+    if (this.#waitingSince !== undefined) return;
     const due = this.#postedAt + this.options.windowMs - performance.now();
     if (due <= 0) this.#post();
     else if (this.#groupTimer === undefined) {
