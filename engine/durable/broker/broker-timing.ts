@@ -8,8 +8,9 @@
  * The lock's duration is `WORKGRAPH_BROKER_LOCK_MS` when set (read here only, when a worker or
  * a command starts), else 20 s; the stalled check runs four times per lock duration. A short
  * lock lets a dead worker's jobs run again sooner, at the price of more renewals, and of a
- * worker whose event loop stalls longer than the lock losing its jobs to another (which then
- * run twice): keep the default on loaded machines.
+ * worker whose process is not run for longer than the lock (a loaded machine) losing its jobs
+ * to another (which then run twice): keep the default on loaded machines. A worker whose event
+ * loop alone is stuck keeps them: its lock keeper's thread renews them too (lock-keeper.ts).
  */
 
 /** The lock's duration by default, and the shortest one accepted. */
@@ -26,7 +27,8 @@ export interface WorkerTiming {
    * the lock after, and a worker whose event loop or broker lagged the other half lost the job
    * while alive (the likely way a bundle ran twice with 5 s locks at load 14). With a quarter, the first
    * renewal comes within a quarter of the lock, the next ones every eighth or so, and only a
-   * lag of three quarters of the lock loses a job.
+   * lag of three quarters of the lock loses a job (a lag of the event loop alone no longer
+   * does: the lock keeper renews every eighth of the lock from a thread of its own).
    */
   readonly lockRenewTime: number;
   readonly stalledInterval: number;

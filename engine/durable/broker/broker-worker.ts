@@ -18,6 +18,7 @@ import { BrokerRunQueue, type RunJobData } from "./broker-run-queue.js";
 import { FLOWS_PER_WORKER, RUN_RETRY_DELAY_MS, workerTiming } from "./broker-timing.js";
 import { Bus, type BusMessage } from "./bus.js";
 import { ResultOutbox, resultsIn } from "./job-results.js";
+import { LockKeeper } from "./lock-keeper.js";
 import {
   BUNDLE_JOB,
   bundleDataSchema,
@@ -69,7 +70,16 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   const bus = new Bus(broker, { log });
   const pool = createJobPool({ size: options.concurrency });
   const outbox = new ResultOutbox(broker);
-  const common = { ...broker.options, ...workerTiming(), runRetryDelay: RUN_RETRY_DELAY_MS };
+  const timing = workerTiming();
+  const common = { ...broker.options, ...timing, runRetryDelay: RUN_RETRY_DELAY_MS };
+  // the locks of the jobs and runs held here are renewed even while this thread is stuck
+  const keeper = new LockKeeper(
+    broker,
+    [QUEUE_NAMES.jobs, QUEUE_NAMES.runs],
+    2 * (options.concurrency + FLOWS_PER_WORKER),
+    { lockDuration: timing.lockDuration, renewEveryMs: timing.lockRenewTime / 2 },
+    (error) => log(`lock keeper stopped: ${error.message}`),
+  );
   let lastError = "";
   // a broker that is down repeats the same error on every retry: say it once
   const logError = (where: string, error: Error): void => {
@@ -97,20 +107,25 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
 
   const jobs = new broker.classes.Worker(
     QUEUE_NAMES.jobs,
-    async (job, _token, signal): Promise<JobResult | BundleResult> => {
-      if (job.name === BUNDLE_JOB) {
-        const again = job.attemptsStarted > 1 || job.stalledCounter > 0;
-        return runBundle(job.data, again, signal);
+    async (job, token, signal): Promise<JobResult | BundleResult> => {
+      const kept = keeper.hold(QUEUE_NAMES.jobs, job.id, token);
+      try {
+        if (job.name === BUNDLE_JOB) {
+          const again = job.attemptsStarted > 1 || job.stalledCounter > 0;
+          return await runBundle(job.data, again, signal);
+        }
+        const data = jobDataSchema.parse(job.data);
+        const result = await runJob(data, signal);
+        // broken off by the worker's stop, not a result of the task: it runs again elsewhere
+        if (result === undefined) return await leftBehind();
+        // the sender hears first; a worker that dies before completing the job runs it again
+        if (data.replyTo !== undefined && job.id !== undefined) {
+          await outbox.send(data.replyTo, job.id, result);
+        }
+        return result;
+      } finally {
+        keeper.release(kept);
       }
-      const data = jobDataSchema.parse(job.data);
-      const result = await runJob(data, signal);
-      // broken off by the worker's stop, not a result of the task: it runs again elsewhere
-      if (result === undefined) return leftBehind();
-      // the sender hears first; a worker that dies before completing the job runs it again
-      if (data.replyTo !== undefined && job.id !== undefined) {
-        await outbox.send(data.replyTo, job.id, result);
-      }
-      return result;
     },
     // no more jobs than job processes: a machine that dies takes back only the jobs it ran
     // (fetching ahead would let it hold finished jobs not yet completed, which run again)
@@ -240,16 +255,21 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     const queue = runQueue;
     runs = new broker.classes.Worker(
       QUEUE_NAMES.runs,
-      async (job) => {
+      async (job, token) => {
         const { pk } = job.data as RunJobData;
-        // taken from a worker that died: its job tasks sent in bundles are waited on, not resent
-        if (job.attemptsStarted > 1 || job.stalledCounter > 0) {
-          // a broker out of reach here leaves them to be sent again: at least once still
-          await sender.adopt().catch((error: Error) => logError("finding bundles", error));
+        const kept = keeper.hold(QUEUE_NAMES.runs, job.id, token);
+        try {
+          // taken from a worker that died: its job tasks sent in bundles are waited on, not resent
+          if (job.attemptsStarted > 1 || job.stalledCounter > 0) {
+            // a broker out of reach here leaves them to be sent again: at least once still
+            await sender.adopt().catch((error: Error) => logError("finding bundles", error));
+          }
+          const ended = queue.take(pk, () => held.wake());
+          if (held.holds(pk)) publishRunEvents(held, bus, pk);
+          return { state: await ended };
+        } finally {
+          keeper.release(kept);
         }
-        const ended = queue.take(pk, () => held.wake());
-        if (held.holds(pk)) publishRunEvents(held, bus, pk);
-        return { state: await ended };
       },
       { ...common, concurrency: FLOWS_PER_WORKER },
     );
@@ -288,7 +308,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
         .catch(() => undefined); // the follower asks again, or reads the store
     }
   });
-  await Promise.all([jobs.waitUntilReady(), runs?.waitUntilReady()]);
+  await Promise.all([jobs.waitUntilReady(), runs?.waitUntilReady(), keeper.ready()]);
   log(
     `worker on ${broker.kind} broker: ${options.concurrency} job processes` +
       (options.jobsOnly === true
@@ -300,8 +320,9 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     async close() {
       closing = true;
       daemon?.stop();
-      // the job processes go first: a bundle's tasks already handed to the pool start no more
-      await Promise.all([pool.close(), runs?.close(true), jobs.close(true)]);
+      // the job processes go first: a bundle's tasks already handed to the pool start no more;
+      // the lock keeper too, so what is left behind here lapses and goes to another worker
+      await Promise.all([pool.close(), runs?.close(true), jobs.close(true), keeper.close()]);
       await Promise.all([executor?.close(), runQueue?.close(), bus.close(), outbox.close()]);
       store.flush();
     },

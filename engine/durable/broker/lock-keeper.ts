@@ -1,0 +1,114 @@
+/**
+ * Keeps the locks of the BullMQ jobs a worker holds from a thread of its own. BullMQ renews a
+ * worker's locks from the worker's own event loop, so a loop stuck for most of a lock (a
+ * synchronous store flush or read waiting on the disk or on SQLite's lock, a long collection,
+ * a machine so loaded that the thread is not run) lost its jobs to another worker while it
+ * was alive, and they ran twice. The keeper's thread renews them too, on its own connection,
+ * every {@link KeeperTiming.renewEveryMs}, whatever the worker's thread is doing: the jobs it
+ * holds are in memory the two threads share (held-locks.ts), so starting and ending a job
+ * costs no message. Only a process that is not run at all (stopped, or dead: then its jobs
+ * must go to another worker) lets its locks lapse.
+ *
+ *   worker's thread ── hold / release (shared slots) ──▶ keeper's thread ── extendLocks ──▶ broker
+ */
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Broker } from "./broker-connection.js";
+import { HeldLocks } from "./held-locks.js";
+import type { LockKeeperData } from "./lock-keeper-thread.js";
+
+// Under vitest or tsx this module is TypeScript, and so is the thread's, which then needs
+// tsx's loader; from dist/ both are JavaScript. WORKGRAPH_BUILT_WORKERS=1 (the tests set it,
+// having just built dist/ from this source) starts the built thread from the source too.
+const RUNS_FROM_SOURCE = import.meta.url.endsWith(".ts");
+const STARTS_SOURCE = RUNS_FROM_SOURCE && process.env.WORKGRAPH_BUILT_WORKERS !== "1";
+const THREAD = new URL(
+  !RUNS_FROM_SOURCE
+    ? "./lock-keeper-thread.js"
+    : STARTS_SOURCE
+      ? "./lock-keeper-thread.ts"
+      : "../../../dist/engine/durable/broker/lock-keeper-thread.js",
+  import.meta.url,
+);
+
+/** How long a lock lasts, and how often the keeper renews the locks held. */
+export interface KeeperTiming {
+  readonly lockDuration: number;
+  readonly renewEveryMs: number;
+}
+
+/** A job held: what {@link LockKeeper.release} takes back. */
+export type HeldSlot = number | undefined;
+
+/** The lock keeper of one worker process. */
+export class LockKeeper {
+  readonly #held: HeldLocks;
+  readonly #queues: readonly string[];
+  readonly #thread: Worker;
+  readonly #exited: Promise<void>;
+  readonly #ready: Promise<void>;
+
+  /**
+   * Starts the keeper of the jobs of `queues` on `broker`, at most `slots` held at once (more
+   * are left to BullMQ's renewal alone); `onError` hears why its thread stopped, if it does.
+   */
+  constructor(
+    broker: Broker,
+    queues: readonly string[],
+    slots: number,
+    timing: KeeperTiming,
+    onError: (error: Error) => void,
+  ) {
+    this.#held = new HeldLocks(slots);
+    this.#queues = queues;
+    const workerData: LockKeeperData = {
+      url: broker.url,
+      prefix: broker.prefix,
+      queues,
+      buffer: this.#held.buffer,
+      ...timing,
+    };
+    this.#thread = STARTS_SOURCE
+      ? new Worker(tsxBootstrap(THREAD), { eval: true, workerData })
+      : new Worker(fileURLToPath(THREAD), { workerData, execArgv: [] });
+    this.#thread.on("error", onError);
+    this.#exited = new Promise<void>((resolve) => this.#thread.once("exit", () => resolve()));
+    this.#ready = Promise.race([
+      new Promise<void>((resolve) => this.#thread.once("message", () => resolve())),
+      this.#exited,
+    ]);
+    // it never keeps the process alive by itself
+    this.#thread.unref();
+  }
+
+  /** Resolves once the thread has reached the broker (or stopped trying). */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Keeps the lock of job `id` of `queue` (taken with `token`) until it is released. */
+  hold(queue: string, id: string | undefined, token: string | undefined): HeldSlot {
+    if (id === undefined || token === undefined) return undefined;
+    return this.#held.hold(this.#queues.indexOf(queue), id, token);
+  }
+
+  /** The job ended here: its lock is no longer kept. */
+  release(slot: HeldSlot): void {
+    if (slot !== undefined) this.#held.release(slot);
+  }
+
+  /** Stops the thread (after its renewals under way). */
+  async close(): Promise<void> {
+    this.#thread.postMessage("close");
+    await this.#exited;
+  }
+}
+
+/** Code that loads the TypeScript thread `url` through tsx's loader. */
+function tsxBootstrap(url: URL): string {
+  const require = createRequire(import.meta.url);
+  const tsxRoot = require.resolve("tsx/package.json").replace(/package\.json$/, "");
+  const api = pathToFileURL(`${tsxRoot}dist/esm/api/index.mjs`).href;
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+}

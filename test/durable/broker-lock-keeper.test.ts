@@ -1,0 +1,116 @@
+/**
+ * A worker whose thread is stuck for longer than its jobs' lock keeps them: its lock keeper's
+ * thread renews them meanwhile, so another worker's stalled check does not take them and run
+ * them again. The stuck thread is this test's own (blocked in `Atomics.wait`); the other
+ * worker runs on a thread of its own, as on another machine.
+ */
+import { Worker } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { openBroker } from "../../engine/durable/broker/broker-connection.js";
+import { LockKeeper } from "../../engine/durable/broker/lock-keeper.js";
+import { built } from "../support/built.js";
+import { testBroker } from "../support/broker.js";
+
+/** The shortest lock BullMQ's workers take here, renewed four times per lock. */
+const TIMING = {
+  lockDuration: 2_000,
+  lockRenewTime: 500,
+  stalledInterval: 500,
+  maxStalledCount: 3,
+} as const;
+/** How long the holding thread is stuck: several locks. */
+const STUCK_MS = 4 * TIMING.lockDuration;
+
+// The other worker: started once the job is held here, it takes every job of `probe` whose
+// lock lapsed (its stalled check) and tells which.
+const OTHER_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+parentPort.once("message", async () => {
+  const { openBroker } = await import(workerData.connection);
+  const broker = openBroker({ url: workerData.url, prefix: workerData.prefix });
+  const worker = new broker.classes.Worker(
+    "probe",
+    async (job) => {
+      parentPort.postMessage(job.id);
+      return "other";
+    },
+    { ...broker.options, ...workerData.timing },
+  );
+  worker.on("error", () => undefined);
+  parentPort.once("message", () => void worker.close().finally(() => parentPort.close()));
+});
+`;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe.each(["redis", "postgresql"] as const)("the lock keeper on %s", (kind) => {
+  it("keeps a job's lock while the worker's thread is stuck for several locks", async () => {
+    const test = await testBroker(kind);
+    cleanups.push(() => test.dispose());
+    const broker = openBroker({ url: test.url, prefix: test.prefix });
+    const keeperErrors: Error[] = [];
+    const keeper = new LockKeeper(
+      broker,
+      ["probe"],
+      4,
+      { lockDuration: TIMING.lockDuration, renewEveryMs: TIMING.lockRenewTime / 2 },
+      (error) => keeperErrors.push(error),
+    );
+    cleanups.push(() => keeper.close());
+    const other = new Worker(OTHER_WORKER, {
+      eval: true,
+      workerData: {
+        connection: pathToFileURL(built("engine/durable/broker/broker-connection.js")).href,
+        url: test.url,
+        prefix: test.prefix,
+        timing: TIMING,
+      },
+    });
+    const takenElsewhere: string[] = [];
+    other.on("message", (id: string) => takenElsewhere.push(id));
+    cleanups.push(async () => {
+      const exited = new Promise((resolve) => other.once("exit", resolve));
+      other.postMessage("close");
+      await exited;
+    });
+    const stuck = new Int32Array(new SharedArrayBuffer(4));
+    const holder = new broker.classes.Worker(
+      "probe",
+      async (job, token) => {
+        const kept = keeper.hold("probe", job.id, token);
+        try {
+          other.postMessage("start");
+          // this thread runs nothing meanwhile: neither BullMQ's renewal nor its stalled check
+          Atomics.wait(stuck, 0, 0, STUCK_MS);
+          return await Promise.resolve("holder");
+        } finally {
+          keeper.release(kept);
+        }
+      },
+      { ...broker.options, ...TIMING, concurrency: 1 },
+    );
+    holder.on("error", () => undefined);
+    cleanups.push(() => holder.close());
+    const queue = new broker.classes.Queue("probe", broker.options);
+    cleanups.push(() => queue.close());
+    await Promise.all([holder.waitUntilReady(), queue.waitUntilReady(), keeper.ready()]);
+
+    const { id } = await queue.add("probe", {});
+    let returned: unknown;
+    for (;;) {
+      const job = await queue.getJob(id!);
+      if (job?.finishedOn !== undefined) {
+        returned = job.returnvalue;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(returned).toBe("holder");
+    expect(takenElsewhere).toEqual([]);
+    expect(keeperErrors).toEqual([]);
+  }, 120_000);
+});
