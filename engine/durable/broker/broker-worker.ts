@@ -75,7 +75,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   // the locks of the jobs and runs held here are renewed even while this thread is stuck
   const keeper = new LockKeeper(
     broker,
-    [QUEUE_NAMES.jobs, QUEUE_NAMES.runs],
+    options.jobsOnly === true ? [QUEUE_NAMES.jobs] : [QUEUE_NAMES.jobs, QUEUE_NAMES.runs],
     2 * (options.concurrency + FLOWS_PER_WORKER),
     { lockDuration: timing.lockDuration, renewEveryMs: timing.lockRenewTime / 2 },
     (error) => log(`lock keeper stopped: ${error.message}`),
