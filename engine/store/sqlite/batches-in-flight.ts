@@ -5,7 +5,7 @@
  *
  * Each batch keeps its nodes as one sorted array of numbers (pk and type in one), found by
  * binary search, not as entries of a Map shared by all batches: such a Map grew to ~130,000
- * entries while 32 batches were on their way and shrank as they landed, and each resize left
+ * entries while 32 batches of 4,096 rows were on their way and shrank as they landed, and each resize left
  * its old table (megabytes, in V8's large-object space) for the next full collection. A
  * million-task fan-out made hundreds of MB of that garbage, which the process's peak carried.
  */
@@ -21,10 +21,10 @@ function typeCode(type: string): number {
 }
 
 /** Arrays of at least this many entries are made, so a landed batch's array fits the next. */
-const ARRAY_ENTRIES = 8192;
+const ARRAY_ENTRIES = 2048;
 
 /** Landed batches' arrays kept for the next (a batch's array is outside V8's heap). */
-const SPARE_ARRAYS = 40;
+const SPARE_ARRAYS = 160;
 
 /** A batch posted and not yet committed: its nodes, `pk * 4 + type` ascending. */
 interface Flight {

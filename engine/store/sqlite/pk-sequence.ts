@@ -81,12 +81,8 @@ export class PkSequence {
     return first;
   }
 
-  /**
-   * Gives back the pks claimed and not handed out, if nobody claimed after them. The next block
-   * is small again, unless `more` says pks keep coming (a long turn's rows posted part-way):
-   * restarting at 64 then cost it a claim per doubling, several transactions per batch.
-   */
-  settle(more = false): void {
+  /** Gives back the pks claimed and not handed out, if nobody claimed after them. */
+  settle(): void {
     if (this.#cursor < this.#end) {
       const cursor = this.#cursor;
       const end = this.#end;
@@ -95,7 +91,7 @@ export class PkSequence {
       } else this.#db.transaction(() => this.#giveBack?.run(cursor, end)).immediate();
     }
     this.#cursor = this.#end = 0;
-    if (!more) this.#block = FIRST_BLOCK;
+    this.#block = FIRST_BLOCK;
   }
 
   /** Stops using the side file. */
