@@ -105,3 +105,6 @@ export const badProfileConfig = (file: string, detail: string) =>
 
 export const profileExists = (name: string, file: string) =>
   `Profile ${name} exists already (${file})`;
+
+export const duplicateUuid = (uuid: string) =>
+  `UNIQUE constraint failed: nodes.uuid (a node with uuid ${uuid} is stored already)`;

@@ -70,3 +70,11 @@ export class StoreWriteError extends WorkgraphError {
     super(messages.writeRefused(file, detail));
   }
 }
+
+/** A node was written with a uuid another stored node has: its batch was not stored. */
+export class DuplicateUuidError extends WorkgraphError {
+  override name = "DuplicateUuidError";
+  constructor(readonly uuid: string) {
+    super(messages.duplicateUuid(uuid));
+  }
+}

@@ -225,7 +225,7 @@ describe("SqliteStore writes", () => {
     const node = { type: "data", uuid, kind: "Int", value: 1, ctime: 0 } as const;
     store.addNode(node);
     store.flush();
-    // The same uuid again: SQLite refuses the batch (UNIQUE), in the writer thread.
+    // The same uuid again: the writer thread refuses the batch (UNIQUE: uuid-index.ts).
     store.addNode(node);
     data(store, 2);
     expect(() => store.flush()).toThrow(StoreWriteError);

@@ -15,6 +15,7 @@ import { LinePlaces } from "./finished-lines.js";
 import { storedLabel, wireLabel } from "./link-labels.js";
 import { storedLinkType } from "./link-types.js";
 import { storeNodeCodes } from "./node-codes.js";
+import { UuidCheck } from "./uuid-index.js";
 
 /** Rows per chunk: about 20–60 ms of inserting, the longest this holds the lock. */
 const CHUNK_ROWS = 20_000;
@@ -41,6 +42,7 @@ export class ChunkedWriter {
   readonly #reports: BulkInsert;
   readonly #places: LinePlaces;
   readonly #codes: CacheCodes;
+  readonly #uuids: UuidCheck;
   readonly #written: Range[] = [];
   readonly #buffer: unknown[] = [];
   #kind: "nodes" | "links" | "reports" | undefined;
@@ -57,6 +59,7 @@ export class ChunkedWriter {
     this.#links = new BulkInsert(db, "links", LINK_INSERT_COLUMNS);
     this.#places = new LinePlaces(db);
     this.#codes = new CacheCodes(db);
+    this.#uuids = new UuidCheck(db);
     this.#reports = new BulkInsert(db, "reports", REPORT_INSERT_COLUMNS);
   }
 
@@ -92,17 +95,20 @@ export class ChunkedWriter {
         const first = this.pks.take(rows);
         const width = NODE_COLUMNS.length;
         const values = new Array<unknown>(rows * width);
+        this.#uuids.clear();
         for (let row = 0; row < rows; row++) {
           const at = row * width;
           (buffer[at] as (pk: number) => void)(first + row);
           values[at] = first + row;
           for (let c = 1; c < width; c++) values[at + c] = buffer[at + c];
           values[at + 1] = storedUuid(values[at + 1] as string);
+          this.#uuids.add(first + row, values[at + 1]);
           storeNodeCodes(values, at);
           const key = values[at + width - 1] as string | null;
           values[at + width - 1] = this.#codes.stored(key);
         }
         this.#nodes.run(values);
+        this.#uuids.check();
         this.#written.push(["nodes", first, first + rows - 1]);
       } else if (kind === "reports") {
         const first = this.#places.take(rows);

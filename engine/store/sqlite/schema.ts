@@ -9,6 +9,7 @@ import { CACHE_KEY_GLOB, UUID_GLOB } from "./compact-keys.js";
 import { LABELS_MIGRATION_SQL } from "./link-labels.js";
 import { LINK_TYPES_TO_CODES } from "./link-types.js";
 import { codesMigrationSql, RUN } from "./node-codes.js";
+import { UUID_INDEX_SQL } from "./uuid-index.js";
 
 /** Marks a file as a workgraph store (`PRAGMA application_id`): "WG" + 1. */
 export const APPLICATION_ID = 0x57_47_00_01;
@@ -118,6 +119,39 @@ export const MIGRATIONS: readonly Migration[] = [
       ${CACHE_CODES_MIGRATION_SQL};
     `,
   },
+  {
+    // The uuid index on a slice of each uuid, uniqueness checked per batch (uuid-index.ts). A
+    // UNIQUE column's index cannot be dropped: the table is made anew without it (foreign keys
+    // are not enforced, so the links and reports naming its pks stay as they are).
+    version: 9,
+    sql: `
+      CREATE TABLE nodes_9 (
+        pk INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL,
+        type TEXT NOT NULL,
+        kind TEXT,
+        name TEXT,
+        state TEXT,
+        exit_code INTEGER,
+        ctime INTEGER NOT NULL,
+        mtime INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        value TEXT,
+        attributes TEXT,
+        cache_key TEXT,
+        finished_line INTEGER
+      );
+      INSERT INTO nodes_9 SELECT pk, uuid, type, kind, name, state, exit_code, ctime, mtime,
+        started_at, ended_at, value, attributes, cache_key, finished_line FROM nodes ORDER BY pk;
+      DROP TABLE nodes;
+      ALTER TABLE nodes_9 RENAME TO nodes;
+      ${UUID_INDEX_SQL};
+      CREATE INDEX nodes_runs ON nodes (type, ctime) WHERE type = ${RUN};
+      CREATE INDEX nodes_cache_key ON nodes (${cacheKeySliceSql("cache_key")})
+        WHERE cache_key IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */
@@ -126,6 +160,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /**
  * The oldest schema a reader opens as it is, with no writer to migrate it first: version 7
  * changed how node rows are stored, and reads filter on the stored forms; version 8 how link
- * labels and cache keys are, which reads decode.
+ * labels and cache keys are, which reads decode. Version 9 changed only the uuid index: a
+ * lookup's whole-uuid match uses the UNIQUE index of a version 8 file.
  */
 export const OLDEST_READABLE_VERSION = 8;

@@ -22,6 +22,7 @@ import {
 import { storedUuid, uuidTextSql } from "./compact-keys.js";
 import { cacheKeyTextSql, lookupForm } from "./cache-codes.js";
 import { labelSql } from "./link-labels.js";
+import { uuidMatchSql } from "./uuid-index.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
 
@@ -63,12 +64,16 @@ export class SqliteReader implements ProvenanceReader {
 
   node(key: number | string): NodeRow | undefined {
     this.beforeRead();
-    const column = typeof key === "number" ? "pk" : "uuid";
+    if (typeof key === "number") {
+      return this.statements
+        .get<[number], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes WHERE pk = ?`)
+        .get(key);
+    }
     return this.statements
-      .get<[number | Buffer | string], NodeRow>(
-        `SELECT ${NODE_COLUMNS} FROM nodes WHERE ${column} = ?`,
+      .get<[{ uuid: Buffer | string }], NodeRow>(
+        `SELECT ${NODE_COLUMNS} FROM nodes WHERE ${uuidMatchSql("nodes")}`,
       )
-      .get(typeof key === "number" ? key : storedUuid(key));
+      .get({ uuid: storedUuid(key) });
   }
 
   links(filter: LinkFilter): LinkRecord[] {

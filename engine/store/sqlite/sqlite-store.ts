@@ -33,6 +33,7 @@ import { SqliteReader } from "./sqlite-reader.js";
 import { QueuedUpdates } from "./stored-updates.js";
 import { isBusy } from "./busy.js";
 import { COMMIT_WINDOW_MS, TURN_WAIT_MS, WriteGroup } from "./write-group.js";
+import { uuidMatchSql } from "./uuid-index.js";
 import { unavailableAfterMsFromEnv } from "../unavailable-after.js";
 
 /** What tells two report lines of a run apart: time, step and message. */
@@ -247,11 +248,12 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   /** The pk and type of the node with this uuid, if stored. */
   nodeOfUuid(uuid: string): { readonly pk: number; readonly type: NodeRow["type"] } | undefined {
     this.beforeRead();
-    const sql = `SELECT pk, ${typeSql("type")} AS type FROM nodes WHERE uuid = ?`;
-    const found = this.statements.get<[Buffer | string], { pk: number; type: NodeRow["type"] }>(
-      sql,
-    );
-    return found.get(storedUuid(uuid));
+    const sql = `SELECT pk, ${typeSql("type")} AS type FROM nodes WHERE ${uuidMatchSql("nodes")}`;
+    const found = this.statements.get<
+      [{ uuid: Buffer | string }],
+      { pk: number; type: NodeRow["type"] }
+    >(sql);
+    return found.get({ uuid: storedUuid(uuid) });
   }
 
   /** How many times each report line of a run is stored, by {@link reportKey}. */

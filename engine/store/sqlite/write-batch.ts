@@ -19,6 +19,7 @@ import { storedLabel } from "./link-labels.js";
 import { storeNodeCodes, storedKind, storedMtime, storedType } from "./node-codes.js";
 import { SharedAttributes } from "./shared-attributes.js";
 import { StoredUpdates, type WireChange } from "./stored-updates.js";
+import { UuidCheck } from "./uuid-index.js";
 
 /** Values per data row in {@link WriteBatch.data}. */
 export const DATA_WIDTH = 7;
@@ -101,6 +102,7 @@ export class BatchWriter {
   readonly #shared: SharedAttributes;
   readonly #codes: CacheCodes;
   readonly #updates: StoredUpdates;
+  readonly #uuids: UuidCheck;
 
   /**
    * `refused`: what a row SQLite refuses undoes ({@link RefusedRow}); `ROLLBACK` where the
@@ -114,6 +116,7 @@ export class BatchWriter {
     this.#shared = new SharedAttributes(db);
     this.#codes = new CacheCodes(db);
     this.#updates = new StoredUpdates(db, this.#codes);
+    this.#uuids = new UuidCheck(db);
     this.#reportInsert = new BulkInsert(db, "reports", REPORT_INSERT_COLUMNS, refused);
   }
 
@@ -121,9 +124,12 @@ export class BatchWriter {
   write(batch: WriteBatch): void {
     // Each line's place: its order in the batch, after the places taken before.
     const first = batch.lines > 0 ? this.#places.take(batch.lines) : 0;
+    const uuids = this.#uuids;
+    uuids.clear();
     const data = batch.data as unknown[];
     for (let i = 0; i < data.length; i += DATA_WIDTH) {
       data[i + 1] = storedUuid(data[i + 1] as string);
+      uuids.add(data[i] as number, data[i + 1]);
       data[i + 2] = storedType(data[i + 2]);
       data[i + 3] = storedKind(data[i + 3]);
       data[i + 5] = storedMtime(data[i + 5] as number, data[i + 4] as number, null);
@@ -134,6 +140,7 @@ export class BatchWriter {
     const rows = batch.processes as unknown[];
     for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
       rows[i + 1] = storedUuid(rows[i + 1] as string);
+      uuids.add(rows[i] as number, rows[i + 1]);
       storeNodeCodes(rows, i);
       const attributes = rows[i + 11];
       if (typeof attributes === "number") rows[i + 11] = refs[attributes];
@@ -142,6 +149,8 @@ export class BatchWriter {
       if (line !== null) rows[i + 13] = first + line;
     }
     this.#processInsert.run(rows);
+    // SQLite no longer checks that uuids are unique (uuid-index.ts): the batch is checked here.
+    uuids.check();
     for (const [pk, change] of batch.updates) this.#updates.apply(pk, change);
     // Links and reports after nodes, so no row names a node not yet in the file.
     const links = batch.links as unknown[];
