@@ -1,8 +1,9 @@
 /**
  * A worker whose thread is stuck for longer than its jobs' lock keeps them: its lock keeper's
  * thread renews them meanwhile, so another worker's stalled check does not take them and run
- * them again. The stuck thread is this test's own (blocked in `Atomics.wait`); the other
- * worker runs on a thread of its own, as on another machine.
+ * them again; stuck for longer than the keeper's limit, it is taken to be stuck for good and
+ * its jobs go to the other worker. The stuck thread is this test's own (blocked in
+ * `Atomics.wait`); the other worker runs on a thread of its own, as on another machine.
  */
 import { Worker } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
@@ -47,70 +48,86 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/**
+ * Runs one job on a worker whose thread gets stuck for {@link STUCK_MS}, its keeper giving up
+ * after `maxStallMs`; the worker the job ended on, and the job ids the other worker took.
+ */
+async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number) {
+  const test = await testBroker(kind);
+  cleanups.push(() => test.dispose());
+  const broker = openBroker({ url: test.url, prefix: test.prefix });
+  const keeperErrors: Error[] = [];
+  const keeper = new LockKeeper(
+    broker,
+    ["probe"],
+    4,
+    { lockDuration: TIMING.lockDuration, renewEveryMs: TIMING.lockRenewTime / 2, maxStallMs },
+    (error) => keeperErrors.push(error),
+  );
+  cleanups.push(() => keeper.close());
+  const other = new Worker(OTHER_WORKER, {
+    eval: true,
+    workerData: {
+      connection: pathToFileURL(built("engine/durable/broker/broker-connection.js")).href,
+      url: test.url,
+      prefix: test.prefix,
+      timing: TIMING,
+    },
+  });
+  const takenElsewhere: string[] = [];
+  other.on("message", (id: string) => takenElsewhere.push(id));
+  cleanups.push(async () => {
+    const exited = new Promise((resolve) => other.once("exit", resolve));
+    other.postMessage("close");
+    await exited;
+  });
+  const stuck = new Int32Array(new SharedArrayBuffer(4));
+  const holder = new broker.classes.Worker(
+    "probe",
+    async (job, token) => {
+      const kept = keeper.hold("probe", job.id, token);
+      try {
+        other.postMessage("start");
+        // this thread runs nothing meanwhile: neither BullMQ's renewal nor its stalled check
+        Atomics.wait(stuck, 0, 0, STUCK_MS);
+        return await Promise.resolve("holder");
+      } finally {
+        keeper.release(kept);
+      }
+    },
+    { ...broker.options, ...TIMING, concurrency: 1 },
+  );
+  holder.on("error", () => undefined);
+  cleanups.push(() => holder.close());
+  const queue = new broker.classes.Queue("probe", broker.options);
+  cleanups.push(() => queue.close());
+  await Promise.all([holder.waitUntilReady(), queue.waitUntilReady(), keeper.ready()]);
+
+  const { id } = await queue.add("probe", {});
+  let returned: unknown;
+  for (;;) {
+    const job = await queue.getJob(id!);
+    if (job?.finishedOn !== undefined) {
+      returned = job.returnvalue;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { returned, takenElsewhere, keeperErrors, id };
+}
+
 describe.each(["redis", "postgresql"] as const)("the lock keeper on %s", (kind) => {
   it("keeps a job's lock while the worker's thread is stuck for several locks", async () => {
-    const test = await testBroker(kind);
-    cleanups.push(() => test.dispose());
-    const broker = openBroker({ url: test.url, prefix: test.prefix });
-    const keeperErrors: Error[] = [];
-    const keeper = new LockKeeper(
-      broker,
-      ["probe"],
-      4,
-      { lockDuration: TIMING.lockDuration, renewEveryMs: TIMING.lockRenewTime / 2 },
-      (error) => keeperErrors.push(error),
-    );
-    cleanups.push(() => keeper.close());
-    const other = new Worker(OTHER_WORKER, {
-      eval: true,
-      workerData: {
-        connection: pathToFileURL(built("engine/durable/broker/broker-connection.js")).href,
-        url: test.url,
-        prefix: test.prefix,
-        timing: TIMING,
-      },
-    });
-    const takenElsewhere: string[] = [];
-    other.on("message", (id: string) => takenElsewhere.push(id));
-    cleanups.push(async () => {
-      const exited = new Promise((resolve) => other.once("exit", resolve));
-      other.postMessage("close");
-      await exited;
-    });
-    const stuck = new Int32Array(new SharedArrayBuffer(4));
-    const holder = new broker.classes.Worker(
-      "probe",
-      async (job, token) => {
-        const kept = keeper.hold("probe", job.id, token);
-        try {
-          other.postMessage("start");
-          // this thread runs nothing meanwhile: neither BullMQ's renewal nor its stalled check
-          Atomics.wait(stuck, 0, 0, STUCK_MS);
-          return await Promise.resolve("holder");
-        } finally {
-          keeper.release(kept);
-        }
-      },
-      { ...broker.options, ...TIMING, concurrency: 1 },
-    );
-    holder.on("error", () => undefined);
-    cleanups.push(() => holder.close());
-    const queue = new broker.classes.Queue("probe", broker.options);
-    cleanups.push(() => queue.close());
-    await Promise.all([holder.waitUntilReady(), queue.waitUntilReady(), keeper.ready()]);
-
-    const { id } = await queue.add("probe", {});
-    let returned: unknown;
-    for (;;) {
-      const job = await queue.getJob(id!);
-      if (job?.finishedOn !== undefined) {
-        returned = job.returnvalue;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const { returned, takenElsewhere, keeperErrors } = await stuckHolder(kind, 10 * STUCK_MS);
     expect(returned).toBe("holder");
     expect(takenElsewhere).toEqual([]);
     expect(keeperErrors).toEqual([]);
+  }, 120_000);
+
+  it("lets the lock lapse once the thread is stuck for longer than its limit", async () => {
+    const stuck = await stuckHolder(kind, TIMING.lockDuration);
+    expect(stuck.takenElsewhere).toEqual([stuck.id]);
+    expect(stuck.returned).toBe("other");
+    expect(stuck.keeperErrors).toEqual([]);
   }, 120_000);
 });

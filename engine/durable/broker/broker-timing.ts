@@ -60,6 +60,14 @@ export function workerTiming(): WorkerTiming {
   };
 }
 
+/**
+ * The longest a worker's thread may be stuck while its lock keeper still renews its locks: past
+ * it the thread is taken to be stuck for good (a flow in a synchronous endless loop), and its
+ * jobs and runs lapse to another worker as a dead worker's would. Two minutes: twice the
+ * longest wait the store itself allows (a flush waits at most 60 s for the writer thread).
+ */
+export const KEEPER_MAX_STALL_MS = 120_000;
+
 /** A job's completion that failed (the broker out of reach) is tried again this soon. */
 export const RUN_RETRY_DELAY_MS = 1_000;
 

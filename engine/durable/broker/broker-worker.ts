@@ -15,7 +15,12 @@ import { Daemon } from "../daemon.js";
 import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
 import { BrokerJobExecutor } from "./broker-job-executor.js";
 import { BrokerRunQueue, type RunJobData } from "./broker-run-queue.js";
-import { FLOWS_PER_WORKER, RUN_RETRY_DELAY_MS, workerTiming } from "./broker-timing.js";
+import {
+  FLOWS_PER_WORKER,
+  KEEPER_MAX_STALL_MS,
+  RUN_RETRY_DELAY_MS,
+  workerTiming,
+} from "./broker-timing.js";
 import { Bus, type BusMessage } from "./bus.js";
 import { ResultOutbox, resultsIn } from "./job-results.js";
 import { LockKeeper } from "./lock-keeper.js";
@@ -77,7 +82,11 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     broker,
     options.jobsOnly === true ? [QUEUE_NAMES.jobs] : [QUEUE_NAMES.jobs, QUEUE_NAMES.runs],
     2 * (options.concurrency + FLOWS_PER_WORKER),
-    { lockDuration: timing.lockDuration, renewEveryMs: timing.lockRenewTime / 2 },
+    {
+      lockDuration: timing.lockDuration,
+      renewEveryMs: timing.lockRenewTime / 2,
+      maxStallMs: KEEPER_MAX_STALL_MS,
+    },
     (error) => log(`lock keeper stopped: ${error.message}`),
   );
   let lastError = "";

@@ -2,7 +2,8 @@
  * The lock keeper's thread (lock-keeper.ts): renews the locks of the jobs its worker holds,
  * read from their shared slots (held-locks.ts), on a connection of its own, whatever the
  * worker's own thread is doing. A renewal that fails (the broker out of reach, a job that has
- * just ended) is left to the next round and to BullMQ's own renewal.
+ * just ended) is left to the next round and to BullMQ's own renewal. Nothing is renewed while
+ * the worker's thread has not beaten for longer than `maxStallMs` (stuck for good).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openBroker } from "./broker-connection.js";
@@ -14,12 +15,16 @@ export interface LockKeeperData {
   readonly prefix: string;
   readonly queues: readonly string[];
   readonly buffer: SharedArrayBuffer;
+  /** The worker thread's last beat, ms since the epoch (one BigInt64). */
+  readonly beat: SharedArrayBuffer;
   readonly lockDuration: number;
   readonly renewEveryMs: number;
+  readonly maxStallMs: number;
 }
 
 const data = workerData as LockKeeperData;
 const held = new HeldLocks(data.buffer);
+const beat = new BigInt64Array(data.beat);
 const broker = openBroker({ url: data.url, prefix: data.prefix });
 const queues = data.queues.map((name) => {
   const queue = new broker.classes.Queue(name, broker.options);
@@ -30,6 +35,7 @@ let timer: NodeJS.Timeout | undefined;
 let closed = false;
 
 async function renew(): Promise<void> {
+  if (Date.now() - Number(Atomics.load(beat, 0)) > data.maxStallMs) return;
   const ids = queues.map((): string[] => []);
   const tokens = queues.map((): string[] => []);
   for (const lock of held.read()) {

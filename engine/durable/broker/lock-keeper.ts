@@ -7,7 +7,10 @@
  * every {@link KeeperTiming.renewEveryMs}, whatever the worker's thread is doing: the jobs it
  * holds are in memory the two threads share (held-locks.ts), so starting and ending a job
  * costs no message. Only a process that is not run at all (stopped, or dead: then its jobs
- * must go to another worker) lets its locks lapse.
+ * must go to another worker) lets its locks lapse, and a thread stuck for good: the worker's
+ * thread beats (a time in shared memory, every renewal period) and the keeper stops renewing
+ * once the last beat is older than {@link KeeperTiming.maxStallMs}, so a run whose flow never
+ * yields (a synchronous endless loop) is not held for ever by a worker that cannot run it.
  *
  *   worker's thread ── hold / release (shared slots) ──▶ keeper's thread ── extendLocks ──▶ broker
  */
@@ -32,10 +35,14 @@ const THREAD = new URL(
   import.meta.url,
 );
 
-/** How long a lock lasts, and how often the keeper renews the locks held. */
+/**
+ * How long a lock lasts, how often the keeper renews the locks held, and the longest the
+ * worker's thread may be stuck before its locks are left to lapse.
+ */
 export interface KeeperTiming {
   readonly lockDuration: number;
   readonly renewEveryMs: number;
+  readonly maxStallMs: number;
 }
 
 /** A job held: what {@link LockKeeper.release} takes back. */
@@ -48,6 +55,7 @@ export class LockKeeper {
   readonly #thread: Worker;
   readonly #exited: Promise<void>;
   readonly #ready: Promise<void>;
+  readonly #beats: NodeJS.Timeout;
 
   /**
    * Starts the keeper of the jobs of `queues` on `broker`, at most `slots` held at once (more
@@ -62,11 +70,16 @@ export class LockKeeper {
   ) {
     this.#held = new HeldLocks(slots);
     this.#queues = queues;
+    const beat = new BigInt64Array(new SharedArrayBuffer(8));
+    const beatNow = () => Atomics.store(beat, 0, BigInt(Date.now()));
+    beatNow();
+    this.#beats = setInterval(beatNow, timing.renewEveryMs).unref();
     const workerData: LockKeeperData = {
       url: broker.url,
       prefix: broker.prefix,
       queues,
       buffer: this.#held.buffer,
+      beat: beat.buffer,
       ...timing,
     };
     this.#thread = STARTS_SOURCE
@@ -100,6 +113,7 @@ export class LockKeeper {
 
   /** Stops the thread (after its renewals under way). */
   async close(): Promise<void> {
+    clearInterval(this.#beats);
     this.#thread.postMessage("close");
     await this.#exited;
   }
