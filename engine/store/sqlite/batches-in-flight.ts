@@ -1,21 +1,23 @@
 /**
- * The batches posted to the writer thread and not yet committed, with the types of their
- * nodes: until the thread says a batch is committed, links and updates naming its nodes are
- * checked against these types rather than a read of the file (thread-group.ts).
+ * The batches posted to the writer thread and not yet committed, and the types of every node
+ * posted (known-types.ts): links and updates naming a node posted from here are checked
+ * against its type there, whether its batch is on its way or committed, rather than by a read
+ * of the file. A batch the thread refuses (or the thread's end) takes its nodes' types back.
  *
- * Each batch keeps its nodes as one sorted array of numbers (pk and type in one), found by
- * binary search, not as entries of a Map shared by all batches: such a Map grew to ~130,000
- * entries while 32 batches of 4,096 rows were on their way and shrank as they landed, and each resize left
- * its old table (megabytes, in V8's large-object space) for the next full collection. A
- * million-task fan-out made hundreds of MB of that garbage, which the process's peak carried.
+ * Each batch keeps its nodes as one array of numbers (pk and type in one), so that a refusal
+ * knows what to take back, not as entries of a Map shared by all batches: such a Map grew to
+ * ~130,000 entries while 32 batches of 4,096 rows were on their way and shrank as they
+ * landed, and each resize left its old table (megabytes, in V8's large-object space) for the
+ * next full collection. A million-task fan-out made hundreds of MB of that garbage. Types
+ * were found by searching the batches on their way, newest first, until they landed: a
+ * fan-in of 100,000 tasks, 128 batches behind, searched most of them for each of its inputs
+ * (~0.2 s of the engine's thread), and read from the file each input whose batch had landed.
  */
+import { KnownTypes, NODE_TYPES } from "./known-types.js";
 import { DATA_WIDTH, PROCESS_WIDTH, type WriteBatch } from "./write-batch.js";
 
-/** A node's type as the low two bits of its entry (pk × 4 + code). */
-const TYPES = ["data", "task", "run"] as const;
-
 function typeCode(type: string): number {
-  const code = TYPES.indexOf(type as (typeof TYPES)[number]);
+  const code = NODE_TYPES.indexOf(type as (typeof NODE_TYPES)[number]);
   if (code < 0) throw new Error(`Unknown node type ${type}`);
   return code;
 }
@@ -26,19 +28,18 @@ const ARRAY_ENTRIES = 2048;
 /** Landed batches' arrays kept for the next (a batch's array is outside V8's heap). */
 const SPARE_ARRAYS = 160;
 
-/** A batch posted and not yet committed: its nodes, `pk * 4 + type` ascending. */
+/** A batch posted and not yet committed: its nodes, `pk * 4 + type`. */
 interface Flight {
   readonly seq: number;
   /** The array the nodes are in (reused once the batch lands). */
   readonly array: Float64Array;
   readonly nodes: Float64Array;
-  /** The smallest and largest pk, to skip a batch without searching it. */
-  readonly low: number;
-  readonly high: number;
 }
 
 export class BatchesInFlight {
   readonly #flights: Flight[] = [];
+  /** The type of every node posted (or written here) and not refused. */
+  readonly #types = new KnownTypes();
   /**
    * Arrays of batches landed, for the next batches: made anew for each, their memory was
    * malloc's, freed only once V8 collected them, and the allocator kept much of it afterwards.
@@ -60,34 +61,43 @@ export class BatchesInFlight {
     }
     const nodes = array.subarray(0, count);
     let n = 0;
-    for (let i = 0; i < data.length; i += DATA_WIDTH) nodes[n++] = (data[i] as number) * 4;
+    for (let i = 0; i < data.length; i += DATA_WIDTH) {
+      const pk = data[i] as number;
+      nodes[n++] = pk * 4;
+      this.#types.note(pk, 0);
+    }
     for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
-      nodes[n++] = (rows[i] as number) * 4 + typeCode(rows[i + 2] as string);
+      const pk = rows[i] as number;
+      const code = typeCode(rows[i + 2] as string);
+      nodes[n++] = pk * 4 + code;
+      this.#types.note(pk, code);
     }
-    nodes.sort();
-    const low = Math.floor((nodes[0] as number) / 4);
-    const high = Math.floor((nodes[count - 1] as number) / 4);
-    this.#flights.push({ seq, array, nodes, low, high });
+    this.#flights.push({ seq, array, nodes });
   }
 
-  /** The type of a node posted and not yet committed. */
+  /**
+   * Notes the nodes of a batch written and committed on the store's own connection, as
+   * {@link nodesOf} gave them before it was written (writing turns its values to their stored
+   * forms).
+   */
+  written(nodes: Float64Array): void {
+    for (const entry of nodes) this.#types.note(Math.floor(entry / 4), entry % 4);
+  }
+
+  /** The type of a node posted from here (on its way or committed), or written here. */
   type(pk: number): string | undefined {
-    const flights = this.#flights;
-    // The newest first: a node is most often named soon after it was posted.
-    for (let f = flights.length - 1; f >= this.#first; f--) {
-      const flight = flights[f] as Flight;
-      if (pk < flight.low || pk > flight.high) continue;
-      const found = find(flight.nodes, pk);
-      if (found !== undefined) return found;
-    }
-    return undefined;
+    return this.#types.type(pk);
   }
 
-  /** Every batch up to `seq` is done with: its nodes are read from the file from now on. */
-  landed(seq: number): void {
+  /**
+   * Every batch up to `seq` is done with: committed, or `refused` (their rows dropped, so
+   * their nodes' types are taken back: they are read from the file, where they are not).
+   */
+  landed(seq: number, refused = false): void {
     const flights = this.#flights;
     while (this.#first < flights.length && (flights[this.#first] as Flight).seq <= seq) {
-      const { array } = flights[this.#first++] as Flight;
+      const { array, nodes } = flights[this.#first++] as Flight;
+      if (refused) for (const entry of nodes) this.#types.forget(Math.floor(entry / 4));
       if (this.#spare.length < SPARE_ARRAYS && array.length === ARRAY_ENTRIES) {
         this.#spare.push(array);
       }
@@ -103,17 +113,15 @@ export class BatchesInFlight {
   }
 }
 
-/** The type of `pk` in a batch's sorted nodes, if there. */
-function find(nodes: Float64Array, pk: number): string | undefined {
-  const key = pk * 4;
-  let lo = 0;
-  let hi = nodes.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const entry = nodes[mid] as number;
-    if (entry < key) lo = mid + 1;
-    else if (entry >= key + 4) hi = mid - 1;
-    else return TYPES[entry - key];
+/** A batch's nodes as `pk * 4 + type` (for {@link BatchesInFlight.written}). */
+export function nodesOf(batch: WriteBatch): Float64Array {
+  const data = batch.data;
+  const rows = batch.processes;
+  const nodes = new Float64Array(data.length / DATA_WIDTH + rows.length / PROCESS_WIDTH);
+  let n = 0;
+  for (let i = 0; i < data.length; i += DATA_WIDTH) nodes[n++] = (data[i] as number) * 4;
+  for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
+    nodes[n++] = (rows[i] as number) * 4 + typeCode(rows[i + 2] as string);
   }
-  return undefined;
+  return nodes;
 }

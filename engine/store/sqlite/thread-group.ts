@@ -13,8 +13,8 @@
  *            writer thread: one connection, batches in order, those queued together in
  *            one BEGIN IMMEDIATE transaction; while the lock is out of reach it retries
  *
- * Until the thread says a batch is committed, its nodes' types are kept (batches-in-flight.ts), so links and
- * updates naming them are checked without reading the file. A read first waits until every
+ * The types of the nodes posted are kept (batches-in-flight.ts, known-types.ts), on their way
+ * and once committed, so links and updates naming them are checked without reading the file. A read first waits until every
  * row queued is committed, so it sees them all (as with the in-thread group); while another
  * process holds the lock, reads see what is committed.
  *
@@ -31,7 +31,7 @@ import type Database from "better-sqlite3";
 import { StoreUnavailableError, StoreWriteError } from "../store-errors.js";
 import type { PendingWrites } from "./pending-writes.js";
 import type { PkSequence } from "./pk-sequence.js";
-import { BatchesInFlight } from "./batches-in-flight.js";
+import { BatchesInFlight, nodesOf } from "./batches-in-flight.js";
 import {
   emptyBatch,
   isEmptyBatch,
@@ -154,7 +154,7 @@ export class ThreadGroup {
     return this.#waitingSince !== undefined;
   }
 
-  /** The type of a node posted and not yet committed. */
+  /** The type of a node posted from here (on its way or committed), or written here. */
   sentType(pk: number): string | undefined {
     return this.#inFlight.type(pk);
   }
@@ -242,9 +242,8 @@ export class ThreadGroup {
       return;
     }
     // Too many on their way (a long turn hears no replies but here): the replies waiting are
-    // heard, so the types kept for the batches written go (a million-task turn kept them all),
-    // then it waits for the thread until it is back under the bound, or reports the lock out
-    // of reach. Below the bound nothing is heard: a type kept is a read of the file saved.
+    // heard, then it waits for the thread until it is back under the bound, or reports the
+    // lock out of reach. The types of the batches' nodes stay known once they land.
     if (this.#posted - this.#written >= IN_FLIGHT) {
       this.#wait(
         () => this.#posted - this.#written < IN_FLIGHT || this.#waitingSince !== undefined,
@@ -274,10 +273,13 @@ export class ThreadGroup {
       throw error;
     }
     try {
+      // Taken before writing, which turns the values to their stored forms.
+      const nodes = nodesOf(batch);
       this.writer.write(batch);
       // Unused pks go back while the lock is ours, so the next holder's pks follow on.
       this.pks.settle();
       this.#commit.run();
+      this.#inFlight.written(nodes);
     } catch (error) {
       // All of it or none of it, as in the thread.
       if (this.db.inTransaction) this.#rollback.run();
@@ -332,7 +334,7 @@ export class ThreadGroup {
       case "write-failed":
         if (reply.seq === 0) this.#break(reply.message);
         else {
-          this.#land(reply.seq);
+          this.#land(reply.seq, true);
           this.#fail(reply.message);
         }
         return;
@@ -342,16 +344,16 @@ export class ThreadGroup {
     }
   }
 
-  /** Every batch up to `seq` is done with: its nodes are read from the file from now on. */
-  #land(seq: number): void {
+  /** Every batch up to `seq` is done with: committed, or `refused` (its rows dropped). */
+  #land(seq: number, refused = false): void {
     this.#written = Math.max(this.#written, seq);
-    this.#inFlight.landed(seq);
+    this.#inFlight.landed(seq, refused);
   }
 
   #fail(message: string): void {
     this.#failed ??= new StoreWriteError(this.options.file, message);
     // The refused rows are dropped; flushes stop waiting for them.
-    if (this.#broken !== undefined) this.#land(this.#posted);
+    if (this.#broken !== undefined) this.#land(this.#posted, true);
     this.#tell(this.#failed);
   }
 
