@@ -10,7 +10,7 @@
  * landed, and each resize left its old table (megabytes, in V8's large-object space) for the
  * next full collection. A million-task fan-out made hundreds of MB of that garbage. Types
  * were found by searching the batches on their way, newest first, until they landed: a
- * fan-in of 100,000 tasks, 128 batches behind, searched most of them for each of its inputs
+ * fan-in of 100,000 tasks, 32 batches behind, searched most of them for each of its inputs
  * (~0.2 s of the engine's thread), and read from the file each input whose batch had landed.
  */
 import { KnownTypes, NODE_TYPES } from "./known-types.js";
@@ -23,10 +23,10 @@ function typeCode(type: string): number {
 }
 
 /** Arrays of at least this many entries are made, so a landed batch's array fits the next. */
-const ARRAY_ENTRIES = 2048;
+const ARRAY_ENTRIES = 8192;
 
 /** Landed batches' arrays kept for the next (a batch's array is outside V8's heap). */
-const SPARE_ARRAYS = 160;
+const SPARE_ARRAYS = 40;
 
 /** A batch posted and not yet committed: its nodes, `pk * 4 + type`. */
 interface Flight {
