@@ -36,6 +36,15 @@ const FIRST_CHECK_MS = 1_000;
 const MAX_CHECK_MS = 30_000;
 /** At most this many jobs read back per round. */
 const RECONCILE_BATCH = 200;
+/**
+ * How long a completed job stays on the broker (an hour, for the read-backs), and, on Redis, at
+ * most how many. On PostgreSQL a count costs each completion a scan and sort of every completed
+ * job of the queue (BullMQ keeps the newest `count` by `NOT IN` a sorted subquery), so a lone
+ * job's round trip grew with the jobs completed in the last hour; the age alone is an index
+ * range read of what is due.
+ */
+const KEEP_COMPLETED = { age: 3_600, count: 100_000 } as const;
+const KEEP_COMPLETED_PG = { age: 3_600 } as const;
 /** At most this many jobs per `addBulk`. */
 const ADD_BATCH = 1_000;
 /** How long adding jobs is tried again while the broker is out of reach, by default. */
@@ -88,6 +97,7 @@ export class BrokerJobExecutor implements JobExecutor {
   #reconciling = false;
   #closed = false;
   readonly #unavailableAfterMs: number;
+  readonly #keepCompleted: { readonly age: number; readonly count?: number };
 
   constructor(
     broker: Broker,
@@ -97,6 +107,7 @@ export class BrokerJobExecutor implements JobExecutor {
     this.concurrency = options.inFlight ?? DEFAULT_IN_FLIGHT;
     this.#unavailableAfterMs = options.unavailableAfterMs ?? UNAVAILABLE_AFTER_MS;
     this.#broker = broker;
+    this.#keepCompleted = broker.kind === "postgresql" ? KEEP_COMPLETED_PG : KEEP_COMPLETED;
     this.#queue = new broker.classes.Queue(QUEUE_NAMES.jobs, broker.options);
     this.#queue.on("error", () => undefined);
     this.#inbox = new ResultInbox(broker, bus.id, (results) => {
@@ -285,7 +296,7 @@ export class BrokerJobExecutor implements JobExecutor {
       data,
       opts: {
         jobId: id,
-        removeOnComplete: { age: 3_600, count: 100_000 },
+        removeOnComplete: this.#keepCompleted,
         removeOnFail: { age: 24 * 3_600 },
       },
     }));
