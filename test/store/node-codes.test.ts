@@ -7,6 +7,7 @@ import { importArchive } from "../../engine/store/archive/import-archive.js";
 import { APPLICATION_ID, MIGRATIONS } from "../../engine/store/sqlite/schema.js";
 import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { RUN_STATES, TASK_STATES } from "../../engine/model/states.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
@@ -258,5 +259,72 @@ describe("the SQLite store's node rows (schema 7)", () => {
       exitCode: 1,
       ctime: 1_000,
     });
+  });
+});
+
+describe("the names and times a write batch carries", () => {
+  it("reads back every kind, state and time written through the writer thread", () => {
+    const store = new SqliteStore(join(home.scratch(), "names.sqlite"));
+    open.push(store);
+    const kinds = ["Int", "Float", "Str", "Bool", "List", "Dict", "Data"] as const;
+    const taskKinds = ["in-process", "job", "flow", "shell"] as const;
+    const written: { pk: number; fields: Partial<NodeRow> }[] = [];
+    // More rows than a batch written on the store's own thread: this one goes to the thread.
+    for (let i = 0; i < 600; i++) {
+      store.addNode({ type: "data", uuid: `filler-${i}`, kind: "Int", value: i, ctime: 1 });
+    }
+    kinds.forEach((kind, i) => {
+      const uuid = i % 2 === 0 ? `0000000${i}-0000-7000-8000-000000000000` : `value-${i}`;
+      const pk = store.addNode({ type: "data", uuid, kind, value: i, ctime: 100 + i });
+      written.push({ pk, fields: { uuid, type: "data", kind, ctime: 100 + i, mtime: 100 + i } });
+    });
+    TASK_STATES.forEach((state, i) => {
+      const kind = taskKinds[i % taskKinds.length] as (typeof taskKinds)[number];
+      const uuid = `0000001${i}-0000-7000-8000-000000000000`;
+      const attributes = { n: i };
+      const pk = store.addNode({
+        type: "task",
+        uuid,
+        name: `t${i}`,
+        kind,
+        state,
+        ctime: 1_000,
+        attributes,
+      });
+      store.updateProcess(pk, { startedAt: 1_000 + i, endedAt: 2_000 + i, exitCode: i });
+      written.push({
+        pk,
+        fields: {
+          uuid,
+          type: "task",
+          kind,
+          name: `t${i}`,
+          state,
+          ctime: 1_000,
+          startedAt: 1_000 + i,
+          endedAt: 2_000 + i,
+          exitCode: i,
+        },
+      });
+    });
+    RUN_STATES.forEach((state, i) => {
+      const uuid = `run-${i}`;
+      const pk = store.addNode({
+        type: "run",
+        uuid,
+        name: `r${i}`,
+        state,
+        ctime: 3_000,
+        attributes: {},
+      });
+      written.push({ pk, fields: { uuid, type: "run", name: `r${i}`, state, ctime: 3_000 } });
+    });
+    store.flush();
+    for (const { pk, fields } of written) {
+      const { mtime, ...rest } = fields;
+      const stored = store.node(pk);
+      expect(stored).toMatchObject(rest);
+      if (mtime !== undefined) expect(stored?.mtime).toBe(mtime);
+    }
   });
 });

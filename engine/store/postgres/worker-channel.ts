@@ -105,9 +105,9 @@ export class WorkerChannel<Req = Request, Rep extends ThreadReply = Reply> {
     this.#worker.unref();
   }
 
-  /** Posts a request without waiting. */
-  post(request: Req): void {
-    this.#port.postMessage(request);
+  /** Posts a request without waiting (`transfer`: buffers moved to the thread, not copied). */
+  post(request: Req, transfer?: readonly ArrayBuffer[]): void {
+    this.#port.postMessage(request, transfer);
   }
 
   /** A fresh id for a request to be called. */

@@ -16,7 +16,9 @@
 import { KnownTypes, NODE_TYPES } from "./known-types.js";
 import { DATA_WIDTH, PROCESS_WIDTH, type WriteBatch } from "./write-batch.js";
 
-function typeCode(type: string): number {
+/** A type as a batch carries it (node-codes.ts's `wireType`: its place, for the engine's). */
+function typeCode(type: number | string): number {
+  if (typeof type === "number") return type;
   const code = NODE_TYPES.indexOf(type as (typeof NODE_TYPES)[number]);
   if (code < 0) throw new Error(`Unknown node type ${type}`);
   return code;
@@ -68,7 +70,7 @@ export class BatchesInFlight {
     }
     for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
       const pk = rows[i] as number;
-      const code = typeCode(rows[i + 2] as string);
+      const code = typeCode(rows[i + 2] as number | string);
       nodes[n++] = pk * 4 + code;
       this.#types.note(pk, code);
     }
@@ -121,7 +123,7 @@ export function nodesOf(batch: WriteBatch): Float64Array {
   let n = 0;
   for (let i = 0; i < data.length; i += DATA_WIDTH) nodes[n++] = (data[i] as number) * 4;
   for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
-    nodes[n++] = (rows[i] as number) * 4 + typeCode(rows[i + 2] as string);
+    nodes[n++] = (rows[i] as number) * 4 + typeCode(rows[i + 2] as number | string);
   }
   return nodes;
 }

@@ -14,10 +14,37 @@ const DASH = "-".charCodeAt(0);
 const COLON = ":".charCodeAt(0);
 
 /**
- * The `bytes` bytes the hex digits of `text` spell, when `text` is `length` characters of
- * lowercase hex with `separator` at exactly the places `isSeparator` names; else undefined.
- * Checked while packing, in one pass: a regular expression first took as long again.
+ * Writes into `out` at `offset` the `bytes` bytes the hex digits of `text` spell, when `text`
+ * is `length` characters of lowercase hex with `separator` at exactly the places `isSeparator`
+ * names; whether it was (else what was written is to be ignored). Checked while packing, in
+ * one pass: a regular expression first took as long again.
  */
+function packHexInto(
+  text: string,
+  length: number,
+  bytes: number,
+  separator: number,
+  isSeparator: (at: number) => boolean,
+  out: Uint8Array,
+  offset: number,
+): boolean {
+  if (text.length !== length) return false;
+  let at = 0;
+  for (let i = 0; i < bytes; i++) {
+    if (isSeparator(at)) {
+      if (text.charCodeAt(at) !== separator) return false;
+      at++;
+    }
+    const high = HEX[text.charCodeAt(at)] as number;
+    const low = HEX[text.charCodeAt(at + 1)] as number;
+    if ((high | low) > 15) return false;
+    out[offset + i] = (high << 4) | low;
+    at += 2;
+  }
+  return true;
+}
+
+/** {@link packHexInto} a Buffer of its own, or undefined. */
 function packHex(
   text: string,
   length: number,
@@ -27,19 +54,7 @@ function packHex(
 ): Buffer | undefined {
   if (text.length !== length) return undefined;
   const out = Buffer.allocUnsafe(bytes);
-  let at = 0;
-  for (let i = 0; i < bytes; i++) {
-    if (isSeparator(at)) {
-      if (text.charCodeAt(at) !== separator) return undefined;
-      at++;
-    }
-    const high = HEX[text.charCodeAt(at)] as number;
-    const low = HEX[text.charCodeAt(at + 1)] as number;
-    if ((high | low) > 15) return undefined;
-    out[i] = (high << 4) | low;
-    at += 2;
-  }
-  return out;
+  return packHexInto(text, length, bytes, separator, isSeparator, out, 0) ? out : undefined;
 }
 
 const uuidDash = (at: number): boolean => at === 8 || at === 13 || at === 18 || at === 23;
@@ -48,6 +63,17 @@ const keyColon = (at: number): boolean => at === 32;
 /** The stored form of a node's uuid: 16 bytes when it is a lowercase uuid, else the text. */
 export function storedUuid(uuid: string): Buffer | string {
   return packHex(uuid, 36, 16, DASH, uuidDash) ?? uuid;
+}
+
+/** The bytes of a packed uuid. */
+export const UUID_BYTES = 16;
+
+/**
+ * Packs a lowercase uuid's 16 bytes into `out` at `offset`; false (`out` to be ignored there)
+ * when `uuid` is any other text, which is stored as it is.
+ */
+export function packUuidInto(uuid: string, out: Uint8Array, offset: number): boolean {
+  return packHexInto(uuid, 36, UUID_BYTES, DASH, uuidDash, out, offset);
 }
 
 /** The stored form of a cache key: 32 bytes when it is the engine's hex form, else the text. */

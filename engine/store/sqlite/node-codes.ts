@@ -41,15 +41,31 @@ const STATES = {
 
 type Codes = Readonly<Record<string, string>>;
 
-/** Encodes one column's names; `null` stays NULL. */
+/**
+ * Encodes one column's names; `null` stays NULL. A number is a name as a write batch carries
+ * it ({@link wireCoder}): the place of the name among the column's.
+ */
 function encoder(codes: Codes): (name: unknown) => unknown {
   const byName = new Map<unknown, string>(Object.entries(codes));
   const letters = new Set(Object.values(codes));
+  const byPlace = Object.values(codes);
   return (name) => {
+    if (typeof name === "number") return byPlace[name];
     const code = byName.get(name);
     if (code !== undefined) return code;
     return typeof name === "string" && letters.has(name) ? Buffer.from(name) : name;
   };
+}
+
+/**
+ * One column's names as a write batch carries them to the writer thread: a known name as its
+ * place among the column's (a small integer, which crosses in a byte or two and is read back as
+ * no object of its own, where each string is a new one in the thread's heap), any other text
+ * (or `null`) as it is.
+ */
+function wireCoder(codes: Codes): (name: string | null) => number | string | null {
+  const byName = new Map<string | null, number>(Object.keys(codes).map((name, at) => [name, at]));
+  return (name) => byName.get(name) ?? name;
 }
 
 /** SQL giving a column's stored form back as its name. */
@@ -81,6 +97,13 @@ export const storedKind = encoder(KINDS);
 /** The stored form of a task's or run's state. */
 export const storedState = encoder(STATES);
 
+/** A node's type as a write batch carries it (its place in `NODE_TYPES`: known-types.ts). */
+export const wireType = wireCoder(TYPES);
+/** A node's kind as a write batch carries it. */
+export const wireKind = wireCoder(KINDS);
+/** A task's or run's state as a write batch carries it. */
+export const wireState = wireCoder(STATES);
+
 /** SQL: a stored type as its name. */
 export const typeSql = decoder(TYPES);
 /** SQL: a stored kind as its name. */
@@ -111,14 +134,23 @@ export function storedMtime(mtime: number, ctime: number, endedAt: number | null
 }
 
 /**
+ * Turns the type, kind and state of the task or run row starting at `at` of a flat array
+ * (pk, uuid, type, kind, name, state, …: the order of the `nodes` table) into their stored
+ * forms, in place.
+ */
+export function storeNodeNames(values: unknown[], at: number): void {
+  values[at + 2] = storedType(values[at + 2]);
+  values[at + 3] = storedKind(values[at + 3]);
+  values[at + 5] = storedState(values[at + 5]);
+}
+
+/**
  * Turns the type, kind, state and times of the node row starting at `at` of a flat array
  * (pk, uuid, type, kind, name, state, exit_code, ctime, mtime, started_at, ended_at, …: the
  * order of the `nodes` table) into their stored forms, in place.
  */
 export function storeNodeCodes(values: unknown[], at: number): void {
-  values[at + 2] = storedType(values[at + 2]);
-  values[at + 3] = storedKind(values[at + 3]);
-  values[at + 5] = storedState(values[at + 5]);
+  storeNodeNames(values, at);
   const ctime = values[at + 7] as number;
   const ended = values[at + 10] as number | null;
   values[at + 8] = storedMtime(values[at + 8] as number, ctime, ended);

@@ -3,10 +3,13 @@
  * process holds the write lock, every row since. Holding them lets a task's later state
  * changes land on its row before it is inserted (one INSERT, no UPDATEs), and lets rows go in
  * many per statement. pks are handed out here, from the store's {@link PkSequence}. What is
- * held leaves as a {@link WriteBatch} (plain values), written in this thread or the writer's.
+ * held leaves as a {@link WriteBatch} (plain values and its packed uuids), written in this
+ * thread or the writer's.
  */
 import { attributesText } from "./attributes-text.js";
+import { UUID_BYTES, packUuidInto } from "./compact-keys.js";
 import { storedLinkType } from "./link-types.js";
+import { storedAfter, storedMtime, wireKind, wireState, wireType } from "./node-codes.js";
 import type { PkSequence } from "./pk-sequence.js";
 import { RowsByPk } from "./rows-by-pk.js";
 import { QueuedUpdates } from "./stored-updates.js";
@@ -44,6 +47,9 @@ export class PendingNode {
 /** What a new node row is made of (the rest starts empty). */
 export type NewNode =
   ConstructorParameters<typeof PendingNode> extends [number, ...infer Rest] ? Rest : never;
+
+/** The type of a data row as a batch carries it. */
+const DATA_TYPE = wireType("data");
 
 /** Past this many pending rows they are handed to SQLite (when it can take them). */
 const MAX_PENDING = 100_000;
@@ -205,6 +211,9 @@ export class PendingWrites {
       this.#heldCount = 0;
     }
     this.#nodes = [];
+    // Every uuid packed once here, into one array that goes to the writer thread whole.
+    const uuids = new Uint8Array(nodes.length * UUID_BYTES);
+    let packed = 0;
     for (const n of nodes) {
       if (n.type !== "data" && keep && n.endedAt === null) {
         n.held = true;
@@ -212,8 +221,14 @@ export class PendingWrites {
         continue;
       }
       if (keep) this.#byPk.delete(n.pk);
+      let uuid: number | string = n.uuid;
+      if (packUuidInto(uuid, uuids, packed)) {
+        uuid = packed;
+        packed += UUID_BYTES;
+      }
       if (n.type === "data") {
-        data.push(n.pk, n.uuid, n.type, n.kind, n.ctime, n.mtime, n.value);
+        const mtime = storedMtime(n.mtime, n.ctime, null);
+        data.push(n.pk, uuid, DATA_TYPE, wireKind(n.kind), n.ctime, mtime, n.value);
         continue;
       }
       const attributes = n.attributes;
@@ -232,16 +247,16 @@ export class PendingWrites {
       } else text = attributes;
       processes.push(
         n.pk,
-        n.uuid,
-        n.type,
-        n.kind,
+        uuid,
+        wireType(n.type),
+        wireKind(n.kind),
         n.name,
-        n.state,
+        wireState(n.state),
         n.exitCode,
         n.ctime,
-        n.mtime,
-        n.startedAt,
-        n.endedAt,
+        storedMtime(n.mtime, n.ctime, n.endedAt),
+        storedAfter(n.startedAt, n.ctime),
+        storedAfter(n.endedAt, n.ctime),
         text,
         n.cacheKey,
         n.finishedLine,
@@ -250,6 +265,7 @@ export class PendingWrites {
     if (!keep) this.#byPk.clear();
     const batch: WriteBatch = {
       lines: this.#lines,
+      uuids,
       data,
       processes,
       shared,

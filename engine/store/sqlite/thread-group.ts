@@ -251,7 +251,10 @@ export class ThreadGroup {
     const seq = ++this.#posted;
     this.#inFlight.posted(seq, batch);
     const line = this.#thread();
-    line.post({ op: "write", store: line.store, seq, batch, lockWaitMs });
+    // The packed uuids move to the thread (the batch is the thread's from here on).
+    line.post({ op: "write", store: line.store, seq, batch, lockWaitMs }, [
+      batch.uuids.buffer as ArrayBuffer,
+    ]);
     this.#postedAt = performance.now();
     // The pks not used go back, so other processes' pks follow on; not part-way through a long
     // turn, whose rows keep drawing on the block (giving it back, then claiming blocks from

@@ -1,9 +1,11 @@
 /**
  * A group of queued rows as they leave the store's memory (pending-writes.ts), and how they go
- * into the file. A batch holds plain values only (no Buffers: a packed uuid is a slice of a
- * shared pool, which a copy to another thread would carry whole), so it can be posted to the
- * writer thread as it is; the packing, the places of report lines and the references of shared
- * attributes are all settled where it is written, inside the write transaction.
+ * into the file. A batch holds plain values and one byte array, so it can be posted to the
+ * writer thread as it is: the nodes' uuids are packed once, into that array of their own
+ * (transferred to the thread, not copied), and a row holds its uuid's place there (no Buffer
+ * per row: a Buffer is a slice of a shared pool, which a copy to another thread would carry
+ * whole). The places of report lines and the references of shared attributes are settled where
+ * the batch is written, inside the write transaction.
  */
 import type Database from "better-sqlite3";
 import {
@@ -13,10 +15,10 @@ import {
   type RefusedRow,
 } from "./bulk-insert.js";
 import { CacheCodes } from "./cache-codes.js";
-import { storedUuid } from "./compact-keys.js";
+import { UUID_BYTES } from "./compact-keys.js";
 import { LinePlaces } from "./finished-lines.js";
 import { storedLabel } from "./link-labels.js";
-import { storeNodeCodes, storedKind, storedMtime, storedType } from "./node-codes.js";
+import { storeNodeNames, storedKind, storedType } from "./node-codes.js";
 import { SharedAttributes } from "./shared-attributes.js";
 import { StoredUpdates, type WireChange } from "./stored-updates.js";
 import { UuidCheck } from "./uuid-index.js";
@@ -37,10 +39,21 @@ export const REPORT_WIDTH = 7;
 export interface WriteBatch {
   /** How many report lines the batch places: its lines' places count from 0 to this. */
   readonly lines: number;
-  /** pk, uuid, type, kind, ctime, mtime, value. */
+  /**
+   * The packed uuids of the batch's nodes, 16 bytes each; a row's uuid is its place here (a
+   * number), or its text where it is not a lowercase uuid (stored as it is).
+   */
+  readonly uuids: Uint8Array;
+  /**
+   * pk, uuid, type, kind, ctime, mtime, value; type and kind (and a task's or run's state) as
+   * node-codes.ts's `wireType` and `wireKind` give them, `mtime` as stored (ms after `ctime`, node-codes.ts),
+   * as are the times of {@link processes}: a small integer crosses to the thread in a few bytes
+   * and is read back as no object of its own, where an epoch time is a double on each side.
+   */
   readonly data: readonly unknown[];
   /**
-   * pk, uuid, type, kind, name, state, exit code, ctime, mtime, started at, ended at,
+   * pk, uuid, type, kind, name, state, exit code, ctime, mtime, started at, ended at (the last
+   * three as stored: ms after the end or `ctime`),
    * attributes (text, or the index of a shared text in {@link shared}), cache key, finished
    * line's place.
    */
@@ -69,7 +82,16 @@ export function isEmptyBatch(batch: WriteBatch): boolean {
 
 /** A batch of nothing: posted, it makes the thread try the batches it holds again. */
 export function emptyBatch(): WriteBatch {
-  return { lines: 0, data: [], processes: [], shared: [], updates: [], links: [], reports: [] };
+  return {
+    lines: 0,
+    uuids: new Uint8Array(0),
+    data: [],
+    processes: [],
+    shared: [],
+    updates: [],
+    links: [],
+    reports: [],
+  };
 }
 
 /** How many rows a batch holds. */
@@ -91,6 +113,12 @@ const PROCESS_COLUMNS = [
 
 /** Data rows bind only what they have: each bound value costs as much as a column written. */
 const DATA_COLUMNS = ["pk", "uuid", "type", "kind", "ctime", "mtime", "value"] as const;
+
+/** A row's uuid as stored: its bytes in `packed` (a view, not a copy), or its text. */
+function storedUuidOf(packed: Uint8Array, uuid: unknown): unknown {
+  if (typeof uuid !== "number") return uuid;
+  return Buffer.from(packed.buffer, packed.byteOffset + uuid, UUID_BYTES);
+}
 
 /** Writes batches into one connection's open transaction. */
 export class BatchWriter {
@@ -126,22 +154,22 @@ export class BatchWriter {
     const first = batch.lines > 0 ? this.#places.take(batch.lines) : 0;
     const uuids = this.#uuids;
     uuids.clear();
+    const packed = batch.uuids;
     const data = batch.data as unknown[];
     for (let i = 0; i < data.length; i += DATA_WIDTH) {
-      data[i + 1] = storedUuid(data[i + 1] as string);
+      data[i + 1] = storedUuidOf(packed, data[i + 1]);
       uuids.add(data[i] as number, data[i + 1]);
       data[i + 2] = storedType(data[i + 2]);
       data[i + 3] = storedKind(data[i + 3]);
-      data[i + 5] = storedMtime(data[i + 5] as number, data[i + 4] as number, null);
     }
     this.#dataInsert.run(data);
     // The attributes every call of a task shares are stored once.
     const refs = batch.shared.map((text) => this.#shared.ref(text));
     const rows = batch.processes as unknown[];
     for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
-      rows[i + 1] = storedUuid(rows[i + 1] as string);
+      rows[i + 1] = storedUuidOf(packed, rows[i + 1]);
       uuids.add(rows[i] as number, rows[i + 1]);
-      storeNodeCodes(rows, i);
+      storeNodeNames(rows, i);
       const attributes = rows[i + 11];
       if (typeof attributes === "number") rows[i + 11] = refs[attributes];
       rows[i + 12] = this.#codes.stored(rows[i + 12] as string | null);

@@ -69,9 +69,9 @@ export class WriterLine {
     }
   }
 
-  /** Posts a request without waiting. */
-  post(request: WriterRequest): void {
-    this.#channel.post(request);
+  /** Posts a request without waiting (`transfer`: buffers moved to the thread, not copied). */
+  post(request: WriterRequest, transfer?: readonly ArrayBuffer[]): void {
+    this.#channel.post(request, transfer);
   }
 
   /** Blocks until `done()` or `ms`, handing the thread's messages on; whether done. */
