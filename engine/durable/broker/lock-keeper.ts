@@ -14,26 +14,11 @@
  *
  *   worker's thread ── hold / release (shared slots) ──▶ keeper's thread ── extendLocks ──▶ broker
  */
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startThread } from "../../store/start-thread.js";
 import type { Broker } from "./broker-connection.js";
 import { HeldLocks } from "./held-locks.js";
 import type { LockKeeperData } from "./lock-keeper-thread.js";
-
-// Under vitest or tsx this module is TypeScript, and so is the thread's, which then needs
-// tsx's loader; from dist/ both are JavaScript. WORKGRAPH_BUILT_WORKERS=1 (the tests set it,
-// having just built dist/ from this source) starts the built thread from the source too.
-const RUNS_FROM_SOURCE = import.meta.url.endsWith(".ts");
-const STARTS_SOURCE = RUNS_FROM_SOURCE && process.env.WORKGRAPH_BUILT_WORKERS !== "1";
-const THREAD = new URL(
-  !RUNS_FROM_SOURCE
-    ? "./lock-keeper-thread.js"
-    : STARTS_SOURCE
-      ? "./lock-keeper-thread.ts"
-      : "../../../dist/engine/durable/broker/lock-keeper-thread.js",
-  import.meta.url,
-);
 
 /**
  * How long a lock lasts, how often the keeper renews the locks held, and the longest the
@@ -82,9 +67,7 @@ export class LockKeeper {
       beat: beat.buffer,
       ...timing,
     };
-    this.#thread = STARTS_SOURCE
-      ? new Worker(tsxBootstrap(THREAD), { eval: true, workerData })
-      : new Worker(fileURLToPath(THREAD), { workerData, execArgv: [] });
+    this.#thread = startThread(new URL("./lock-keeper-thread", import.meta.url), { workerData });
     this.#thread.on("error", onError);
     this.#exited = new Promise<void>((resolve) => this.#thread.once("exit", () => resolve()));
     this.#ready = Promise.race([
@@ -111,18 +94,25 @@ export class LockKeeper {
     if (slot !== undefined) this.#held.release(slot);
   }
 
+  /** Runs `work`, the lock of job `id` of `queue` (taken with `token`) kept until it ends. */
+  async keeping<T>(
+    queue: string,
+    id: string | undefined,
+    token: string | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const slot = this.hold(queue, id, token);
+    try {
+      return await work();
+    } finally {
+      this.release(slot);
+    }
+  }
+
   /** Stops the thread (after its renewals under way). */
   async close(): Promise<void> {
     clearInterval(this.#beats);
     this.#thread.postMessage("close");
     await this.#exited;
   }
-}
-
-/** Code that loads the TypeScript thread `url` through tsx's loader. */
-function tsxBootstrap(url: URL): string {
-  const require = createRequire(import.meta.url);
-  const tsxRoot = require.resolve("tsx/package.json").replace(/package\.json$/, "");
-  const api = pathToFileURL(`${tsxRoot}dist/esm/api/index.mjs`).href;
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
 }

@@ -9,33 +9,15 @@
  * Why not synckit: it blocks on every call, while writes here must not wait, and a read must
  * come after the writes posted before it on the same ordered channel.
  */
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
 import {
   MessageChannel,
-  Worker,
   receiveMessageOnPort,
   type MessagePort,
   type ResourceLimits,
+  type Worker,
 } from "node:worker_threads";
+import { startThread } from "../start-thread.js";
 import type { Reply, Request } from "./pg-protocol.js";
-
-// Under vitest or tsx this module is TypeScript, and so is the thread's, which then needs
-// tsx's loader; from dist/ both are JavaScript. WORKGRAPH_BUILT_WORKERS=1 (the tests set it,
-// having just built dist/ from this source) starts the built thread from the source too.
-const RUNS_FROM_SOURCE = import.meta.url.endsWith(".ts");
-const STARTS_SOURCE = RUNS_FROM_SOURCE && process.env.WORKGRAPH_BUILT_WORKERS !== "1";
-/** The URL of the thread's module `path` (relative to this folder, without extension). */
-function workerUrl(path: string): URL {
-  return new URL(
-    !RUNS_FROM_SOURCE
-      ? `${path}.js`
-      : STARTS_SOURCE
-        ? `${path}.ts`
-        : `../../../dist/engine/store/postgres/${path}.js`,
-    import.meta.url,
-  );
-}
 
 /** A request with an answer to wait for: every kind but writes. */
 export type CallRequest = Exclude<Request, { op: "write" }>;
@@ -81,22 +63,11 @@ export class WorkerChannel<Req = Request, Rep extends ThreadReply = Reply> {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     const workerData = { ...data, port: port2, signal: this.#signal };
-    const url = workerUrl(worker);
-    this.#worker = STARTS_SOURCE
-      ? new Worker(tsxBootstrap(url), {
-          eval: true,
-          workerData,
-          transferList: [port2],
-          resourceLimits,
-        })
-      : // Built JavaScript needs none of the process's flags; a loader they name (tsx) would
-        // load the thread's modules through this thread, which may be blocked waiting on it.
-        new Worker(fileURLToPath(url), {
-          workerData,
-          transferList: [port2],
-          execArgv: [],
-          resourceLimits,
-        });
+    this.#worker = startThread(new URL(worker, import.meta.url), {
+      workerData,
+      transferList: [port2],
+      resourceLimits,
+    });
     this.#worker.on("error", (error) => onExit(error));
     this.#worker.on("exit", (code) => onExit(new Error(`the thread exited (code ${code})`)));
     port1.on("message", (reply: Rep) => this.onMessage(reply));
@@ -161,12 +132,4 @@ export class WorkerChannel<Req = Request, Rep extends ThreadReply = Reply> {
       this.onMessage(reply);
     }
   }
-}
-
-/** Code that registers tsx's loader in the thread, then loads the TypeScript worker. */
-function tsxBootstrap(worker: URL): string {
-  const require = createRequire(import.meta.url);
-  const tsxRoot = require.resolve("tsx/package.json").replace(/package\.json$/, "");
-  const api = pathToFileURL(`${tsxRoot}dist/esm/api/index.mjs`).href;
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker.href)}); });`;
 }
