@@ -116,26 +116,22 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
 
   const jobs = new broker.classes.Worker(
     QUEUE_NAMES.jobs,
-    async (job, token, signal): Promise<JobResult | BundleResult> => {
-      const kept = keeper.hold(QUEUE_NAMES.jobs, job.id, token);
-      try {
+    (job, token, signal): Promise<JobResult | BundleResult> =>
+      keeper.keeping(QUEUE_NAMES.jobs, job.id, token, async () => {
         if (job.name === BUNDLE_JOB) {
           const again = job.attemptsStarted > 1 || job.stalledCounter > 0;
-          return await runBundle(job.data, again, signal);
+          return runBundle(job.data, again, signal);
         }
         const data = jobDataSchema.parse(job.data);
         const result = await runJob(data, signal);
         // broken off by the worker's stop, not a result of the task: it runs again elsewhere
-        if (result === undefined) return await leftBehind();
+        if (result === undefined) return leftBehind();
         // the sender hears first; a worker that dies before completing the job runs it again
         if (data.replyTo !== undefined && job.id !== undefined) {
           await outbox.send(data.replyTo, job.id, result);
         }
         return result;
-      } finally {
-        keeper.release(kept);
-      }
-    },
+      }),
     // no more jobs than job processes: a machine that dies takes back only the jobs it ran
     // (fetching ahead would let it hold finished jobs not yet completed, which run again)
     { ...common, concurrency: options.concurrency },
@@ -264,10 +260,9 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     const queue = runQueue;
     runs = new broker.classes.Worker(
       QUEUE_NAMES.runs,
-      async (job, token) => {
-        const { pk } = job.data as RunJobData;
-        const kept = keeper.hold(QUEUE_NAMES.runs, job.id, token);
-        try {
+      (job, token) =>
+        keeper.keeping(QUEUE_NAMES.runs, job.id, token, async () => {
+          const { pk } = job.data as RunJobData;
           // taken from a worker that died: its job tasks sent in bundles are waited on, not resent
           if (job.attemptsStarted > 1 || job.stalledCounter > 0) {
             // a broker out of reach here leaves them to be sent again: at least once still
@@ -276,10 +271,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
           const ended = queue.take(pk, () => held.wake());
           if (held.holds(pk)) publishRunEvents(held, bus, pk);
           return { state: await ended };
-        } finally {
-          keeper.release(kept);
-        }
-      },
+        }),
       { ...common, concurrency: FLOWS_PER_WORKER },
     );
     runs.on("error", (error) => logError("runs queue", error));
