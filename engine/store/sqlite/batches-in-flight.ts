@@ -62,25 +62,15 @@ export class BatchesInFlight {
       array = new Float64Array(Math.max(count, ARRAY_ENTRIES));
     }
     const nodes = array.subarray(0, count);
-    let n = 0;
-    for (let i = 0; i < data.length; i += DATA_WIDTH) {
-      const pk = data[i] as number;
-      nodes[n++] = pk * 4;
-      this.#types.note(pk, 0);
-    }
-    for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
-      const pk = rows[i] as number;
-      const code = typeCode(rows[i + 2] as number | string);
-      nodes[n++] = pk * 4 + code;
-      this.#types.note(pk, code);
-    }
+    fillNodes(batch, nodes);
+    this.written(nodes);
     this.#flights.push({ seq, array, nodes });
   }
 
   /**
-   * Notes the nodes of a batch written and committed on the store's own connection, as
-   * {@link nodesOf} gave them before it was written (writing turns its values to their stored
-   * forms).
+   * Notes the types of a batch's nodes: one posted, or one written and committed on the
+   * store's own connection, as {@link nodesOf} gave them before it was written (writing turns
+   * its values to their stored forms).
    */
   written(nodes: Float64Array): void {
     for (const entry of nodes) this.#types.note(Math.floor(entry / 4), entry % 4);
@@ -117,13 +107,20 @@ export class BatchesInFlight {
 
 /** A batch's nodes as `pk * 4 + type` (for {@link BatchesInFlight.written}). */
 export function nodesOf(batch: WriteBatch): Float64Array {
+  const nodes = new Float64Array(
+    batch.data.length / DATA_WIDTH + batch.processes.length / PROCESS_WIDTH,
+  );
+  fillNodes(batch, nodes);
+  return nodes;
+}
+
+/** Writes a batch's nodes into `nodes` as `pk * 4 + type`: its data rows, then the others. */
+function fillNodes(batch: WriteBatch, nodes: Float64Array): void {
   const data = batch.data;
   const rows = batch.processes;
-  const nodes = new Float64Array(data.length / DATA_WIDTH + rows.length / PROCESS_WIDTH);
   let n = 0;
   for (let i = 0; i < data.length; i += DATA_WIDTH) nodes[n++] = (data[i] as number) * 4;
   for (let i = 0; i < rows.length; i += PROCESS_WIDTH) {
     nodes[n++] = (rows[i] as number) * 4 + typeCode(rows[i + 2] as number | string);
   }
-  return nodes;
 }
