@@ -42,25 +42,30 @@ interface Round {
 }
 
 /**
- * CPU time of this process's main thread so far, µs (Linux), else NaN. `schedstat` counts it
+ * CPU time of thread `task` of this process so far, µs (Linux), else NaN. `schedstat` counts it
  * in ns; `stat` only in clock ticks (10 ms), a 10 µs/task step on a 1,000-task round, which
  * made the chain's medians jump between multiples of 10.
  */
-function mainThreadCpu(): number {
-  const task = `/proc/self/task/${process.pid}`;
+function threadCpu(task: string): number {
+  const folder = `/proc/self/task/${task}`;
   try {
-    return Number(readFileSync(`${task}/schedstat`, "utf8").split(" ")[0]) / 1000;
+    return Number(readFileSync(`${folder}/schedstat`, "utf8").split(" ")[0]) / 1000;
   } catch {
-    // no schedstat (a kernel without it): the ticks
+    // no schedstat (a kernel without it, or the thread ended): the ticks
   }
   try {
-    const stat = readFileSync(`${task}/stat`, "utf8");
+    const stat = readFileSync(`${folder}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // utime and stime, in clock ticks (100 a second on Linux).
     return (Number(fields[11]) + Number(fields[12])) * 10_000;
   } catch {
     return NaN;
   }
+}
+
+/** CPU time of this process's main thread so far, µs, else NaN. */
+function mainThreadCpu(): number {
+  return threadCpu(String(process.pid));
 }
 
 /** CPU time of each thread of this process so far, µs by thread id (Linux), else empty. */
@@ -73,12 +78,8 @@ function threadCpus(): Map<string, number> {
     return cpus;
   }
   for (const task of tasks) {
-    try {
-      const ns = readFileSync(`/proc/self/task/${task}/schedstat`, "utf8").split(" ")[0];
-      cpus.set(task, Number(ns) / 1000);
-    } catch {
-      // the thread ended, or no schedstat
-    }
+    const cpu = threadCpu(task);
+    if (!Number.isNaN(cpu)) cpus.set(task, cpu);
   }
   return cpus;
 }
