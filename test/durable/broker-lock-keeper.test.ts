@@ -22,25 +22,38 @@ const TIMING = {
 } as const;
 /** How long the holding thread is stuck: several locks. */
 const STUCK_MS = 4 * TIMING.lockDuration;
+/**
+ * How long at most it is stuck waiting for the other worker to take its job (the lapse is
+ * waited for, not timed: a loaded machine delays the other worker's stalled check).
+ */
+const UNTIL_TAKEN_MS = 60_000;
 
-// The other worker: started once the job is held here, it takes every job of `probe` whose
-// lock lapsed (its stalled check) and tells which.
+// The other worker, on a thread of its own: ready (connected, not yet taking jobs) before the
+// job is added, it starts once the job is held here, then takes every job of \`probe\` whose lock
+// lapsed (its stalled check) and tells which.
 const OTHER_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
-parentPort.once("message", async () => {
+void (async () => {
   const { openBroker } = await import(workerData.connection);
   const broker = openBroker({ url: workerData.url, prefix: workerData.prefix });
   const worker = new broker.classes.Worker(
     "probe",
     async (job) => {
-      parentPort.postMessage(job.id);
+      Atomics.store(workerData.taken, 0, 1);
+      Atomics.notify(workerData.taken, 0);
+      parentPort.postMessage({ taken: job.id });
       return "other";
     },
-    { ...broker.options, ...workerData.timing },
+    { ...broker.options, ...workerData.timing, autorun: false },
   );
   worker.on("error", () => undefined);
-  parentPort.once("message", () => void worker.close().finally(() => parentPort.close()));
-});
+  await worker.waitUntilReady();
+  parentPort.on("message", (message) => {
+    if (message === "start") void worker.run();
+    else void worker.close().finally(() => parentPort.close());
+  });
+  parentPort.postMessage({ ready: true });
+})();
 `;
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -49,10 +62,12 @@ afterEach(async () => {
 });
 
 /**
- * Runs one job on a worker whose thread gets stuck for {@link STUCK_MS}, its keeper giving up
- * after `maxStallMs`; the worker the job ended on, and the job ids the other worker took.
+ * Runs one job on a worker whose thread gets stuck, its keeper giving up after `maxStallMs`:
+ * for {@link STUCK_MS}, or (`untilTaken`) until the other worker has taken the job; the worker
+ * the job ended on, and the job ids the other worker took.
  */
-async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number) {
+async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number, untilTaken = false) {
+  const taken = new Int32Array(new SharedArrayBuffer(4));
   const test = await testBroker(kind);
   cleanups.push(() => test.dispose());
   const broker = openBroker({ url: test.url, prefix: test.prefix });
@@ -72,10 +87,16 @@ async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number) {
       url: test.url,
       prefix: test.prefix,
       timing: TIMING,
+      taken,
     },
   });
   const takenElsewhere: string[] = [];
-  other.on("message", (id: string) => takenElsewhere.push(id));
+  const otherReady = new Promise<void>((resolve) =>
+    other.on("message", (message: { ready?: true; taken?: string }) => {
+      if (message.ready === true) resolve();
+      if (message.taken !== undefined) takenElsewhere.push(message.taken);
+    }),
+  );
   cleanups.push(async () => {
     const exited = new Promise((resolve) => other.once("exit", resolve));
     other.postMessage("close");
@@ -89,7 +110,8 @@ async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number) {
       try {
         other.postMessage("start");
         // this thread runs nothing meanwhile: neither BullMQ's renewal nor its stalled check
-        Atomics.wait(stuck, 0, 0, STUCK_MS);
+        if (untilTaken) Atomics.wait(taken, 0, 0, UNTIL_TAKEN_MS);
+        else Atomics.wait(stuck, 0, 0, STUCK_MS);
         return await Promise.resolve("holder");
       } finally {
         keeper.release(kept);
@@ -101,7 +123,7 @@ async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number) {
   cleanups.push(() => holder.close());
   const queue = new broker.classes.Queue("probe", broker.options);
   cleanups.push(() => queue.close());
-  await Promise.all([holder.waitUntilReady(), queue.waitUntilReady(), keeper.ready()]);
+  await Promise.all([holder.waitUntilReady(), queue.waitUntilReady(), keeper.ready(), otherReady]);
 
   const { id } = await queue.add("probe", {});
   let returned: unknown;
@@ -125,7 +147,7 @@ describe.each(["redis", "postgresql"] as const)("the lock keeper on %s", (kind) 
   }, 120_000);
 
   it("lets the lock lapse once the thread is stuck for longer than its limit", async () => {
-    const stuck = await stuckHolder(kind, TIMING.lockDuration);
+    const stuck = await stuckHolder(kind, TIMING.lockRenewTime, true);
     expect(stuck.takenElsewhere).toEqual([stuck.id]);
     expect(stuck.returned).toBe("other");
     expect(stuck.keeperErrors).toEqual([]);
