@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStore, run, type Flow, type ProvenanceStore } from "../engine/index.js";
 import { SqliteStore } from "../engine/plumbing.js";
-import { chain, fanOutFanIn } from "./engine-throughput.js";
+import { addChain, addFanOut } from "./add-shapes.js";
 import {
   daskMissing,
   daskName,
@@ -62,7 +62,7 @@ function shapes(): Shape[] {
     {
       label: "fan-out 10,000",
       dask: "fan-out",
-      flow: fanOutFanIn,
+      flow: addFanOut,
       n: 10_000,
       tasks: 10_001,
       rounds,
@@ -72,7 +72,7 @@ function shapes(): Shape[] {
     {
       label: "chain 1,000",
       dask: "chain",
-      flow: chain,
+      flow: addChain,
       n: 1_000,
       tasks: 1_000,
       rounds,
@@ -82,7 +82,7 @@ function shapes(): Shape[] {
     {
       label: "fan-out 100,000",
       dask: "fan-out",
-      flow: fanOutFanIn,
+      flow: addFanOut,
       n: 100_000,
       tasks: 100_001,
       rounds: 1,
