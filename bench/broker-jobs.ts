@@ -3,8 +3,9 @@
  * 4, one job process each) against Dask distributed with as many worker processes (one thread
  * each, the bench's Dask peer in `peers/`), measured interleaved on this machine: throughput of
  * 2,000 trivial jobs, of sleeping jobs (growth with workers on few cores), and one job's round
- * trip (median) and where its time goes. `WORKGRAPH_BENCH_REDIS` and `WORKGRAPH_BENCH_PG` name
- * the services.
+ * trip (median) and where its time goes. Each figure is the median of {@link ROUNDS} rounds,
+ * the three measurements taken in turn in each round, so one stall moves no figure.
+ * `WORKGRAPH_BENCH_REDIS` and `WORKGRAPH_BENCH_PG` name the services.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -26,6 +27,8 @@ const TRIVIAL = 2_000;
 const SLEEPING = 200;
 const SLEEP_MS = 20;
 const ROUND_TRIPS = 200;
+/** Rounds of each measurement per side and worker count; each figure is their median. */
+const ROUNDS = 3;
 /** Worker counts measured: 1, 2 and 4, or those `WORKGRAPH_BENCH_BROKER_WORKERS` lists ("1,2"). */
 const WORKER_COUNTS: readonly number[] = (process.env.WORKGRAPH_BENCH_BROKER_WORKERS ?? "1,2,4")
   .split(",")
@@ -40,7 +43,7 @@ export type BrokerKind = keyof typeof URLS;
 export interface SideFigures {
   readonly jobsPerSecond: number;
   readonly sleepingPerSecond: number;
-  /** Median of {@link ROUND_TRIPS} jobs sent one after the other. */
+  /** Median of {@link ROUND_TRIPS} jobs sent one after the other (median of the rounds'). */
   readonly roundTripMs: number;
   /** Where a round trip's time goes (medians, ms), from the jobs' own timestamps. */
   readonly roundTripParts?: RoundTripParts | undefined;
@@ -72,11 +75,23 @@ async function dask(workers: number): Promise<SideFigures> {
   const peer = await startDask({ kind: "distributed", workers, processes: true });
   try {
     await peer.measure("map", 200);
-    const jobsPerSecond = TRIVIAL / (await peer.measure("map", TRIVIAL));
-    const sleepingPerSecond = SLEEPING / (await peer.measure("nap", SLEEPING));
-    const trips: number[] = [];
-    for (let i = 0; i < ROUND_TRIPS; i++) trips.push((await peer.measure("round-trip", 1)) * 1000);
-    return { jobsPerSecond, sleepingPerSecond, roundTripMs: median(trips) };
+    const rates: number[] = [];
+    const sleeping: number[] = [];
+    const tripMedians: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rates.push(TRIVIAL / (await peer.measure("map", TRIVIAL)));
+      sleeping.push(SLEEPING / (await peer.measure("nap", SLEEPING)));
+      const trips: number[] = [];
+      for (let i = 0; i < ROUND_TRIPS; i++) {
+        trips.push((await peer.measure("round-trip", 1)) * 1000);
+      }
+      tripMedians.push(median(trips));
+    }
+    return {
+      jobsPerSecond: median(rates),
+      sleepingPerSecond: median(sleeping),
+      roundTripMs: median(tripMedians),
+    };
   } finally {
     await peer.close();
   }
@@ -136,27 +151,43 @@ async function workgraph(kind: BrokerKind, workers: number): Promise<SideFigures
       }, "nap"),
     };
     await Promise.all(Array.from({ length: 200 }, (_, i) => jobs.run({ ...echo, args: [i] })));
-    let start = performance.now();
-    await Promise.all(Array.from({ length: TRIVIAL }, (_, i) => jobs.run({ ...echo, args: [i] })));
-    const jobsPerSecond = TRIVIAL / ((performance.now() - start) / 1000);
-    start = performance.now();
-    await Promise.all(
-      Array.from({ length: SLEEPING }, () => jobs.run({ ...nap, args: [SLEEP_MS] })),
-    );
-    const sleepingPerSecond = SLEEPING / ((performance.now() - start) / 1000);
-    const trips: number[] = [];
+    const rates: number[] = [];
+    const sleeping: number[] = [];
+    const tripMedians: number[] = [];
+    const keys: string[] = [];
     const sentAt: number[] = [];
     const heardAt: number[] = [];
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      sentAt.push(Date.now());
+    for (let round = 0; round < ROUNDS; round++) {
+      let start = performance.now();
+      await Promise.all(
+        Array.from({ length: TRIVIAL }, (_, i) => jobs.run({ ...echo, args: [i] })),
+      );
+      rates.push(TRIVIAL / ((performance.now() - start) / 1000));
       start = performance.now();
-      // a key names the job (`task-<key>`), so its stored times can be read after
-      await jobs.run({ ...echo, args: [i], key: `trip${i}-1` });
-      trips.push(performance.now() - start);
-      heardAt.push(Date.now());
+      await Promise.all(
+        Array.from({ length: SLEEPING }, () => jobs.run({ ...nap, args: [SLEEP_MS] })),
+      );
+      sleeping.push(SLEEPING / ((performance.now() - start) / 1000));
+      const trips: number[] = [];
+      for (let i = 0; i < ROUND_TRIPS; i++) {
+        // a key names the job (`task-<key>`), so its stored times can be read after
+        const key = `trip${round}x${i}-1`;
+        keys.push(key);
+        sentAt.push(Date.now());
+        start = performance.now();
+        await jobs.run({ ...echo, args: [i], key });
+        trips.push(performance.now() - start);
+        heardAt.push(Date.now());
+      }
+      tripMedians.push(median(trips));
     }
-    const roundTripParts = await partsOf(url, prefix, sentAt, heardAt);
-    return { jobsPerSecond, sleepingPerSecond, roundTripMs: median(trips), roundTripParts };
+    const roundTripParts = await partsOf(url, prefix, keys, sentAt, heardAt);
+    return {
+      jobsPerSecond: median(rates),
+      sleepingPerSecond: median(sleeping),
+      roundTripMs: median(tripMedians),
+      roundTripParts,
+    };
   } finally {
     await jobs.close();
     for (const child of children) child.kill("SIGTERM");
@@ -168,10 +199,11 @@ async function workgraph(kind: BrokerKind, workers: number): Promise<SideFigures
   }
 }
 
-/** The parts of the round trips whose jobs are `task-trip<i>-1`, from their stored times. */
+/** The parts of the round trips whose jobs are `task-<key>`, from their stored times. */
 async function partsOf(
   url: string,
   prefix: string,
+  keys: readonly string[],
   sentAt: readonly number[],
   heardAt: readonly number[],
 ): Promise<RoundTripParts | undefined> {
@@ -189,7 +221,7 @@ async function partsOf(
     const toComplete: number[] = [];
     const toHeard: number[] = [];
     for (let i = 0; i < sentAt.length; i++) {
-      const job = await queue.getJob(`task-trip${i}-1`);
+      const job = await queue.getJob(`task-${keys[i]}`);
       if (job?.processedOn === undefined || job.finishedOn === undefined) continue;
       toPick.push(job.processedOn - sentAt[i]!);
       toComplete.push(job.finishedOn - job.processedOn);

@@ -6,14 +6,14 @@
  * sent ahead go back to the queue, and it is replaced. Idle workers are unref'd, so a script
  * that used jobs still exits by itself.
  *
- *   run(request) → queue → worker ──jobs (batched)──▶ job-worker.ts ──result | error──▶ settle
+ *   run(request) → queue → worker ──jobs (batched)──▶ job-worker.ts ──replies (batched)──▶ settle
  */
 import os from "node:os";
 import { deserialiseError } from "../model/error-serialisation.js";
 import { JobPoolClosedError, JobProcessError, TaskTimeoutError } from "../model/errors.js";
 import { AbortWatch } from "./abort-watch.js";
 import type { JobExecutor, JobRequest } from "./executor.js";
-import { workerMessage, type PoolMessage, type WorkerMessage } from "./job-protocol.js";
+import { readWorkerMessage, type PoolMessage, type WorkerMessage } from "./job-protocol.js";
 import { AHEAD_BELOW_MS, forkWorker, PIPELINE_DEPTH, TOP_UP_AT } from "./pool-worker.js";
 import { requestMessage, running, type Job, type Worker } from "./pool-worker.js";
 
@@ -77,6 +77,19 @@ export class JobPool implements JobExecutor {
         queueMicrotask(this.dispatchNow);
       }
     });
+  }
+
+  /**
+   * @internal Stops the job of `request` (the object given to run()) as an abort of its signal
+   * would: one job of many that share a signal, without a signal of its own. Does nothing once
+   * the job has settled.
+   */
+  abortRequest(request: JobRequest, reason: unknown): void {
+    let job = this.queue.find((each) => each.request === request);
+    for (const worker of this.workers) {
+      job ??= worker.jobs.find((each) => each.request === request && each.dropped !== true);
+    }
+    if (job !== undefined) this.abort(job, reason);
   }
 
   /** Starts every worker now rather than on the first job; resolves when all are ready. */
@@ -218,9 +231,9 @@ export class JobPool implements JobExecutor {
     this.workers.add(worker);
     const { child } = worker;
     child.on("message", (raw: unknown) => {
-      const parsed = workerMessage.safeParse(raw);
+      const message = readWorkerMessage(raw);
       // Our worker sends nothing else; a stray message must not take the pool down.
-      if (parsed.success) this.onMessage(worker, parsed.data);
+      if (message !== undefined) this.onMessage(worker, message);
     });
     child.on("exit", (code, signal) => this.onExit(worker, code, signal));
     child.on("error", () => {
@@ -231,6 +244,10 @@ export class JobPool implements JobExecutor {
   }
 
   private onMessage(worker: Worker, message: WorkerMessage): void {
+    if (message.type === "replies") {
+      for (const reply of message.replies) this.onMessage(worker, reply);
+      return;
+    }
     if (message.type === "ready") {
       if (worker.state !== "starting") return;
       worker.state = "ready";

@@ -103,7 +103,13 @@ export function running(worker: Worker): Job | undefined {
 }
 
 export function requestMessage({ id, request }: Job): JobRequestMessage {
-  return { id, taskName: request.taskName, source: request.source, args: [...request.args] };
+  const message = {
+    id,
+    taskName: request.taskName,
+    source: request.source,
+    args: [...request.args],
+  };
+  return request.timeoutMs === undefined ? message : { ...message, timed: true };
 }
 
 /** tsx's ESM loader, found from here so the worker loads TypeScript whatever the cwd. */

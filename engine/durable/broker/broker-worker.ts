@@ -10,6 +10,7 @@ import { serialiseError } from "../../model/error-serialisation.js";
 import { JobPoolClosedError } from "../../model/errors.js";
 import type { ProvenanceReader } from "../../store/reader.js";
 import type { ProvenanceStore } from "../../store/store.js";
+import type { JobRequest } from "../../execute/executor.js";
 import { createJobPool } from "../../execute/job-pool.js";
 import { Daemon } from "../daemon.js";
 import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
@@ -44,6 +45,8 @@ const CANCELS_KEPT = 10_000;
  * published to their sender: what a worker that dies leaves to run again, per job process.
  */
 export const PUBLISH_WINDOW = 16;
+/** A bundle whose window is full hands out tasks again once this many are free. */
+const REFILL_AT = PUBLISH_WINDOW / 2;
 
 /** Why a task stopped that its run cancelled (the sender has its own reason already). */
 const cancelledByRun = (): Error => new Error("cancelled by its run");
@@ -98,7 +101,7 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   };
 
   /** Bundled tasks running here, to cancel one; cancelled ones heard of, to skip them. */
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, JobRequest>();
   let closing = false;
   /** A bundle this worker stops in: left to another worker once its lock lapses. */
   const leftBehind = (): Promise<never> => new Promise<never>(() => undefined);
@@ -106,8 +109,8 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
   const cancel = (id: string): void => {
     const reason = cancelledByRun();
     jobs.cancelJob(id, reason.message);
-    const controller = running.get(id);
-    if (controller !== undefined) controller.abort(reason);
+    const request = running.get(id);
+    if (request !== undefined) pool.abortRequest(request, reason);
     else {
       cancelled.add(id);
       if (cancelled.size > CANCELS_KEPT) cancelled.delete(cancelled.values().next().value!);
@@ -144,8 +147,9 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
    * this worker between tasks), and each result is published to the sender's stream as it
    * comes; but no more than the window of the bundle's tasks are ever handed out (run, running
    * or about to) and not yet published: a worker that dies leaves at most that many tasks of
-   * the bundle run and unanswered (its in-flight tasks). Run again, the bundle skips the tasks
-   * whose results are already in the sender's stream.
+   * the bundle run and unanswered (its in-flight tasks). A full window takes tasks again half a
+   * window at a time, so they travel to the job process, and back, several to a message. Run
+   * again, the bundle skips the tasks whose results are already in the sender's stream.
    */
   async function runBundle(
     raw: unknown,
@@ -162,26 +166,17 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
     let free = PUBLISH_WINDOW;
     let freed: (() => void) | undefined;
     let brokenOff = false;
-    // the BullMQ job's own abort reaches each task handed out (one listener, not one per task)
-    const handedOut = new Set<AbortController>();
-    const abortAll = () => {
-      for (const controller of handedOut) controller.abort(signal?.reason);
-    };
-    signal?.addEventListener("abort", abortAll, { once: true });
     const runTask = async (id: string, task: JobData): Promise<[string, JobResult] | undefined> => {
       let result: JobResult | undefined;
       if (cancelled.delete(id)) {
         result = { ok: false, error: serialiseError(cancelledByRun()), output: [] };
       } else {
-        const controller = new AbortController();
-        if (signal?.aborted === true) controller.abort(signal.reason);
-        running.set(id, controller);
-        handedOut.add(controller);
+        // the BullMQ job's signal reaches every task (the pool keeps one listener for it); a
+        // cancel reaches one task through its request, so a task makes no AbortController
         try {
-          result = await runJob(task, controller.signal);
+          result = await runJob(task, signal, (request) => running.set(id, request));
         } finally {
           running.delete(id);
-          handedOut.delete(controller);
         }
       }
       // broken off by the worker's stop: its slot stays taken, the bundle is left behind
@@ -195,46 +190,50 @@ export async function startBrokerWorker(options: BrokerWorkerOptions): Promise<B
       freed?.();
       return [id, result];
     };
-    try {
-      for (const { id, ...task } of data.tasks) {
-        if (closing || brokenOff) return leftBehind();
-        const known = answered.get(id);
-        if (known !== undefined) {
-          results.push(Promise.resolve([id, known]));
-          continue;
-        }
-        // the task about to run is in flight too: room for it first
-        while (free === 0 && !brokenOff) await new Promise<void>((resolve) => (freed = resolve));
-        freed = undefined;
-        if (closing || brokenOff) return leftBehind();
-        free--;
-        results.push(runTask(id, task));
+    for (const { id, ...task } of data.tasks) {
+      if (closing || brokenOff) return leftBehind();
+      const known = answered.get(id);
+      if (known !== undefined) {
+        results.push(Promise.resolve([id, known]));
+        continue;
       }
-      // every result is out before the bundle completes
-      const settled = await Promise.all(results);
-      const all = settled.filter((entry) => entry !== undefined);
-      if (brokenOff || all.length < settled.length) return leftBehind();
-      return { results: all };
-    } finally {
-      signal?.removeEventListener("abort", abortAll);
+      // the task about to run is in flight too: room for it first. A full window takes
+      // tasks again once half of it is free (or all that are left), so they reach the job
+      // process in one message and their results come back, and go out, together.
+      if (free === 0) {
+        const room = Math.min(REFILL_AT, data.tasks.length - results.length);
+        while (free < room && !brokenOff) await new Promise<void>((resolve) => (freed = resolve));
+        freed = undefined;
+      }
+      if (closing || brokenOff) return leftBehind();
+      free--;
+      results.push(runTask(id, task));
     }
+    // every result is out before the bundle completes
+    const settled = await Promise.all(results);
+    const all = settled.filter((entry) => entry !== undefined);
+    if (brokenOff || all.length < settled.length) return leftBehind();
+    return { results: all };
   }
 
   /** The task's result; undefined when the worker's stop broke it off. */
   async function runJob(
     data: JobData,
     signal: AbortSignal | undefined,
+    handedOut?: (request: JobRequest) => void,
   ): Promise<JobResult | undefined> {
     const output: { method: "log" | "info" | "debug" | "warn" | "error"; text: string }[] = [];
     try {
-      const value = await pool.run({
+      const request: JobRequest = {
         taskName: data.taskName,
         source: data.source,
         args: decodeValue(data.args) as unknown[],
         ...(data.timeoutMs !== undefined ? { timeoutMs: data.timeoutMs } : {}),
         ...(signal !== undefined ? { signal } : {}),
         onOutput: (line) => output.push({ method: line.method, text: line.text }),
-      });
+      };
+      handedOut?.(request);
+      const value = await pool.run(request);
       return { ok: true, value: encodeValue(value), output };
     } catch (error) {
       if (closing && error instanceof JobPoolClosedError) return undefined;

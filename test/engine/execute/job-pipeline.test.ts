@@ -1,7 +1,8 @@
 /**
  * Jobs sent ahead: a worker holds a few jobs beyond the one it runs. They run in order, their
  * timeouts count from their own start, an abort drops them unrun, and when their worker dies
- * they run on the next one.
+ * they run on the next one. The answers of quick jobs that come together still settle each
+ * job as its own: before a job with a timeout, and before a process that exits.
  */
 import type * as NodeFs from "node:fs";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,7 +13,7 @@ import { checkJobSource } from "../../../engine/author/job-source.js";
 import type { JobRequest } from "../../../engine/execute/executor.js";
 import { createJobPool } from "../../../engine/execute/job-pool.js";
 import { PIPELINE_DEPTH } from "../../../engine/execute/pool-worker.js";
-import { JobProcessError } from "../../../engine/model/errors.js";
+import { JobProcessError, TaskTimeoutError } from "../../../engine/model/errors.js";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- jobs of any shape
 function job(fn: Function, args: unknown[] = [], extra: Partial<JobRequest> = {}): JobRequest {
@@ -39,6 +40,15 @@ const note = function note(file: string, text: string) {
   const fs = require("node:fs") as typeof NodeFs;
   fs.appendFileSync(file, `${text}\n`);
   return text;
+};
+const spin = function spin(ms: number) {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+  return ms;
+};
+const exitBelowZero = function exitBelowZero(x: number) {
+  if (x < 0) process.exit(7);
+  return x;
 };
 const quit = async function quit() {
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -112,6 +122,37 @@ describe("JobPool sending jobs ahead", () => {
     expect(handed.pids.slice(0, 3)).toEqual([dying, dying, dying]);
     expect(new Set(pids).size).toBe(1);
     expect(pids[0]).not.toBe(dying);
+  });
+
+  it("answers quick jobs before a job with a timeout starts, so its timeout is its own", async () => {
+    await pool.run(job(spin, [0])); // spin is a quick source in this worker now
+    const quick = [0, 0, 0].map(() => pool.run(job(spin, [0])));
+    const long = pool.run(job(spin, [3000], { timeoutMs: 300 }));
+    await expect(Promise.all(quick)).resolves.toEqual([0, 0, 0]);
+    await expect(long).rejects.toBeInstanceOf(TaskTimeoutError);
+  });
+
+  it("sends the answers of quick jobs before one that exits its process", async () => {
+    await pool.run(job(exitBelowZero, [0]));
+    const quick = [1, 2, 3].map((x) => pool.run(job(exitBelowZero, [x])));
+    const dying = pool.run(job(exitBelowZero, [-1]));
+    await expect(Promise.all(quick)).resolves.toEqual([1, 2, 3]);
+    await expect(dying).rejects.toBeInstanceOf(JobProcessError);
+  });
+
+  it("stops one job of many that share a signal by its request", async () => {
+    const shared = new AbortController();
+    const running = job(nap, [2000], { signal: shared.signal });
+    const ahead = job(pid, [], { signal: shared.signal });
+    const [first, second, third] = [running, ahead, job(pid, [], { signal: shared.signal })].map(
+      (request) => pool.run(request),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    pool.abortRequest(ahead, "not this one");
+    await expect(second).rejects.toBe("not this one");
+    pool.abortRequest(running, "nor this one");
+    await expect(first).rejects.toBe("nor this one");
+    await expect(third).resolves.toBeTypeOf("number");
   });
 });
 
