@@ -18,12 +18,26 @@
  * a job for up to {@link PASS_ON_MS}, then hands it on if it has not waited again by then (a
  * job added while it was busy, or a job it claimed); whoever gets it claims once, since a job
  * added while another held it may have been heard before.
+ *
+ * Only the holder listens while idle: a worker that waits for the baton leaves the channel
+ * (`UNLISTEN`) after {@link UNLISTEN_AFTER_MS}, and joins it again when the baton comes, before its claim, so a job added
+ * meanwhile is found by that claim or heard after it. (A worker busy with a job keeps
+ * listening: it waits again soon, and as holder if the baton is free.) PostgreSQL (15 at
+ * least) wakes every backend of the database that listens on any channel on each commit that
+ * notified, and each job's commits notify (`add_job`, `move_to_active`, `move_to_completed`
+ * call BullMQ's `publish_event`); a backend that listens on nothing is not woken.
  */
 import { BrokerBackendShapeError } from "./broker-errors.js";
 import { JobBaton, type BatonPool } from "./postgres-job-baton.js";
 
 /** How long a holder busy when a job is added may take to wait again before passing the baton. */
 const PASS_ON_MS = 20;
+
+/**
+ * How long a worker waits for the baton before it stops listening: a lone worker whose baton
+ * went while it was busy gets it back at once, and keeps its connection listening.
+ */
+const UNLISTEN_AFTER_MS = 20;
 
 /** A waiting worker's marker, as BullMQ's backends return it: claim now. */
 interface Marker {
@@ -38,6 +52,7 @@ interface Notification {
 
 interface ListenClient {
   on(event: "notification", listener: (message: Notification) => void): unknown;
+  query(text: string): Promise<unknown>;
 }
 
 /** The parts of BullMQ's `PostgresQueueBackend` (6.x) this replaces or reads. */
@@ -47,7 +62,7 @@ interface WaitingBackend {
   readonly connection: { readonly pool: BatonPool };
   readonly closing?: unknown;
   readonly blockingDisconnected: boolean;
-  readonly listening: boolean;
+  listening: boolean;
   cancelWait?: (() => void) | undefined;
   ensureListening(): Promise<ListenClient>;
   waitForJob(blockTimeout: number): Promise<Marker | null>;
@@ -84,6 +99,13 @@ export function waitOnNotifiesOnly(target: object): void {
   let wake: (() => void) | undefined;
   /** Passes the baton on unless this worker waits again first: a `NOTIFY` heard while busy. */
   let passOn: ReturnType<typeof setTimeout> | undefined;
+  /** Leaves the channel: a worker without the baton has no use for its notifications. */
+  const stopListening = (): void => {
+    if (!backend.listening || heardOn === undefined) return;
+    backend.listening = false;
+    // a failed UNLISTEN leaves the connection to BullMQ, which rebuilds a broken one
+    heardOn.query(`UNLISTEN "${channel}"`).catch(() => undefined);
+  };
   const keepBaton = (): void => {
     clearTimeout(passOn);
     passOn = undefined;
@@ -109,44 +131,59 @@ export function waitOnNotifiesOnly(target: object): void {
     },
   );
 
+  /** Listens on the channel, noting each `NOTIFY` for the queue from then on. */
+  const listen = async (): Promise<void> => {
+    // not listening yet, or again (a lost connection, the baton had by another meanwhile):
+    // what was added meanwhile is unknown
+    if (!backend.listening) notified = true;
+    const client = await backend.ensureListening();
+    if (client === heardOn) return;
+    heardOn = client;
+    notified = true;
+    client.on("notification", (message) => {
+      if (client !== heardOn) return;
+      if (message.channel !== channel || message.payload !== backend.queueName) return;
+      notified = true;
+      if (wake !== undefined) wake();
+      else passOnSoon();
+    });
+  };
+
   backend.waitForJob = async (blockTimeout: number): Promise<Marker | null> => {
     keepBaton();
     if (backend.closing || backend.blockingDisconnected) return null;
-    // not listening yet, or again after a lost connection: what was added meanwhile is unknown
-    if (!backend.listening) notified = true;
-    const client = await backend.ensureListening();
-    if (backend.closing || backend.blockingDisconnected) return null;
-    if (client !== heardOn) {
-      heardOn = client;
-      notified = true;
-      client.on("notification", (message) => {
-        if (client !== heardOn) return;
-        if (message.channel !== channel || message.payload !== backend.queueName) return;
-        notified = true;
-        if (wake !== undefined) wake();
-        else passOnSoon();
-      });
+    if (baton.mayClaim) {
+      await listen();
+      if (backend.closing || backend.blockingDisconnected) return null;
     }
+    // asked for after the last await: a baton that comes from now on finds this wait
     baton.ask();
-    if (notified && baton.mayClaim) {
+    const waitsForBaton = !baton.mayClaim;
+    if (!waitsForBaton && notified) {
       notified = false;
       return claimNow();
     }
-    return new Promise<Marker | null>((resolve) => {
-      const finish = (marker: Marker | null): void => {
+    const woken = await new Promise<boolean>((resolve) => {
+      const unlisten = waitsForBaton ? setTimeout(stopListening, UNLISTEN_AFTER_MS) : undefined;
+      const finish = (claim: boolean): void => {
+        clearTimeout(unlisten);
         clearTimeout(timer);
         wake = undefined;
         backend.cancelWait = undefined;
-        resolve(marker);
+        resolve(claim);
       };
-      const timer = setTimeout(() => finish(null), Math.max(blockTimeout, 0) * 1000);
+      const timer = setTimeout(() => finish(false), Math.max(blockTimeout, 0) * 1000);
       wake = () => {
-        if (!baton.mayClaim) return;
-        notified = false;
-        finish(claimNow());
+        if (notified && baton.mayClaim) finish(true);
       };
-      backend.cancelWait = () => finish(null);
+      backend.cancelWait = () => finish(false);
     });
+    if (!woken || backend.closing || backend.blockingDisconnected) return null;
+    // woken by the baton: listen before the claim, so a job added after it is heard
+    await listen();
+    if (backend.closing || backend.blockingDisconnected) return null;
+    notified = false;
+    return claimNow();
   };
 
   // a claim that found nothing: no rate limit nor delayed job to ask about on this queue
