@@ -3,7 +3,6 @@
  * whose id was taken first but which committed after a later one is still heard. No read-back
  * here: only the stream's reader can hear a result.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterEach, expect, it } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
@@ -17,19 +16,12 @@ import {
 import { readEveryEvent } from "../../engine/durable/broker/postgres-event-reads.js";
 import { waitOnNotifiesOnly } from "../../engine/durable/broker/postgres-job-waits.js";
 import { testBroker } from "../support/broker.js";
+import { waitFor } from "../support/wait-for.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(what: string, probe: () => boolean, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const result = (value: number) => ({ ok: true as const, value: encodeValue(value), output: [] });
 
@@ -47,7 +39,7 @@ it("an entry committed after a later one is heard", async () => {
   cleanups.push(() => outbox.close());
   // the stream exists (the broker's schema too) once a first result is heard
   await outbox.send(inbox.name, "job-0", result(0));
-  await until("the first result", () => heard.includes("job-0"));
+  await waitFor("the first result", () => heard.includes("job-0"));
 
   // a publisher whose entry takes its id now and commits last, as a worker held up would
   const late = new pg.Client({ connectionString: space.url });
@@ -63,9 +55,9 @@ it("an entry committed after a later one is heard", async () => {
     [inbox.name, JSON.stringify(fields), entryChannel(space.prefix, inbox.name), body],
   );
   await outbox.send(inbox.name, "job-2", result(2));
-  await until("the later entry", () => heard.includes("job-2"));
+  await waitFor("the later entry", () => heard.includes("job-2"));
   await late.query("COMMIT");
-  await until("the entry committed last", () => heard.includes("job-1"));
+  await waitFor("the entry committed last", () => heard.includes("job-1"));
   expect(heard).toEqual(["job-0", "job-2", "job-1"]);
 }, 120_000);
 

@@ -10,19 +10,12 @@ import type { Worker } from "bullmq";
 import { afterEach, expect, it } from "vitest";
 import { openBroker, QUEUE_NAMES } from "../../engine/durable/broker/broker-connection.js";
 import { testBroker } from "../support/broker.js";
+import { waitFor } from "../support/wait-for.js";
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(what: string, probe: () => boolean, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 it("a job added while the holder is busy, or after it closed, is run by another idle worker", async () => {
   const space = await testBroker("postgresql");
@@ -53,15 +46,15 @@ it("a job added while the holder is busy, or after it closed, is run by another 
   await sleep(500);
 
   await queue.add("slow", {});
-  await until("the slow job to start", () => ranBy.has("slow"));
+  await waitFor("the slow job to start", () => ranBy.has("slow"));
   await queue.add("while-busy", {});
-  await until("the job added while the holder is busy", () => ranBy.has("while-busy"));
+  await waitFor("the job added while the holder is busy", () => ranBy.has("while-busy"));
   expect(ranBy.get("while-busy")).not.toBe(ranBy.get("slow"));
 
   // the worker that ran the last job holds the baton: closed, it hands the baton over
   await workers[ranBy.get("while-busy")!]!.close();
   await queue.add("after-close", {});
-  await until("the job added after the holder closed", () => ranBy.has("after-close"));
+  await waitFor("the job added after the holder closed", () => ranBy.has("after-close"));
   expect(ranBy.get("after-close")).not.toBe(ranBy.get("while-busy"));
   openGate();
 }, 120_000);
