@@ -14,7 +14,7 @@ import { JobPoolClosedError, JobProcessError, TaskTimeoutError } from "../model/
 import { AbortWatch } from "./abort-watch.js";
 import type { JobExecutor, JobRequest } from "./executor.js";
 import { readWorkerMessage, type PoolMessage, type WorkerMessage } from "./job-protocol.js";
-import { AHEAD_BELOW_MS, forkWorker, PIPELINE_DEPTH, TOP_UP_AT } from "./pool-worker.js";
+import { AHEAD_BELOW_MS, forkWorker, PIPELINE_DEPTH, sendAhead, TOP_UP_AT } from "./pool-worker.js";
 import { requestMessage, running, type Job, type Worker } from "./pool-worker.js";
 
 /** How a job pool is set up. */
@@ -159,30 +159,9 @@ export class JobPool implements JobExecutor {
       }
       starting++;
     }
-    if (starting === 0) this.sendAhead(ready, batches);
+    if (starting === 0) sendAhead(ready, batches, this.queue, this.aheadBelowMs);
     for (const [worker, jobs] of batches) this.send(worker, jobs);
     this.updateRefs();
-  }
-
-  /** Tops up, one job each in turn, the workers whose last job was short and few are ahead. */
-  private sendAhead(ready: readonly Worker[], batches: Map<Worker, Job[]>): void {
-    const open = ready.filter(
-      (worker) =>
-        worker.lastMs < this.aheadBelowMs &&
-        worker.jobs.length + (batches.get(worker)?.length ?? 0) <= TOP_UP_AT,
-    );
-    while (this.queue.length > 0 && open.length > 0) {
-      for (let i = 0; i < open.length && this.queue.length > 0; i++) {
-        const worker = open[i] as Worker;
-        const batch = batches.get(worker) ?? [];
-        if (worker.jobs.length + batch.length >= PIPELINE_DEPTH) {
-          open.splice(i--, 1);
-          continue;
-        }
-        batch.push(this.queue.shift() as Job);
-        batches.set(worker, batch);
-      }
-    }
   }
 
   /** Sends jobs to a worker in one message; a job whose arguments V8 cannot clone fails alone. */

@@ -102,6 +102,36 @@ export function running(worker: Worker): Job | undefined {
   return worker.jobs.find((job) => job.dropped !== true);
 }
 
+/**
+ * Tops up `batches` from the head of `queue`, one job each in turn, for the ready workers whose
+ * last job ran under `aheadBelowMs` and that hold at most {@link TOP_UP_AT}, up to
+ * {@link PIPELINE_DEPTH} each.
+ */
+export function sendAhead(
+  ready: readonly Worker[],
+  batches: Map<Worker, Job[]>,
+  queue: Job[],
+  aheadBelowMs: number,
+): void {
+  const open = ready.filter(
+    (worker) =>
+      worker.lastMs < aheadBelowMs &&
+      worker.jobs.length + (batches.get(worker)?.length ?? 0) <= TOP_UP_AT,
+  );
+  while (queue.length > 0 && open.length > 0) {
+    for (let i = 0; i < open.length && queue.length > 0; i++) {
+      const worker = open[i] as Worker;
+      const batch = batches.get(worker) ?? [];
+      if (worker.jobs.length + batch.length >= PIPELINE_DEPTH) {
+        open.splice(i--, 1);
+        continue;
+      }
+      batch.push(queue.shift() as Job);
+      batches.set(worker, batch);
+    }
+  }
+}
+
 export function requestMessage({ id, request }: Job): JobRequestMessage {
   const message = {
     id,

@@ -43,7 +43,8 @@ const CANCELS_KEPT = 10_000;
 /**
  * The most tasks of one bundle that are run (or running) and whose results are not yet
  * published to their sender: what a worker that dies leaves to run again, per job process
- * (32 rather than 16: fewer, larger result entries and bundle hand-outs; ARCHITECTURE.md).
+ * (larger windows publish fewer, larger result entries and hand tasks out in larger groups;
+ * ARCHITECTURE.md has the figures).
  */
 export const PUBLISH_WINDOW = 32;
 /** A bundle whose window is full hands out tasks again once this many are free. */
