@@ -23,6 +23,14 @@ describe("a report line's stored text", () => {
     expect(storedText(13, line)).toBe(line.text);
   });
 
+  it("is NULL for a plain copy of the line, checked field by field", () => {
+    const copy = { ...line };
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(storedText(12, copy)).toBeNull();
+    expect(storedText(12, JSON.parse(JSON.stringify(line)))).toBeNull();
+    expect(storedText(12, { ...line, message: "Task: add, type: job, finished." })).toBe(line.text);
+  });
+
   it("is NULL for lines of steps and runs that alternate", () => {
     for (let i = 0; i < 3; i++) {
       for (const [run, step] of [
