@@ -1,6 +1,7 @@
 /** A provenance store held in memory: for tests, benchmarks and throwaway sessions. */
 import type { ReportLine } from "../model/events.js";
-import { reportLine, reportText } from "../model/report-line.js";
+import { isReportText, reportLine } from "../model/report-line.js";
+import { isFinishedMessage } from "./finished-message.js";
 import type {
   LinkRecord,
   LinkType,
@@ -35,8 +36,8 @@ function isFinishedLine(runPk: number, line: ReportLine, task: TaskRecord): bool
     line.level === "REPORT" &&
     line.step === FINISHED_STEP &&
     line.runPk === runPk &&
-    line.message === finishedMessage(task) &&
-    line.text === reportText(runPk, line)
+    isFinishedMessage(line.message, task.name, task.kind) &&
+    isReportText(runPk, line, line.text)
   );
 }
 

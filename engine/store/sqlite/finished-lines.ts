@@ -12,6 +12,7 @@
  */
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
+import { isFinishedMessage } from "../finished-message.js";
 import { CALL } from "./link-types.js";
 import { endedAtSql, kindSql } from "./node-codes.js";
 
@@ -36,25 +37,6 @@ export function isFinishedLine(row: FinishedTaskRow, line: ReportLine): boolean 
     line.step === STEP &&
     line.at === row.endedAt &&
     isFinishedMessage(line.message, row.name, row.kind)
-  );
-}
-
-const HEAD = "Task: ";
-const MIDDLE = ", type: ";
-const END = ", finished.";
-
-/** Whether `message` is `Task: <name>, type: <kind>, finished.`, checked without joining it. */
-function isFinishedMessage(message: string, name: string | null, kind: string | null): boolean {
-  if (name === null || kind === null) return false;
-  const middle = HEAD.length + name.length;
-  const end = middle + MIDDLE.length + kind.length;
-  return (
-    message.length === end + END.length &&
-    message.startsWith(HEAD) &&
-    message.startsWith(name, HEAD.length) &&
-    message.startsWith(MIDDLE, middle) &&
-    message.startsWith(kind, middle + MIDDLE.length) &&
-    message.endsWith(END)
   );
 }
 
