@@ -9,7 +9,10 @@ Arguments: scheduler ("threads", "sync" or "distributed"), worker count and "pro
 "threads" (distributed only: a LocalCluster with worker processes, or all in this process).
 """
 
+import ctypes
 import json
+import os
+import signal
 import sys
 import time
 
@@ -48,7 +51,27 @@ def chain(n):
     return last
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent():
+    """Ends this process when the bench that started it ends, even mid-computation.
+
+    The bench reads our answers from a pipe; a bench killed (or ended by a closed pipe of its
+    own) would otherwise leave this process computing, possibly for minutes, since stdin is
+    read only between requests. Linux sends the signal asked for here when the parent ends.
+    """
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        sys.exit(1)
+
+
 def main():
+    end_with_parent()
     scheduler, workers, kind = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     client = None
     cluster = None
