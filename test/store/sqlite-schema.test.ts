@@ -191,7 +191,7 @@ describe("the SQLite store's keys", () => {
       raw.close();
     }
     expect(() => openReadOnly(file)).toThrow(
-      /schema version is 7, older than .* reads \(8\)\. Open it once for writing/,
+      /schema version is 7, older than .* reads \(10\)\. Open it once for writing/,
     );
     new SqliteStore(file).close();
     const reader = openReadOnly(file);

@@ -15,6 +15,7 @@ import { LinePlaces } from "./finished-lines.js";
 import { storedLabel, wireLabel } from "./link-labels.js";
 import { storedLinkType } from "./link-types.js";
 import { storeNodeCodes } from "./node-codes.js";
+import { storedCtime } from "./uuid-times.js";
 import { UuidCheck } from "./uuid-index.js";
 
 /** Rows per chunk: about 20–60 ms of inserting, the longest this holds the lock. */
@@ -104,6 +105,7 @@ export class ChunkedWriter {
           values[at + 1] = storedUuid(values[at + 1] as string);
           this.#uuids.add(first + row, values[at + 1]);
           storeNodeCodes(values, at);
+          values[at + 7] = storedCtime(values[at + 7] as number, values[at + 1], values[at + 2]);
           const key = values[at + width - 1] as string | null;
           values[at + width - 1] = this.#codes.stored(key);
         }

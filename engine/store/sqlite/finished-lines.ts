@@ -8,13 +8,25 @@
  *
  * Every line's place (a row's rowid, a task's `finished_line`) comes from one counter,
  * `report_order`, taken inside the write transaction: lines of a run keep the order they were
- * written in, across processes.
+ * written in, across processes. A task row stores its line's place as the difference from its
+ * own pk (schema 10): a fan-out's tasks end about in the order they were made, so that is a
+ * byte where the place took 3 or 4 ({@link storedLinePlace}).
  */
 import type Database from "better-sqlite3";
 import type { ReportLine } from "../../model/events.js";
 import { isFinishedMessage } from "../finished-message.js";
 import { CALL } from "./link-types.js";
-import { endedAtSql, kindSql } from "./node-codes.js";
+import { kindSql } from "./node-codes.js";
+import { endedAtSql } from "./uuid-times.js";
+
+/** A task row's `finished_line` as stored: its line's place, less the row's pk. */
+export function storedLinePlace(place: number, pk: number): number {
+  return place - pk;
+}
+
+/** SQL rewriting the `finished_line` of a store of schema 9 as schema 10 stores it. */
+export const LINE_PLACES_MIGRATION_SQL = `UPDATE nodes SET finished_line = finished_line - pk
+  WHERE finished_line IS NOT NULL`;
 
 /** The step and level of a finished line. */
 const STEP = "update_task_state";
@@ -42,7 +54,7 @@ export function isFinishedLine(row: FinishedTaskRow, line: ReportLine): boolean 
 
 /** The finished line's values, in SQL from `n` (the task) and `l` (its CALL link). */
 const VALUES = [
-  "n.finished_line",
+  "n.pk + n.finished_line",
   "l.from_pk",
   endedAtSql("n."),
   `'${LEVEL}'`,

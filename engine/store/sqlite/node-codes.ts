@@ -157,8 +157,3 @@ export function storeNodeCodes(values: unknown[], at: number): void {
   values[at + 9] = storedAfter(values[at + 9] as number | null, ctime);
   values[at + 10] = storedAfter(ended, ctime);
 }
-
-/** SQL: the stored `ended_at` of the row (or alias `n`) as its time. */
-export function endedAtSql(prefix = ""): string {
-  return `${prefix}ctime + ${prefix}ended_at`;
-}

@@ -16,6 +16,7 @@ import { CALL } from "./link-types.js";
 import { RUN, statesSql } from "./node-codes.js";
 import { attributesSql } from "./shared-attributes.js";
 import { isBusy } from "./busy.js";
+import { ctimeSql } from "./uuid-times.js";
 
 /** Who runs a run: stored in its attributes as `owner`. */
 export interface Owner {
@@ -65,12 +66,12 @@ export function killOrphanedRuns(db: Database.Database): number[] {
   });
   if (orphans.length === 0) return [];
   const markRun = db.prepare(
-    `UPDATE nodes SET state = ${KILLED}, exit_code = ?, ended_at = ? - ctime, mtime = 0,
+    `UPDATE nodes SET state = ${KILLED}, exit_code = ?, ended_at = ? - ${ctimeSql()}, mtime = 0,
        attributes = json_set(coalesce(attributes, '{}'), '$.error', json(?))
      WHERE pk = ? AND state IN (${OPEN_RUN})`,
   );
   const markTasks = db.prepare(
-    `UPDATE nodes SET state = ${KILLED}, ended_at = ? - ctime, mtime = 0,
+    `UPDATE nodes SET state = ${KILLED}, ended_at = ? - ${ctimeSql()}, mtime = 0,
        attributes = json_set(coalesce(${attributesSql("attributes")}, '{}'), '$.error', json(?))
      WHERE pk IN (SELECT to_pk FROM links WHERE from_pk = ? AND type = ${CALL})
        AND state IN (${statesSql(["PLANNED", "RUNNING"])})`,

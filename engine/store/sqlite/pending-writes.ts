@@ -6,7 +6,7 @@
  * held leaves as a {@link WriteBatch} (plain values and its packed uuids), written in this
  * thread or the writer's.
  */
-import { attributesText } from "./attributes-text.js";
+import { storedAttributesText } from "./source-runs.js";
 import { UUID_BYTES, packUuidInto } from "./compact-keys.js";
 import { storedLinkType } from "./link-types.js";
 import { storedAfter, storedMtime, wireKind, wireState, wireType } from "./node-codes.js";
@@ -234,7 +234,7 @@ export class PendingWrites {
       const attributes = n.attributes;
       let text: string | number | null;
       if (typeof attributes === "object" && attributes !== null) {
-        text = attributesText(attributes);
+        text = storedAttributesText(attributes);
         // The attributes every call of a task shares (frozen, as the engine hands them) once.
         if (Object.isFrozen(attributes)) {
           let index = sharedIndex.get(text);

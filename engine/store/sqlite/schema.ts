@@ -6,10 +6,12 @@
 import { CACHE_CODES_MIGRATION_SQL } from "./cache-codes.js";
 import { cacheKeySliceSql } from "./cache-key-index.js";
 import { CACHE_KEY_GLOB, UUID_GLOB } from "./compact-keys.js";
+import { LINE_PLACES_MIGRATION_SQL } from "./finished-lines.js";
 import { LABELS_MIGRATION_SQL } from "./link-labels.js";
 import { LINK_TYPES_TO_CODES } from "./link-types.js";
 import { codesMigrationSql, RUN } from "./node-codes.js";
 import { UUID_INDEX_SQL } from "./uuid-index.js";
+import { UUID_TIMES_MIGRATION_SQL } from "./uuid-times.js";
 
 /** Marks a file as a workgraph store (`PRAGMA application_id`): "WG" + 1. */
 export const APPLICATION_ID = 0x57_47_00_01;
@@ -152,6 +154,16 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE cache_key IS NOT NULL;
     `,
   },
+  {
+    // A node's ctime as ms after its uuid's time (uuid-times.ts), a task's finished line's
+    // place after its pk (finished-lines.ts); from now on a task's long list of sources may be
+    // stored as runs (source-runs.ts), which older code cannot read.
+    version: 10,
+    sql: `
+      ${UUID_TIMES_MIGRATION_SQL};
+      ${LINE_PLACES_MIGRATION_SQL};
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */
@@ -161,6 +173,8 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * The oldest schema a reader opens as it is, with no writer to migrate it first: version 7
  * changed how node rows are stored, and reads filter on the stored forms; version 8 how link
  * labels and cache keys are, which reads decode. Version 9 changed only the uuid index: a
- * lookup's whole-uuid match uses the UNIQUE index of a version 8 file.
+ * lookup's whole-uuid match uses the UNIQUE index of a version 8 file. Version 10 changed how
+ * `ctime` and a finished line's place are stored (after the uuid's time, the row's pk), which
+ * reads decode.
  */
-export const OLDEST_READABLE_VERSION = 8;
+export const OLDEST_READABLE_VERSION = 10;

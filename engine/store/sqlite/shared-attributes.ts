@@ -6,11 +6,16 @@
  * task. Reads give back the text either way ({@link attributesSql}).
  */
 import type Database from "better-sqlite3";
+import { sourceRunsTextSql } from "./source-runs.js";
 
-/** SQL giving a row's attributes as text, whether stored in the row or shared. */
+/**
+ * SQL giving a row's attributes as text, whether stored in the row, shared, or with their
+ * sources as runs (a BLOB that starts with a 0 byte: source-runs.ts).
+ */
 export function attributesSql(column: string): string {
-  return `CASE WHEN typeof(${column}) = 'blob'
-    THEN (SELECT text FROM attribute_texts WHERE ref = ${column}) ELSE ${column} END`;
+  return `CASE WHEN typeof(${column}) <> 'blob' THEN ${column}
+    WHEN ${column} < x'01' THEN ${sourceRunsTextSql(column)}
+    ELSE (SELECT text FROM attribute_texts WHERE ref = ${column}) END`;
 }
 
 /** The references of shared attribute texts, for the rows of one transaction. */

@@ -9,20 +9,12 @@ import { CALL, linkTypeSql, storedLinkType } from "./link-types.js";
 import { attributesSql } from "./shared-attributes.js";
 import { ALL_LINES_SQL, LINE_COUNT_SQL, RUN_LINES_SQL } from "./finished-lines.js";
 import { cacheKeySliceSql } from "./cache-key-index.js";
-import {
-  endedAtSql,
-  FINISHED,
-  kindSql,
-  RUN,
-  stateSql,
-  storedState,
-  TASK,
-  typeSql,
-} from "./node-codes.js";
+import { FINISHED, kindSql, RUN, stateSql, storedState, TASK, typeSql } from "./node-codes.js";
 import { storedUuid, uuidTextSql } from "./compact-keys.js";
 import { cacheKeyTextSql, lookupForm } from "./cache-codes.js";
 import { labelSql } from "./link-labels.js";
 import { uuidMatchSql } from "./uuid-index.js";
+import { ctimeSql } from "./uuid-times.js";
 
 type StoredReport = Omit<ReportLine, "text"> & { readonly text: string | null };
 
@@ -41,12 +33,34 @@ export interface StoreVisitor {
   report(line: ReportLine & { readonly run: string }): void;
 }
 
-/** The columns of a node, named as {@link NodeRow} names them. */
+/**
+ * The columns of a node, named as {@link NodeRow} names them, but for its times after `ctime`:
+ * `ctime` is decoded (uuid-times.ts) once per row, and {@link withTimes} adds it to the rest.
+ */
 export const NODE_COLUMNS = `pk, ${uuidTextSql("uuid")} AS uuid, ${typeSql("type")} AS type,
-  ${kindSql("kind")} AS kind, name, ${stateSql("state")} AS state, exit_code AS exitCode, ctime,
-  ctime + coalesce(ended_at, 0) + mtime AS mtime, ctime + started_at AS startedAt,
-  ${endedAtSql()} AS endedAt, value,
+  ${kindSql("kind")} AS kind, name, ${stateSql("state")} AS state, exit_code AS exitCode,
+  ${ctimeSql()} AS ctime, coalesce(ended_at, 0) + mtime AS mtime, started_at AS startedAt,
+  ended_at AS endedAt, value,
   ${attributesSql("attributes")} AS attributes, ${cacheKeyTextSql("cache_key")} AS cacheKey`;
+
+type TimedRow = { -readonly [K in "ctime" | "mtime" | "startedAt" | "endedAt"]: NodeRow[K] };
+
+/** A row of {@link NODE_COLUMNS} with its times whole (in place). */
+export function withTimes<T extends NodeRow | undefined>(row: T): T {
+  if (row !== undefined) {
+    const times = row as TimedRow;
+    times.mtime += times.ctime;
+    if (times.startedAt !== null) times.startedAt += times.ctime;
+    if (times.endedAt !== null) times.endedAt += times.ctime;
+  }
+  return row;
+}
+
+/** Rows of {@link NODE_COLUMNS} with their times whole (in place). */
+function allWithTimes(rows: NodeRow[]): NodeRow[] {
+  for (const row of rows) withTimes(row);
+  return rows;
+}
 
 const LINK_COLUMNS = `from_pk AS "from", to_pk AS "to", ${linkTypeSql("type")} AS type,
   ${labelSql("links")} AS label`;
@@ -65,15 +79,19 @@ export class SqliteReader implements ProvenanceReader {
   node(key: number | string): NodeRow | undefined {
     this.beforeRead();
     if (typeof key === "number") {
-      return this.statements
-        .get<[number], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes WHERE pk = ?`)
-        .get(key);
+      return withTimes(
+        this.statements
+          .get<[number], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes WHERE pk = ?`)
+          .get(key),
+      );
     }
-    return this.statements
-      .get<[{ uuid: Buffer | string }], NodeRow>(
-        `SELECT ${NODE_COLUMNS} FROM nodes WHERE ${uuidMatchSql("nodes")}`,
-      )
-      .get({ uuid: storedUuid(key) });
+    return withTimes(
+      this.statements
+        .get<[{ uuid: Buffer | string }], NodeRow>(
+          `SELECT ${NODE_COLUMNS} FROM nodes WHERE ${uuidMatchSql("nodes")}`,
+        )
+        .get({ uuid: storedUuid(key) }),
+    );
   }
 
   links(filter: LinkFilter): LinkRecord[] {
@@ -107,25 +125,30 @@ export class SqliteReader implements ProvenanceReader {
         ...states.map((state) => storedState(state) as Param),
       )
       .add("name = ?", filter.name)
-      .add("ctime >= ?", filter.since)
-      .add("ctime < ?", filter.until);
+      .add("nodes.ctime >= ?", filter.since)
+      .add("nodes.ctime < ?", filter.until);
     const limit = filter.limit !== undefined ? `LIMIT ${Math.trunc(filter.limit)}` : "";
-    return this.statements
-      .get<Param[], NodeRow>(
-        `SELECT ${NODE_COLUMNS} FROM nodes ${where.sql} ORDER BY ctime DESC, pk DESC ${limit}`,
-      )
-      .all(...where.params);
+    // A run's ctime is stored as it is (uuid-times.ts): its index orders and filters runs.
+    return allWithTimes(
+      this.statements
+        .get<Param[], NodeRow>(
+          `SELECT ${NODE_COLUMNS} FROM nodes ${where.sql} ORDER BY nodes.ctime DESC, pk DESC ${limit}`,
+        )
+        .all(...where.params),
+    );
   }
 
   tasks(runPk: number): NodeRow[] {
     this.beforeRead();
-    return this.statements
-      .get<[number], NodeRow>(
-        `SELECT ${NODE_COLUMNS} FROM nodes JOIN
-           (SELECT to_pk, rowid AS called FROM links WHERE from_pk = ? AND type = ${CALL}) c
-           ON c.to_pk = nodes.pk ORDER BY c.called`,
-      )
-      .all(runPk);
+    return allWithTimes(
+      this.statements
+        .get<[number], NodeRow>(
+          `SELECT ${NODE_COLUMNS} FROM nodes JOIN
+             (SELECT to_pk, rowid AS called FROM links WHERE from_pk = ? AND type = ${CALL}) c
+             ON c.to_pk = nodes.pk ORDER BY c.called`,
+        )
+        .all(runPk),
+    );
   }
 
   taskCount(runPk: number): number {
@@ -145,18 +168,22 @@ export class SqliteReader implements ProvenanceReader {
         .get(hash),
     );
     if (key === undefined) return undefined;
-    return this.statements
-      .get<[Buffer | string, Buffer | string], NodeRow>(
-        `SELECT ${NODE_COLUMNS} FROM nodes
-         WHERE ${cacheKeySliceSql("cache_key")} = ${cacheKeySliceSql("?")} AND cache_key = ?
-           AND type = ${TASK} AND state = ${FINISHED} ORDER BY pk DESC LIMIT 1`,
-      )
-      .get(key, key);
+    return withTimes(
+      this.statements
+        .get<[Buffer | string, Buffer | string], NodeRow>(
+          `SELECT ${NODE_COLUMNS} FROM nodes
+           WHERE ${cacheKeySliceSql("cache_key")} = ${cacheKeySliceSql("?")} AND cache_key = ?
+             AND type = ${TASK} AND state = ${FINISHED} ORDER BY pk DESC LIMIT 1`,
+        )
+        .get(key, key),
+    );
   }
 
   allNodes(): NodeRow[] {
     this.beforeRead();
-    return this.statements.get<[], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes ORDER BY pk`).all();
+    return allWithTimes(
+      this.statements.get<[], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes ORDER BY pk`).all(),
+    );
   }
 
   allLinks(): LinkRecord[] {
@@ -176,7 +203,7 @@ export class SqliteReader implements ProvenanceReader {
       for (const row of this.statements
         .get<[], NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes ORDER BY pk`)
         .iterate()) {
-        visit.node(row);
+        visit.node(withTimes(row));
       }
       for (const link of this.statements
         .get<[], UuidLink>(

@@ -16,12 +16,14 @@ import {
 } from "./bulk-insert.js";
 import { CacheCodes } from "./cache-codes.js";
 import { UUID_BYTES } from "./compact-keys.js";
-import { LinePlaces } from "./finished-lines.js";
+import { LinePlaces, storedLinePlace } from "./finished-lines.js";
 import { storedLabel } from "./link-labels.js";
 import { storeNodeNames, storedKind, storedType } from "./node-codes.js";
 import { SharedAttributes } from "./shared-attributes.js";
+import { attributesValue } from "./source-runs.js";
 import { StoredUpdates, type WireChange } from "./stored-updates.js";
 import { UuidCheck } from "./uuid-index.js";
+import { storedCtime } from "./uuid-times.js";
 
 /** Values per data row in {@link WriteBatch.data}. */
 export const DATA_WIDTH = 7;
@@ -161,6 +163,7 @@ export class BatchWriter {
       uuids.add(data[i] as number, data[i + 1]);
       data[i + 2] = storedType(data[i + 2]);
       data[i + 3] = storedKind(data[i + 3]);
+      data[i + 4] = storedCtime(data[i + 4] as number, data[i + 1], data[i + 2]);
     }
     this.#dataInsert.run(data);
     // The attributes every call of a task shares are stored once.
@@ -170,11 +173,16 @@ export class BatchWriter {
       rows[i + 1] = storedUuidOf(packed, rows[i + 1]);
       uuids.add(rows[i] as number, rows[i + 1]);
       storeNodeNames(rows, i);
+      const ctime = rows[i + 7] as number;
+      rows[i + 7] = storedCtime(ctime, rows[i + 1], rows[i + 2]);
+      // A row written unfinished changes later: its changes set times after its ctime.
+      if (rows[i + 10] === null) this.#updates.written(rows[i] as number, ctime);
       const attributes = rows[i + 11];
       if (typeof attributes === "number") rows[i + 11] = refs[attributes];
+      else if (typeof attributes === "string") rows[i + 11] = attributesValue(attributes);
       rows[i + 12] = this.#codes.stored(rows[i + 12] as string | null);
       const line = rows[i + 13] as number | null;
-      if (line !== null) rows[i + 13] = first + line;
+      if (line !== null) rows[i + 13] = storedLinePlace(first + line, rows[i] as number);
     }
     this.#processInsert.run(rows);
     // SQLite no longer checks that uuids are unique (uuid-index.ts): the batch is checked here.
