@@ -49,7 +49,7 @@ describe("files that are not a store", () => {
     expectUntouched(
       file,
       () => new SqliteStore(file),
-      /schema version is 99, newer than this version of workgraph knows \(10\)/,
+      /schema version is 99, newer than this version of workgraph knows \(11\)/,
     );
   });
 

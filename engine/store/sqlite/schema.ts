@@ -164,6 +164,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ${LINE_PLACES_MIGRATION_SQL};
     `,
   },
+  {
+    // The cache-key index is made by the first lookup by key (cache-key-index.ts).
+    version: 11,
+    sql: `DROP INDEX IF EXISTS nodes_cache_key;`,
+  },
 ];
 
 /** The schema version this code reads and writes. */
@@ -175,6 +180,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * labels and cache keys are, which reads decode. Version 9 changed only the uuid index: a
  * lookup's whole-uuid match uses the UNIQUE index of a version 8 file. Version 10 changed how
  * `ctime` and a finished line's place are stored (after the uuid's time, the row's pk), which
- * reads decode.
+ * reads decode. Version 11 only dropped the cache-key index, which a lookup by key does
+ * without (scanning the tasks) where no writer has made it yet.
  */
 export const OLDEST_READABLE_VERSION = 10;

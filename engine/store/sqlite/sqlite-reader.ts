@@ -76,6 +76,9 @@ export class SqliteReader implements ProvenanceReader {
   /** Called before every read; a writer hands its queued rows to SQLite here. */
   protected beforeRead(): void {}
 
+  /** Called before a lookup by cache key; a writer makes the index it uses here. */
+  protected beforeCacheLookup(): void {}
+
   node(key: number | string): NodeRow | undefined {
     this.beforeRead();
     if (typeof key === "number") {
@@ -161,6 +164,7 @@ export class SqliteReader implements ProvenanceReader {
 
   findFinishedTask(cacheKey: string): NodeRow | undefined {
     this.beforeRead();
+    this.beforeCacheLookup();
     const key = lookupForm(cacheKey, (hash) =>
       this.statements
         .get<[Buffer], Buffer>("SELECT ref FROM cache_codes WHERE hash = ?")

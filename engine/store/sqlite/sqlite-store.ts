@@ -14,6 +14,7 @@ import type { NodeRow } from "../reader.js";
 import * as messages from "../messages.js";
 import { NodeNotFoundError, StoreOpenError, StoreUnavailableError } from "../store-errors.js";
 import type { LinkRecord, NodeRecord, ProcessUpdate, ProvenanceStore } from "../store.js";
+import { CACHE_KEY_INDEX_SQL } from "./cache-key-index.js";
 import { ChunkedWriter } from "./chunked-writer.js";
 import { storedUuid } from "./compact-keys.js";
 import { flushOnExit, forgetOnExit } from "./exit-flush.js";
@@ -78,6 +79,8 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   readonly #writer: BatchWriter;
   /** Set while {@link transaction} holds a write transaction on this thread's connection. */
   #holding = false;
+  /** Whether the cache-key index is known to be there (cache-key-index.ts). */
+  #cacheKeysIndexed = false;
   readonly #exists: Database.Statement<[number], string>;
   /** How long another process may hold the lock before runs here end, in ms. */
   readonly unavailableAfterMs: number;
@@ -329,6 +332,17 @@ export class SqliteStore extends SqliteReader implements ProvenanceStore {
   protected override beforeRead(): void {
     // While the lock is out of reach, reads see what is committed.
     this.#group.drain();
+  }
+
+  protected override beforeCacheLookup(): void {
+    if (this.#cacheKeysIndexed) return;
+    try {
+      this.db.exec(CACHE_KEY_INDEX_SQL);
+      this.#cacheKeysIndexed = true;
+    } catch (error) {
+      // Another process holds the lock: this lookup scans the tasks, the next one tries again.
+      if (!isBusy(error)) throw error;
+    }
   }
 
   /** Whether a node with this pk exists, queued or stored. */

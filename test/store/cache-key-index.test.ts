@@ -1,0 +1,129 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { run, task } from "../../engine/index.js";
+import { cacheKeySliceSql } from "../../engine/store/sqlite/cache-key-index.js";
+import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
+import { MIGRATIONS } from "../../engine/store/sqlite/schema.js";
+import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { useTempHome } from "../support/temp-home.js";
+
+const home = useTempHome();
+const open: { close(): void }[] = [];
+afterEach(() => {
+  for (const each of open.splice(0)) each.close();
+});
+
+let calls = 0;
+const double = task(function double(x: number) {
+  calls++;
+  return 2 * x;
+});
+const flow = async (x: number) => ({ y: double(x).result });
+
+function indexes(file: string): string[] {
+  const raw = new Database(file, { readonly: true });
+  try {
+    return raw
+      .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index'")
+      .pluck()
+      .all()
+      .sort();
+  } finally {
+    raw.close();
+  }
+}
+
+function storeAt(file: string): SqliteStore {
+  const store = new SqliteStore(file);
+  open.push(store);
+  return store;
+}
+
+describe("the cache-key index (schema 11)", () => {
+  it("is made by the first run that caches, which finds the stored call through it", async () => {
+    const file = join(home.scratch(), "store.sqlite");
+    const store = storeAt(file);
+    calls = 0;
+    const first = await run(flow, { x: 4 }, { store, log: false });
+    expect(first.y.value).toBe(8);
+    expect(indexes(file)).not.toContain("nodes_cache_key");
+
+    const cached = run(flow, { x: 4 }, { store, log: false, cache: true });
+    expect((await cached).y.value).toBe(8);
+    expect(calls).toBe(1);
+    const attributes = JSON.parse(store.tasks(cached.pk)[0]?.attributes ?? "{}") as {
+      reuse?: string;
+    };
+    expect(attributes.reuse).toBe("cache");
+    expect(indexes(file)).toContain("nodes_cache_key");
+
+    const raw = new Database(file, { readonly: true });
+    try {
+      const plan = raw
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT pk FROM nodes
+           WHERE ${cacheKeySliceSql("cache_key")} = ${cacheKeySliceSql("?")} AND cache_key = ?`,
+        )
+        .all("k", "k") as { detail: string }[];
+      expect(plan.map((step) => step.detail).join("\n")).toContain("nodes_cache_key");
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("is not needed to find a call by its key: a reader without it scans the tasks", async () => {
+    const file = join(home.scratch(), "store.sqlite");
+    const store = storeAt(file);
+    const done = run(flow, { x: 5 }, { store, log: false });
+    await done;
+    const taskRow = store.tasks(done.pk)[0];
+    const key = taskRow?.cacheKey;
+    expect(typeof key).toBe("string");
+    const reader = openReadOnly(file);
+    open.push(reader);
+    expect(reader.findFinishedTask(key as string)?.pk).toBe(taskRow?.pk);
+    expect(indexes(file)).not.toContain("nodes_cache_key");
+  });
+
+  it("is dropped from a file of schema 10, and made again by its first lookup", async () => {
+    const file = join(home.scratch(), "store.sqlite");
+    const store = storeAt(file);
+    const done = run(flow, { x: 6 }, { store, log: false });
+    await done;
+    const taskRow = store.tasks(done.pk)[0];
+    store.findFinishedTask(taskRow?.cacheKey as string);
+    expect(indexes(file)).toContain("nodes_cache_key");
+    open.splice(0).forEach((each) => each.close());
+    const raw = new Database(file);
+    raw.pragma("user_version = 10");
+    raw.close();
+
+    const reopened = storeAt(file);
+    expect(indexes(file)).not.toContain("nodes_cache_key");
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    check.close();
+    expect(reopened.findFinishedTask(taskRow?.cacheKey as string)?.pk).toBe(taskRow?.pk);
+    expect(indexes(file)).toContain("nodes_cache_key");
+  });
+
+  it("waits for no other process: while one holds the lock, a lookup scans and finds the call", async () => {
+    const file = join(home.scratch(), "store.sqlite");
+    const store = storeAt(file);
+    const done = run(flow, { x: 7 }, { store, log: false });
+    await done;
+    const taskRow = store.tasks(done.pk)[0];
+    const other = new Database(file);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      expect(store.findFinishedTask(taskRow?.cacheKey as string)?.pk).toBe(taskRow?.pk);
+      expect(indexes(file)).not.toContain("nodes_cache_key");
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(store.findFinishedTask(taskRow?.cacheKey as string)?.pk).toBe(taskRow?.pk);
+    expect(indexes(file)).toContain("nodes_cache_key");
+  });
+});
