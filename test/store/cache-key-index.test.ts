@@ -1,18 +1,15 @@
-import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { run, task } from "../../engine/index.js";
+import type { NodeRow } from "../../engine/store/reader.js";
 import { cacheKeySliceSql } from "../../engine/store/sqlite/cache-key-index.js";
 import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
 import { MIGRATIONS } from "../../engine/store/sqlite/schema.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { useStoreFiles } from "../support/store-files.js";
 import { useTempHome } from "../support/temp-home.js";
 
-const home = useTempHome();
-const open: { close(): void }[] = [];
-afterEach(() => {
-  for (const each of open.splice(0)) each.close();
-});
+const files = useStoreFiles(useTempHome());
 
 let calls = 0;
 const double = task(function double(x: number) {
@@ -34,16 +31,21 @@ function indexes(file: string): string[] {
   }
 }
 
-function storeAt(file: string): SqliteStore {
-  const store = new SqliteStore(file);
-  open.push(store);
-  return store;
+/** A store holding one finished call of `double(x)`, and that call's row. */
+async function storeWithCall(
+  x: number,
+): Promise<{ store: SqliteStore; file: string; call: NodeRow }> {
+  const { store, file } = files.open();
+  const done = run(flow, { x }, { store, log: false });
+  await done;
+  const call = store.tasks(done.pk)[0];
+  if (call?.cacheKey === undefined || call.cacheKey === null) throw new Error("no cache key");
+  return { store, file, call };
 }
 
 describe("the cache-key index (schema 11)", () => {
   it("is made by the first run that caches, which finds the stored call through it", async () => {
-    const file = join(home.scratch(), "store.sqlite");
-    const store = storeAt(file);
+    const { store, file } = files.open();
     calls = 0;
     const first = await run(flow, { x: 4 }, { store, log: false });
     expect(first.y.value).toBe(8);
@@ -73,57 +75,42 @@ describe("the cache-key index (schema 11)", () => {
   });
 
   it("is not needed to find a call by its key: a reader without it scans the tasks", async () => {
-    const file = join(home.scratch(), "store.sqlite");
-    const store = storeAt(file);
-    const done = run(flow, { x: 5 }, { store, log: false });
-    await done;
-    const taskRow = store.tasks(done.pk)[0];
-    const key = taskRow?.cacheKey;
-    expect(typeof key).toBe("string");
-    const reader = openReadOnly(file);
-    open.push(reader);
-    expect(reader.findFinishedTask(key as string)?.pk).toBe(taskRow?.pk);
+    const { file, call } = await storeWithCall(5);
+    const reader = files.keep(openReadOnly(file));
+    expect(reader.findFinishedTask(call.cacheKey as string)?.pk).toBe(call.pk);
     expect(indexes(file)).not.toContain("nodes_cache_key");
   });
 
   it("is dropped from a file of schema 10, and made again by its first lookup", async () => {
-    const file = join(home.scratch(), "store.sqlite");
-    const store = storeAt(file);
-    const done = run(flow, { x: 6 }, { store, log: false });
-    await done;
-    const taskRow = store.tasks(done.pk)[0];
-    store.findFinishedTask(taskRow?.cacheKey as string);
+    const { store, file, call } = await storeWithCall(6);
+    store.findFinishedTask(call.cacheKey as string);
     expect(indexes(file)).toContain("nodes_cache_key");
-    open.splice(0).forEach((each) => each.close());
+    files.closeAll();
     const raw = new Database(file);
     raw.pragma("user_version = 10");
     raw.close();
 
-    const reopened = storeAt(file);
+    const reopened = files.keep(new SqliteStore(file));
     expect(indexes(file)).not.toContain("nodes_cache_key");
     const check = new Database(file, { readonly: true });
     expect(check.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
     check.close();
-    expect(reopened.findFinishedTask(taskRow?.cacheKey as string)?.pk).toBe(taskRow?.pk);
+    expect(reopened.findFinishedTask(call.cacheKey as string)?.pk).toBe(call.pk);
     expect(indexes(file)).toContain("nodes_cache_key");
   });
 
   it("waits for no other process: while one holds the lock, a lookup scans and finds the call", async () => {
-    const file = join(home.scratch(), "store.sqlite");
-    const store = storeAt(file);
-    const done = run(flow, { x: 7 }, { store, log: false });
-    await done;
-    const taskRow = store.tasks(done.pk)[0];
+    const { store, file, call } = await storeWithCall(7);
     const other = new Database(file);
     other.exec("BEGIN IMMEDIATE");
     try {
-      expect(store.findFinishedTask(taskRow?.cacheKey as string)?.pk).toBe(taskRow?.pk);
+      expect(store.findFinishedTask(call.cacheKey as string)?.pk).toBe(call.pk);
       expect(indexes(file)).not.toContain("nodes_cache_key");
     } finally {
       other.exec("ROLLBACK");
       other.close();
     }
-    expect(store.findFinishedTask(taskRow?.cacheKey as string)?.pk).toBe(taskRow?.pk);
+    expect(store.findFinishedTask(call.cacheKey as string)?.pk).toBe(call.pk);
     expect(indexes(file)).toContain("nodes_cache_key");
   });
 });

@@ -1,25 +1,17 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryStore, run, task } from "../../engine/index.js";
 import { reportLine } from "../../engine/model/report-line.js";
 import { isFinishedLine } from "../../engine/store/sqlite/finished-lines.js";
 import { MIGRATIONS, APPLICATION_ID } from "../../engine/store/sqlite/schema.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { useStoreFiles } from "../support/store-files.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
-const open: SqliteStore[] = [];
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-});
-
-function openStore(name: string): { store: SqliteStore; file: string } {
-  const file = join(home.scratch(), name);
-  const store = new SqliteStore(file);
-  open.push(store);
-  return { store, file };
-}
+const files = useStoreFiles(home);
+const openStore = files.open;
 
 /** How many rows the file's `reports` table holds. */
 function reportRows(file: string): number {
@@ -172,7 +164,7 @@ describe("a task's finished line kept on its node", () => {
     db.close();
 
     const store = new SqliteStore(file);
-    open.push(store);
+    files.keep(store);
     const taskPk = store.addNode({
       type: "task",
       uuid: crypto.randomUUID(),

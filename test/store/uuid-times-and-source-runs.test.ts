@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { run, task } from "../../engine/index.js";
 import { nodeUuid } from "../../engine/model/node-uuid.js";
 import { reportLine } from "../../engine/model/report-line.js";
@@ -15,20 +15,12 @@ import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
 import { APPLICATION_ID, MIGRATIONS } from "../../engine/store/sqlite/schema.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { storedRunGraph } from "../../engine/store/queries/stored-run-graph.js";
+import { useStoreFiles } from "../support/store-files.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
-const open: SqliteStore[] = [];
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-});
-
-function openStore(name: string): { store: SqliteStore; file: string } {
-  const file = join(home.scratch(), name);
-  const store = new SqliteStore(file);
-  open.push(store);
-  return { store, file };
-}
+const files = useStoreFiles(home);
+const openStore = files.open;
 
 /** The stored values of one column of the file's node rows, by pk. */
 function storedColumn(file: string, column: string): unknown[] {
@@ -135,7 +127,7 @@ describe("the stored forms of schema 10", () => {
     // a row another writer wrote: its time found from the uuid, in SQL
     store.close();
     const again = new SqliteStore(file);
-    open.push(again);
+    files.keep(again);
     again.updateProcess(taskPk, { state: "FAILED", startedAt: at + 30, endedAt: at + 40 });
     again.flush();
     const { ctime, startedAt, endedAt, state } = again.node(taskPk)!;
@@ -263,7 +255,7 @@ describe("the stored forms of schema 10", () => {
     db.close();
 
     const store = new SqliteStore(file);
-    open.push(store);
+    files.keep(store);
     const times = store.allNodes().map((n) => [n.pk, n.ctime, n.startedAt, n.endedAt, n.mtime]);
     expect(times).toEqual([
       [1, at - 1, at - 1, at + 29, at + 29],
