@@ -15,10 +15,10 @@ import { QUEUE_NAMES, type Broker } from "./broker-connection.js";
 import { BrokerJobLostError, BrokerUnavailableError } from "./broker-errors.js";
 import type { Bus } from "./bus.js";
 import { ResultInbox } from "./job-results.js";
+import { sentBundles } from "./sent-bundles.js";
 import {
   BUNDLE_JOB,
   SINGLE_JOB,
-  bundleDataSchema,
   bundleResultSchema,
   decodeValue,
   encodeValue,
@@ -59,10 +59,6 @@ const DEFAULT_IN_FLIGHT = 1_000;
 const BUNDLE_FROM = 32;
 const BUNDLES_PER_BATCH = 16;
 const MAX_BUNDLE = 64;
-/** Jobs listed at once when a continued run looks for the bundles its tasks went in. */
-const ADOPT_PAGE = 500;
-/** Every state a job that was added may be found in. */
-const JOB_STATES = ["waiting", "active", "delayed", "prioritized", "completed", "failed"] as const;
 
 interface Waiter {
   /** The task's id: its result's name, and its BullMQ job's id when it travels alone. */
@@ -177,20 +173,7 @@ export class BrokerJobExecutor implements JobExecutor {
    * found by its job id). Called before a run taken from another worker is continued.
    */
   async adopt(): Promise<void> {
-    for (const state of JOB_STATES) {
-      for (let start = 0; ; start += ADOPT_PAGE) {
-        const jobs = await this.#queue.getJobs(state, start, start + ADOPT_PAGE - 1, true);
-        for (const job of jobs) {
-          if (job.name !== BUNDLE_JOB || job.id === undefined) continue;
-          const data = bundleDataSchema.safeParse(job.data);
-          if (!data.success) continue;
-          for (const task of data.data.tasks) {
-            if (task.id.startsWith("task-")) this.#adopted.set(task.id, job.id);
-          }
-        }
-        if (jobs.length < ADOPT_PAGE) break;
-      }
-    }
+    for (const [task, bundle] of await sentBundles(this.#queue)) this.#adopted.set(task, bundle);
   }
 
   /** Workers run elsewhere: no local process to name. */
