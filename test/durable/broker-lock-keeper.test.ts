@@ -30,7 +30,8 @@ const UNTIL_TAKEN_MS = 60_000;
 
 // The other worker, on a thread of its own: ready (connected, not yet taking jobs) before the
 // job is added, it starts once the job is held here, then takes every job of \`probe\` whose lock
-// lapsed (its stalled check) and tells which.
+// lapsed (its stalled check) and tells which. It answers "ping" with "pong" after all it told
+// before: its messages come in order, so the pong means every "taken" has been heard.
 const OTHER_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 void (async () => {
@@ -50,6 +51,7 @@ void (async () => {
   await worker.waitUntilReady();
   parentPort.on("message", (message) => {
     if (message === "start") void worker.run();
+    else if (message === "ping") parentPort.postMessage({ pong: true });
     else void worker.close().finally(() => parentPort.close());
   });
   parentPort.postMessage({ ready: true });
@@ -91,10 +93,12 @@ async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number, unt
     },
   });
   const takenElsewhere: string[] = [];
+  let ponged: () => void = () => undefined;
   const otherReady = new Promise<void>((resolve) =>
-    other.on("message", (message: { ready?: true; taken?: string }) => {
+    other.on("message", (message: { ready?: true; taken?: string; pong?: true }) => {
       if (message.ready === true) resolve();
       if (message.taken !== undefined) takenElsewhere.push(message.taken);
+      if (message.pong === true) ponged();
     }),
   );
   cleanups.push(async () => {
@@ -135,6 +139,10 @@ async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number, unt
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // the job's end can be read from the broker before the other thread's "taken" is heard here
+  const heard = new Promise<void>((resolve) => (ponged = resolve));
+  other.postMessage("ping");
+  await heard;
   return { returned, takenElsewhere, keeperErrors, id };
 }
 
