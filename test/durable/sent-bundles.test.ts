@@ -44,14 +44,16 @@ async function oneBundle(broker: Broker, from: "waiting" | "active") {
   await queue.add(BUNDLE_JOB, data, { jobId: "bundle-task-7-1" });
   await queue.add("job", { ...task, replyTo: "results-x" }, { jobId: "task-9-1" });
   const token = randomUUID();
-  let held = from === "active" ? await worker.getNextJob(token) : undefined;
-  // the bundle went in first: it is the one taken
-  if (from === "active") expect(held?.id).toBe("bundle-task-7-1");
+  let held: Awaited<ReturnType<typeof worker.getNextJob>>;
+  const take = async (): Promise<void> => {
+    held = await worker.getNextJob(token);
+    // the bundle went in first: it is the one taken
+    expect(held?.id).toBe("bundle-task-7-1");
+  };
+  if (from === "active") await take();
   const move = async (how: Move): Promise<void> => {
-    if (how === "take") {
-      held = await worker.getNextJob(token);
-      expect(held?.id).toBe("bundle-task-7-1");
-    } else if (how === "stall") await held!.moveToWait(token);
+    if (how === "take") await take();
+    else if (how === "stall") await held!.moveToWait(token);
     else await held!.moveToCompleted({ results: [] }, token, false);
   };
   return { queue, move };
