@@ -32,7 +32,6 @@ async function main(connectionFile: string | undefined): Promise<void> {
   if (connectionFile === undefined) throw new Error("usage: main.js <connection file>");
   const connection = await readConnectionFile(connectionFile);
   const signer = createSigner(connection.key, connection.signature_scheme);
-  // The sockets are bound last, once the kernel is ready for what arrives on them.
   const wire: { transport?: Transport } = {};
   const outbox = createSession(signer, (channel, frames) => wire.transport?.send(channel, frames));
   const execution = createLazyExecution(async () => {
@@ -66,18 +65,24 @@ async function main(connectionFile: string | undefined): Promise<void> {
   // of the warm-up; its job workers, watching it in turn, follow.
   const { watchParent } = await import("../engine/plumbing.js");
   watchParent();
-  // The compiler and the engine load, and the compiler is warmed, before the sockets are
-  // bound: the first kernel_info answers a kernel whose first cell runs at once. A failed load
-  // is reported to the first request that needs the execution.
-  await execution.get().then(
+  // The compiler and the engine load, and the compiler is warmed, while the sockets are
+  // already bound. A front end connects as soon as it has started the kernel and retries
+  // every ~100 ms; while a loopback port is unbound, one of those tries can be given that very
+  // port as its own and connect to itself (a TCP self-connect): the kernel then cannot bind
+  // it, or never hears that client. So the ports are held from the start, and what arrives
+  // waits for the warm-up: the first kernel_info still answers a kernel whose first cell runs
+  // at once. A failed load is reported to the first request that needs the execution.
+  const warm = execution.get().then(
     (ready) => ready.warmUp?.(),
     () => {},
   );
+  const receive = createReceiver(signer, kernel.receive, log);
   wire.transport = await createZmqTransport(
     connection,
-    createReceiver(signer, kernel.receive, log),
+    (channel, frames) => warm.then(() => receive(channel, frames)),
     (channel, error) => log(`${channel}: ${String(error)}`),
   );
+  await warm;
   outbox.publish(undefined, "status", { execution_state: "starting" });
   log(messages.started(process.pid, endpoint(connection, "shell"), process.cwd()));
 }

@@ -50,7 +50,7 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 /** How many times a kernel that found a port taken is started on fresh ports. */
 const PORT_ATTEMPTS = 5;
 
-/** What the kernel logs once its sockets are bound (see messages.started). */
+/** What the kernel logs once it is ready: sockets bound, compiler warm (see messages.started). */
 const LISTENING = /\] started \(pid \d+\)/;
 /** What the kernel logs when a port it was given is taken. */
 const ADDRESS_IN_USE = /address already in use/i;

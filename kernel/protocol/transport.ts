@@ -10,8 +10,11 @@ import type { FrameSender, SendChannel } from "./session.js";
 /** The channels requests arrive on. */
 export type ReceiveChannel = "shell" | "control" | "stdin";
 
-/** Called with the frames of every incoming message. */
-export type FrameReceiver = (channel: ReceiveChannel, frames: Buffer[]) => void;
+/**
+ * Called with the frames of every incoming message; a socket's next message waits until the
+ * promise it returns (if any) settles.
+ */
+export type FrameReceiver = (channel: ReceiveChannel, frames: Buffer[]) => void | Promise<void>;
 
 /** Bound sockets. */
 export interface Transport {
