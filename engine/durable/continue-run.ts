@@ -42,7 +42,13 @@ export function continueRun(pk: number, flow: Flow, options: ContinueOptions): R
     if (input?.type === "data") inputs[link.label] = storedDataNode(input);
   }
   const bound = bindFlowInputs(name, flow, inputs);
-  const tasks = store.tasks(pk).map((task) => ({ pk: task.pk, state: task.state }));
+  // A call not started may have its inputs stored already: a call of plain values is linked
+  // as it is made.
+  const tasks = store.tasks(pk).map((task) => ({
+    pk: task.pk,
+    state: task.state,
+    linked: task.state === "PLANNED" && store.links({ to: task.pk, type: "INPUT" }).length > 0,
+  }));
   const jobs = options.jobs;
   const controller = new RunController(name, flow, bound.nodes, {
     name,

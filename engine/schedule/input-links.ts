@@ -1,5 +1,6 @@
 /**
- * The INPUT links of a task as it starts: outputs of other tasks, data nodes, and plain values
+ * The INPUT links of a task: as it is called when its arguments are plain values, else as it
+ * starts (run-journal.ts). Outputs of other tasks, data nodes, and plain values
  * (a primitive part that one input of the run holds is linked to that input's node, as whole
  * arguments are by their sources: `flow-values.ts`).
  */

@@ -250,6 +250,7 @@ export class RunController implements FlowScope {
     const task = new TaskRun(id, copy, pk, definition, args, sources, hasFutures, at);
     this.tasks.push(task);
     this.#unfinished++;
+    this.#journal.linkCall(task, this.tasks, this.#inputs);
     this.#journal.taskCreated(task);
     this.#control.children.created(task);
     const blockedBy = task.dependOn(producers);

@@ -115,7 +115,8 @@ export class RunJournal {
   /**
    * Stores a new task node called by the run; returns its pk. The tasks its inputs come from
    * are recorded with it (`sources`: producer pk, socket, input), so a graph read back from the
-   * store has the edges into a task that has not started yet (its INPUT links come at start).
+   * store has the edges into a task that has not started yet (the INPUT links of a call with
+   * futures come at start).
    */
   addTask(
     definition: TaskDefinition,
@@ -304,8 +305,23 @@ export class RunJournal {
     tasks: readonly TaskRun[],
     inputs: FlowInputValues,
   ): void {
-    if (!this.#adopted.isLinked(task.pk))
-      linkTaskInputs(this.#inputLinks, task, args, tasks, inputs);
+    if (this.#adopted.isTaken(task.pk)) {
+      if (!this.#adopted.isLinked(task.pk)) {
+        linkTaskInputs(this.#inputLinks, task, args, tasks, inputs);
+      }
+    } else if (task.hasFutures) linkTaskInputs(this.#inputLinks, task, args, tasks, inputs);
+  }
+
+  /**
+   * Links the inputs of a call of plain values as it is made (a call with futures is linked as
+   * it starts, {@link linkInputs}): its rows reach the file while the flow is still calling, and
+   * a task that never starts still shows what it was called with. A stored call taken over is
+   * linked as its stored state says, at start.
+   */
+  linkCall(task: TaskRun, tasks: readonly TaskRun[], inputs: FlowInputValues): void {
+    if (!task.hasFutures && !this.#adopted.isTaken(task.pk)) {
+      linkTaskInputs(this.#inputLinks, task, task.args, tasks, inputs);
+    }
   }
 
   /** Links a task to the data it created. */
