@@ -64,7 +64,7 @@ describe("a continued run whose calls were linked as they were made", () => {
       const i = position % N;
       // stage 3 takes stage 2's result i (a future, linked as the task started)
       const input = stage === 3 ? 200 + i : i;
-      expect(inputsOf(store, t.pk), t.name).toEqual([
+      expect(inputsOf(store, t.pk), t.name ?? undefined).toEqual([
         ["i", String(input)],
         ["stage", String(stage)],
       ]);
