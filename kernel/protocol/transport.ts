@@ -10,11 +10,11 @@ import type { FrameSender, SendChannel } from "./session.js";
 /** The channels requests arrive on. */
 export type ReceiveChannel = "shell" | "control" | "stdin";
 
-/**
- * Called with the frames of every incoming message; a socket's next message waits until the
- * promise it returns (if any) settles.
- */
-export type FrameReceiver = (channel: ReceiveChannel, frames: Buffer[]) => void | Promise<void>;
+/** Called with the frames of every incoming message. */
+export type FrameReceiver = (channel: ReceiveChannel, frames: Buffer[]) => void;
+
+/** As a {@link FrameReceiver}, but a socket's next message waits for the promise it returns. */
+export type FrameHandler = (channel: ReceiveChannel, frames: Buffer[]) => void | Promise<void>;
 
 /** Bound sockets. */
 export interface Transport {
@@ -26,7 +26,7 @@ export interface Transport {
 /** Binds the five sockets of `info` and starts receiving. */
 export async function createZmqTransport(
   info: ConnectionInfo,
-  receive: FrameReceiver,
+  receive: FrameHandler,
   onError: (channel: string, error: unknown) => void,
 ): Promise<Transport> {
   const routers: Record<ReceiveChannel, zmq.Router> = {
