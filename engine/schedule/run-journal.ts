@@ -295,9 +295,10 @@ export class RunJournal {
   }
 
   /**
-   * Links what a task received: outputs of other tasks, data nodes, and plain values (a
-   * primitive part that one input of the run holds is linked to that input's node, as whole
-   * arguments are by their sources: `flow-values.ts`).
+   * Links what a task received as it starts: outputs of other tasks, data nodes, and plain
+   * values (a primitive part that one input of the run holds is linked to that input's node, as
+   * whole arguments are by their sources: `flow-values.ts`). Not a call linked as it was made
+   * ({@link linkCall}), nor a stored call taken over whose inputs are stored already.
    */
   linkInputs(
     task: TaskRun,
@@ -305,23 +306,26 @@ export class RunJournal {
     tasks: readonly TaskRun[],
     inputs: FlowInputValues,
   ): void {
-    if (this.#adopted.isTaken(task.pk)) {
-      if (!this.#adopted.isLinked(task.pk)) {
-        linkTaskInputs(this.#inputLinks, task, args, tasks, inputs);
-      }
-    } else if (task.hasFutures) linkTaskInputs(this.#inputLinks, task, args, tasks, inputs);
+    if (this.#linksAtCall(task) || this.#adopted.isLinked(task.pk)) return;
+    linkTaskInputs(this.#inputLinks, task, args, tasks, inputs);
   }
 
   /**
-   * Links the inputs of a call of plain values as it is made (a call with futures is linked as
-   * it starts, {@link linkInputs}): its rows reach the file while the flow is still calling, and
-   * a task that never starts still shows what it was called with. A stored call taken over is
-   * linked as its stored state says, at start.
+   * Links the inputs of a call of plain values as it is made: its rows reach the file while
+   * the flow is still calling, and a task that never starts still shows what it was called
+   * with.
    */
   linkCall(task: TaskRun, tasks: readonly TaskRun[], inputs: FlowInputValues): void {
-    if (!task.hasFutures && !this.#adopted.isTaken(task.pk)) {
-      linkTaskInputs(this.#inputLinks, task, task.args, tasks, inputs);
-    }
+    if (this.#linksAtCall(task)) linkTaskInputs(this.#inputLinks, task, task.args, tasks, inputs);
+  }
+
+  /**
+   * Whether a call is linked as it is made: its arguments are plain values (a future's value
+   * is known once the task starts), and it is not a stored call taken over (linked as its
+   * stored state says).
+   */
+  #linksAtCall(task: TaskRun): boolean {
+    return !task.hasFutures && !this.#adopted.isTaken(task.pk);
   }
 
   /** Links a task to the data it created. */
