@@ -8,21 +8,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PUBLISH_WINDOW } from "../../engine/durable/broker/broker-worker.js";
 import { checkJobSource, createBrokerJobs } from "../../engine/plumbing.js";
 import type { JobExecutor } from "../../engine/execute/executor.js";
 import { startWorker, testBroker, useShortLocks, type WorkerProcess } from "../support/broker.js";
+import { useCleanups } from "../support/cleanups.js";
 import { effects } from "../support/fan-out.js";
 import { until } from "../support/profile-farm.js";
 
 // these tests wait for a killed worker's locks (or a lost claim's) to lapse
 useShortLocks();
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = useCleanups();
 
 /** Appends `i` to `dir/effects.log` (its side effect), sleeps `ms`, returns `i * 2`. */
 const unit = {
@@ -38,17 +36,17 @@ const unit = {
 
 async function setUp(kind: "redis" | "postgresql") {
   const broker = await testBroker(kind);
-  cleanups.push(() => broker.dispose());
+  cleanup(() => broker.dispose());
   const dir = mkdtempSync(join(tmpdir(), "workgraph-bundles-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   const store = join(dir, "worker.sqlite");
   const worker = async (): Promise<WorkerProcess> => {
     const started = await startWorker(broker, store, ["--jobs-only", "--concurrency", "1"]);
-    cleanups.push(() => started.dispose());
+    cleanup(() => started.dispose());
     return started;
   };
   const jobs: JobExecutor = await createBrokerJobs({ url: broker.url, prefix: broker.prefix });
-  cleanups.push(() => jobs.close());
+  cleanup(() => jobs.close());
   return { dir, worker, jobs };
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
 import { BrokerRunQueue } from "../../engine/durable/broker/broker-run-queue.js";
 import { Bus } from "../../engine/durable/broker/bus.js";
@@ -25,6 +25,7 @@ import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { startWorker, testBroker, type TestBroker } from "../support/broker.js";
 import { root } from "../support/built.js";
+import { useCleanups } from "../support/cleanups.js";
 import { pgQuery, usePgSchemas } from "../support/postgres.js";
 import { CHAIN, stepLines } from "../support/step-log.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
@@ -34,10 +35,7 @@ import { TcpProxy } from "../support/tcp-proxy.js";
 
 const TASKS = 80;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = useCleanups();
 const schemas = usePgSchemas();
 
 const slowDouble = task.job(async function slowDouble(i: number) {
@@ -68,14 +66,14 @@ async function until(what: string, probe: () => boolean, ms = 120_000): Promise<
 /** Two `workgraph worker --jobs-only` processes on `broker` (`concurrency` job processes each, or the worker's default). */
 async function startJobWorkers(broker: TestBroker, concurrency?: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   for (let i = 0; i < 2; i++) {
     const args = [
       "--jobs-only",
       ...(concurrency === undefined ? [] : ["--concurrency", `${concurrency}`]),
     ];
     const worker = await startWorker(broker, join(dir, `worker-${i}.sqlite`), args);
-    cleanups.push(() => worker.dispose());
+    cleanup(() => worker.dispose());
   }
 }
 
@@ -85,14 +83,14 @@ function resultInbox(broker: TestBroker, name: string): { inbox: ResultInbox; he
   const inbox = new ResultInbox(openBroker(broker), name, (results) => {
     for (const [jobId] of results) heard.push(jobId);
   });
-  cleanups.push(() => inbox.close());
+  cleanup(() => inbox.close());
   return { inbox, heard };
 }
 
 /** A worker's publisher of results on `broker`. */
 function resultOutbox(broker: TestBroker): ResultOutbox {
   const outbox = new ResultOutbox(openBroker(broker));
-  cleanups.push(() => outbox.close());
+  cleanup(() => outbox.close());
   return outbox;
 }
 
@@ -104,7 +102,7 @@ async function workersOn(broker: TestBroker, unavailableAfterMs?: number): Promi
     prefix: broker.prefix,
     ...(unavailableAfterMs !== undefined ? { unavailableAfterMs } : {}),
   });
-  cleanups.push(() => jobs.close());
+  cleanup(() => jobs.close());
   return jobs;
 }
 
@@ -114,9 +112,9 @@ async function behindProxy(kind: "redis" | "postgresql"): Promise<{
   proxy: TcpProxy;
 }> {
   const real = await testBroker(kind);
-  cleanups.push(() => real.dispose());
+  cleanup(() => real.dispose());
   const proxy = new TcpProxy("127.0.0.1", kind === "redis" ? 6379 : 5432);
-  cleanups.push(() => proxy.close());
+  cleanup(() => proxy.close());
   await proxy.restore();
   const url = real.url.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
   return { broker: { ...real, url }, proxy };
@@ -146,13 +144,13 @@ describe.each(["redis", "postgresql"] as const)("job tasks on a %s broker", (kin
     const { broker, proxy } = await behindProxy(kind);
     const jobs = await workersOn(broker);
     const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-store-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanup(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, "store.sqlite");
     const store = new SqliteStore(file);
-    cleanups.push(() => store.close());
+    cleanup(() => store.close());
     // a second connection to the file reads what is on disk, not the writer's memory
     const reader = new SqliteStore(file);
-    cleanups.push(() => reader.close());
+    cleanup(() => reader.close());
     const finished: FinishedReader = (pk) =>
       new Set(
         reader
@@ -202,11 +200,11 @@ describe.each(["redis", "postgresql"] as const)(
       await startJobWorkers(broker);
       await proxy.cut();
       const jobs = await createBrokerJobs({ url: broker.url, prefix: broker.prefix });
-      cleanups.push(() => jobs.close());
+      cleanup(() => jobs.close());
       await sleep(1_500);
       await proxy.restore();
       const store = new SqliteStore(":memory:");
-      cleanups.push(() => store.close());
+      cleanup(() => store.close());
       const r = run(doubles, { n: 3 }, { store, jobs, log: false });
       const outcome = await r.done;
       expect(outcome.error).toBeUndefined();
@@ -239,7 +237,7 @@ describe.each(["redis", "postgresql"] as const)(
       const { broker, proxy } = await behindProxy(kind);
       await proxy.cut();
       const listener = new Bus(openBroker(broker));
-      cleanups.push(() => listener.close());
+      cleanup(() => listener.close());
       const heard: string[] = [];
       const subscribed = listener.subscribe((message) => {
         if (message.kind === "cancel-job") heard.push(message.jobId);
@@ -248,7 +246,7 @@ describe.each(["redis", "postgresql"] as const)(
       await proxy.restore();
       await subscribed;
       const speaker = new Bus(openBroker(broker));
-      cleanups.push(() => speaker.close());
+      cleanup(() => speaker.close());
       // published until heard: only the subscriber's reader can hear it
       for (let i = 0; !heard.includes("job-1") || i === 0; i++) {
         if (i > 600) throw new Error("timed out waiting for the subscriber to hear the bus");
@@ -262,12 +260,12 @@ describe.each(["redis", "postgresql"] as const)(
 describe("job tasks whose store is PostgreSQL", () => {
   it("the store's connections ended by the server mid-run: the run finishes with every row, nothing stored is lost", async () => {
     const broker = await testBroker("redis");
-    cleanups.push(() => broker.dispose());
+    cleanup(() => broker.dispose());
     const jobs = await workersOn(broker);
     const url = schemas.url();
     const schema = new URL(url).searchParams.get("schema") ?? "";
     const store = new PostgresStore(url);
-    cleanups.push(() => store.close());
+    cleanup(() => store.close());
     const finished: FinishedReader = (pk) => {
       // a store opened afresh reads what the server holds
       const reader = new PostgresStore(url);
@@ -311,7 +309,7 @@ describe("job tasks when the broker stays out of reach", () => {
     const jobs = await workersOn(broker, 3_000);
     await proxy.cut();
     const store = new SqliteStore(":memory:");
-    cleanups.push(() => store.close());
+    cleanup(() => store.close());
     const r = run(doubles, { n: 3 }, { store, jobs, log: false });
     const outcome = await r.done;
     expect(outcome.state).toBe("EXCEPTED");
@@ -335,7 +333,7 @@ describe("a follower whose bus connection is cut mid-run", () => {
     const { broker, proxy } = await behindProxy("redis");
     const real = { ...broker, url: "redis://127.0.0.1:6379" };
     const dir = mkdtempSync(join(tmpdir(), "workgraph-faults-bus-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanup(() => rmSync(dir, { recursive: true, force: true }));
     const module = join(dir, "chain.mjs");
     writeFileSync(
       module,
@@ -343,11 +341,11 @@ describe("a follower whose bus connection is cut mid-run", () => {
     );
     const file = join(dir, "shared.sqlite");
     const store = new SqliteStore(file);
-    cleanups.push(() => store.close());
+    cleanup(() => store.close());
     const worker = await startWorker(real, file, ["-c", "1"]);
-    cleanups.push(() => worker.dispose());
+    cleanup(() => worker.dispose());
     const queue = new BrokerRunQueue(store, openBroker({ url: real.url, prefix: real.prefix }));
-    cleanups.push(() => queue.close());
+    cleanup(() => queue.close());
     // steps 3 to 6 take 1.5 s each: the run goes on for seconds after the cut
     const inputs = { dir, steps: 6, ms: 1500 };
     const { pk } = queue.enqueue({
@@ -358,7 +356,7 @@ describe("a follower whose bus connection is cut mid-run", () => {
     await queue.queued();
     const printed: unknown[][] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((...args) => printed.push(args));
-    cleanups.push(() => spy.mockRestore());
+    cleanup(() => spy.mockRestore());
     const model = new GraphModel({ name: "chain", pk, state: "CREATED", tasks: [], edges: [] });
     const uuid = store.node(pk)!.uuid;
     const followed = followOnBus(

@@ -7,11 +7,12 @@
  */
 import { Worker } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
 import { LockKeeper } from "../../engine/durable/broker/lock-keeper.js";
 import { built } from "../support/built.js";
 import { testBroker } from "../support/broker.js";
+import { useCleanups } from "../support/cleanups.js";
 
 /** The shortest lock BullMQ's workers take here, renewed four times per lock. */
 const TIMING = {
@@ -58,10 +59,7 @@ void (async () => {
 })();
 `;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = useCleanups();
 
 /**
  * Runs one job on a worker whose thread gets stuck, its keeper giving up after `maxStallMs`:
@@ -71,7 +69,7 @@ afterEach(async () => {
 async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number, untilTaken = false) {
   const taken = new Int32Array(new SharedArrayBuffer(4));
   const test = await testBroker(kind);
-  cleanups.push(() => test.dispose());
+  cleanup(() => test.dispose());
   const broker = openBroker({ url: test.url, prefix: test.prefix });
   const keeperErrors: Error[] = [];
   const keeper = new LockKeeper(
@@ -81,7 +79,7 @@ async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number, unt
     { lockDuration: TIMING.lockDuration, renewEveryMs: TIMING.lockRenewTime / 2, maxStallMs },
     (error) => keeperErrors.push(error),
   );
-  cleanups.push(() => keeper.close());
+  cleanup(() => keeper.close());
   const other = new Worker(OTHER_WORKER, {
     eval: true,
     workerData: {
@@ -101,7 +99,7 @@ async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number, unt
       if (message.pong === true) ponged();
     }),
   );
-  cleanups.push(async () => {
+  cleanup(async () => {
     const exited = new Promise((resolve) => other.once("exit", resolve));
     other.postMessage("close");
     await exited;
@@ -124,9 +122,9 @@ async function stuckHolder(kind: "redis" | "postgresql", maxStallMs: number, unt
     { ...broker.options, ...TIMING, concurrency: 1 },
   );
   holder.on("error", () => undefined);
-  cleanups.push(() => holder.close());
+  cleanup(() => holder.close());
   const queue = new broker.classes.Queue("probe", broker.options);
-  cleanups.push(() => queue.close());
+  cleanup(() => queue.close());
   await Promise.all([holder.waitUntilReady(), queue.waitUntilReady(), keeper.ready(), otherReady]);
 
   const { id } = await queue.add("probe", {});

@@ -4,7 +4,7 @@
  * here: only the stream's reader can hear a result.
  */
 import pg from "pg";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
 import { ResultInbox, ResultOutbox, resultsIn } from "../../engine/durable/broker/job-results.js";
 import { encodeValue } from "../../engine/durable/broker/job-wire.js";
@@ -16,27 +16,25 @@ import {
 import { readEveryEvent } from "../../engine/durable/broker/postgres-event-reads.js";
 import { waitOnNotifiesOnly } from "../../engine/durable/broker/postgres-job-waits.js";
 import { testBroker } from "../support/broker.js";
+import { useCleanups } from "../support/cleanups.js";
 import { waitFor } from "../support/wait-for.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = useCleanups();
 
 const result = (value: number) => ({ ok: true as const, value: encodeValue(value), output: [] });
 
 it("an entry committed after a later one is heard", async () => {
   const space = await testBroker("postgresql");
-  cleanups.push(() => space.dispose());
+  cleanup(() => space.dispose());
   const broker = openBroker(space);
   const heard: string[] = [];
   const inbox = new ResultInbox(broker, "order", (results) => {
     for (const [jobId] of results) heard.push(jobId);
   });
-  cleanups.push(() => inbox.close());
+  cleanup(() => inbox.close());
   await inbox.ready();
   const outbox = new ResultOutbox(broker);
-  cleanups.push(() => outbox.close());
+  cleanup(() => outbox.close());
   // the stream exists (the broker's schema too) once a first result is heard
   await outbox.send(inbox.name, "job-0", result(0));
   await waitFor("the first result", () => heard.includes("job-0"));
@@ -44,7 +42,7 @@ it("an entry committed after a later one is heard", async () => {
   // a publisher whose entry takes its id now and commits last, as a worker held up would
   const late = new pg.Client({ connectionString: space.url });
   await late.connect();
-  cleanups.push(() => late.end());
+  cleanup(() => late.end());
   await late.query(`SET search_path TO "${space.prefix}"`);
   await late.query("BEGIN");
   // as a producer publishes (postgres-entry-notify.ts): the entry, and its notification
@@ -63,10 +61,10 @@ it("an entry committed after a later one is heard", async () => {
 
 it("a stream longer than a page, read from its start, gives every entry", async () => {
   const space = await testBroker("postgresql");
-  cleanups.push(() => space.dispose());
+  cleanup(() => space.dispose());
   const broker = openBroker(space);
   const outbox = new ResultOutbox(broker);
-  cleanups.push(() => outbox.close());
+  cleanup(() => outbox.close());
   const stream = "results-backlog";
   // one entry each: every send waits for the one before it to be out
   const ids = Array.from({ length: 450 }, (_, i) => `job-${i}`);
@@ -77,16 +75,16 @@ it("a stream longer than a page, read from its start, gives every entry", async 
 
 it("a stream is trimmed to its length as BullMQ trims it, its newest entries kept", async () => {
   const space = await testBroker("postgresql");
-  cleanups.push(() => space.dispose());
+  cleanup(() => space.dispose());
   const broker = openBroker(space);
   const outbox = new ResultOutbox(broker);
-  cleanups.push(() => outbox.close());
+  cleanup(() => outbox.close());
   const stream = "results-trimmed";
   // the first entry makes the broker's schema; then the stream's length, as BullMQ stores it
   await outbox.send(stream, "job-0", result(0));
   const client = new pg.Client({ connectionString: space.url });
   await client.connect();
-  cleanups.push(() => client.end());
+  cleanup(() => client.end());
   await client.query(
     `INSERT INTO "${space.prefix}".meta (queue, field, value) VALUES ($1, 'opts.maxLenEvents', '100')`,
     [stream],

@@ -7,27 +7,25 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Worker } from "bullmq";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { openBroker, QUEUE_NAMES } from "../../engine/durable/broker/broker-connection.js";
 import { testBroker } from "../support/broker.js";
+import { useCleanups } from "../support/cleanups.js";
 import { waitFor } from "../support/wait-for.js";
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = useCleanups();
 
 it("a job added while the holder is busy, or after it closed, is run by another idle worker", async () => {
   const space = await testBroker("postgresql");
-  cleanups.push(() => space.dispose());
+  cleanup(() => space.dispose());
   const broker = openBroker(space);
   const queue = new broker.classes.Queue(QUEUE_NAMES.jobs, broker.options);
-  cleanups.push(() => queue.close());
+  cleanup(() => queue.close());
   /** The worker that ran each job, by job name. */
   const ranBy = new Map<string, number>();
   let openGate: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (openGate = resolve));
-  cleanups.push(() => openGate());
+  cleanup(() => openGate());
   const workers: Worker[] = [0, 1, 2].map((index) => {
     const worker = new broker.classes.Worker(
       QUEUE_NAMES.jobs,
@@ -38,7 +36,7 @@ it("a job added while the holder is busy, or after it closed, is run by another 
       { ...broker.options, concurrency: 1, drainDelay: 300 },
     );
     worker.on("error", () => undefined);
-    cleanups.push(() => worker.close());
+    cleanup(() => worker.close());
     return worker;
   });
   await Promise.all([queue.waitUntilReady(), ...workers.map((w) => w.waitUntilReady())]);

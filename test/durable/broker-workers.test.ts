@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openBroker } from "../../engine/durable/broker/broker-connection.js";
 import { BrokerRunQueue } from "../../engine/durable/broker/broker-run-queue.js";
 import { PUBLISH_WINDOW } from "../../engine/durable/broker/broker-worker.js";
@@ -16,22 +16,20 @@ import {
   type TestBroker,
   type WorkerProcess,
 } from "../support/broker.js";
+import { useCleanups } from "../support/cleanups.js";
 import { FAN_OUT, effects } from "../support/fan-out.js";
 import { until } from "../support/profile-farm.js";
 
 // these tests wait for a killed worker's locks (or a lost claim's) to lapse
 useShortLocks();
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = useCleanups();
 
 async function setUp(kind: "redis" | "postgresql") {
   const broker: TestBroker = await testBroker(kind);
-  cleanups.push(() => broker.dispose());
+  cleanup(() => broker.dispose());
   const dir = mkdtempSync(join(tmpdir(), "workgraph-broker-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   const module = join(dir, "fan-out.mjs");
   writeFileSync(
     module,
@@ -39,9 +37,9 @@ async function setUp(kind: "redis" | "postgresql") {
   );
   const storeFile = join(dir, "shared.sqlite");
   const store = new SqliteStore(storeFile);
-  cleanups.push(() => store.close());
+  cleanup(() => store.close());
   const queue = new BrokerRunQueue(store, openBroker({ url: broker.url, prefix: broker.prefix }));
-  cleanups.push(() => queue.close());
+  cleanup(() => queue.close());
   return { broker, dir, module, storeFile, store, queue };
 }
 
@@ -51,7 +49,7 @@ describe.each(["redis", "postgresql"] as const)("workers on a %s broker", (kind)
     const workers: WorkerProcess[] = [];
     for (let i = 0; i < 3; i++) {
       const worker = await startWorker(broker, storeFile, ["--concurrency", "2"]);
-      cleanups.push(() => worker.dispose());
+      cleanup(() => worker.dispose());
       workers.push(worker);
     }
     const { pk } = queue.enqueue({

@@ -8,12 +8,13 @@
  * made, before it starts: the continued run finds its PLANNED calls linked already and must
  * not link them again, while its calls with futures are linked as they start.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { continueRun } from "../../engine/durable/continue-run.js";
 import { run, task } from "../../engine/index.js";
 import { PostgresStore } from "../../engine/store/postgres/postgres-store.js";
 import { storedRunGraph } from "../../engine/store/queries/stored-run-graph.js";
 import { staged } from "../fixtures/staged-flow.js";
+import { useCleanups } from "../support/cleanups.js";
 import { startFixture } from "../support/fixture-process.js";
 import { usePgSchemas } from "../support/postgres.js";
 import { useTempHome } from "../support/temp-home.js";
@@ -21,10 +22,7 @@ import { useTempHome } from "../support/temp-home.js";
 const N = 4;
 const schemas = usePgSchemas();
 const home = useTempHome();
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
+const cleanup = useCleanups();
 
 const one = task(function one() {
   return 1;
@@ -35,12 +33,12 @@ describe("a run continued by a process whose pks are smaller", () => {
     const url = schemas.url();
     // the second holder has worked before: its block of pks precedes the first holder's
     const second = new PostgresStore(url);
-    cleanups.push(() => second.close());
+    cleanup(() => second.close());
     await run(async () => ({ one: one().result }), {}, { store: second, log: false });
     second.flush();
 
     const first = startFixture("hold-staged-run.ts", [url, String(N)], home.path);
-    cleanups.push(() => first.child.kill("SIGKILL"));
+    cleanup(() => first.child.kill("SIGKILL"));
     const [, held] = await first.waitForLine(/^held (\d+)$/, 60_000);
     first.child.kill("SIGKILL");
     await first.exited();
@@ -52,7 +50,7 @@ describe("a run continued by a process whose pks are smaller", () => {
     second.flush();
 
     const reader = new PostgresStore(url);
-    cleanups.push(() => reader.close());
+    cleanup(() => reader.close());
     const tasks = reader.tasks(pk);
     const names = Array.from({ length: 3 * N }, (_, i) => (i === 0 ? "part" : `part${i}`));
     // the scenario: the calls the second holder made have smaller pks than the first's
@@ -83,10 +81,10 @@ describe("a continued run whose calls were linked as they were made", () => {
   it("links each call's inputs once: those PLANNED when its holder died are not linked again", async () => {
     const url = schemas.url();
     const store = new PostgresStore(url);
-    cleanups.push(() => store.close());
+    cleanup(() => store.close());
     // one task at a time: stage 2's first task is held, the other three wait PLANNED
     const holder = startFixture("hold-staged-run.ts", [url, String(N), "1"], home.path);
-    cleanups.push(() => holder.child.kill("SIGKILL"));
+    cleanup(() => holder.child.kill("SIGKILL"));
     const [, held] = await holder.waitForLine(/^held (\d+)$/, 60_000);
     holder.child.kill("SIGKILL");
     await holder.exited();

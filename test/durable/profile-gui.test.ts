@@ -6,9 +6,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { built, root } from "../support/built.js";
+import { useCleanups } from "../support/cleanups.js";
 import { startProfileFarm, type ProfileFarm } from "../support/profile-farm.js";
 import { usePgSchemas } from "../support/postgres.js";
 import { CHAIN, stepLines, waitFor } from "../support/step-log.js";
@@ -61,20 +62,17 @@ async function openSocket(url: URL) {
 }
 
 const schemas = usePgSchemas();
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = useCleanups();
 
 /** A farm of one worker, the page of its profile in the submitter's home, and its socket. */
 async function farmWithPage(kind: "redis" | "postgresql") {
   const farm: ProfileFarm = await startProfileFarm(kind, schemas.url(), {
     workerArgs: ["-c", "1"],
   });
-  cleanups.push(() => farm.dispose());
+  cleanup(() => farm.dispose());
   farm.writeModule("chain.mjs", CHAIN);
   const page = await startPage(farm.home, farm.name);
-  cleanups.push(
+  cleanup(
     () =>
       new Promise<void>((resolve) => {
         if (page.child.exitCode !== null) return resolve();
@@ -83,7 +81,7 @@ async function farmWithPage(kind: "redis" | "postgresql") {
       }),
   );
   const { socket, control } = await openSocket(page.url);
-  cleanups.push(() => socket.close());
+  cleanup(() => socket.close());
   return { farm, control };
 }
 

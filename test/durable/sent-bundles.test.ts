@@ -5,16 +5,14 @@
  * stalled check, completed), and the listing still names it for each of its keyed tasks.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openBroker, type Broker } from "../../engine/durable/broker/broker-connection.js";
 import { BUNDLE_JOB, type BundleData } from "../../engine/durable/broker/job-wire.js";
 import { sentBundles, type JobLister } from "../../engine/durable/broker/sent-bundles.js";
 import { testBroker } from "../support/broker.js";
+import { useCleanups } from "../support/cleanups.js";
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = useCleanups();
 
 /** How a worker moves a bundle: from `from`, with the token of the worker holding it. */
 type Move = "take" | "stall" | "complete";
@@ -29,10 +27,8 @@ async function oneBundle(broker: Broker, from: "waiting" | "active") {
   const name = `jobs-${randomUUID()}`;
   const queue = new broker.classes.Queue(name, broker.options);
   const worker = new broker.classes.Worker(name, null, { ...broker.options, autorun: false });
-  cleanups.push(
-    () => queue.close(),
-    () => worker.close(),
-  );
+  cleanup(() => queue.close());
+  cleanup(() => worker.close());
   const task = { taskName: "unit", source: "", args: "[]" };
   const data: BundleData = {
     replyTo: "results-x",
@@ -64,7 +60,7 @@ describe.each(["redis", "postgresql"] as const)("bundles listed on a %s broker",
     "finds a bundle moved from $from ($move) after any read",
     async ({ from, move }) => {
       const namespace = await testBroker(kind);
-      cleanups.push(() => namespace.dispose());
+      cleanup(() => namespace.dispose());
       const broker = openBroker({ url: namespace.url, prefix: namespace.prefix });
       // a listing reads the broker this many times with one bundle on it (counted below)
       let reads = 0;
