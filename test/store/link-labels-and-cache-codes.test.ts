@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LinkRecord } from "../../engine/store/store.js";
 import { exportArchive } from "../../engine/store/archive/export-archive.js";
 import { importArchive } from "../../engine/store/archive/import-archive.js";
@@ -8,13 +8,11 @@ import { CacheCodes } from "../../engine/store/sqlite/cache-codes.js";
 import { APPLICATION_ID, MIGRATIONS } from "../../engine/store/sqlite/schema.js";
 import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { useStoreFiles } from "../support/store-files.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
-const open: SqliteStore[] = [];
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-});
+const files = useStoreFiles(home);
 
 const hex = (digit: string) => digit.repeat(32);
 const CODE_A = hex("a");
@@ -110,8 +108,7 @@ function storedKeys(file: string): { keys: unknown[]; codes: unknown[] } {
 describe("the SQLite store's link labels and cache keys (schema 8)", () => {
   it("opens a store of schema 7, rewrites its labels and keys, and reads back the same links, keys and cached tasks", () => {
     const file = schemaSevenFile();
-    const store = new SqliteStore(file);
-    open.push(store);
+    const store = files.keep(new SqliteStore(file));
     expect(store.allLinks()).toEqual(LINKS);
     expect(store.links({ to: 6 })).toEqual([LINKS[4]]);
     for (const link of LINKS) expect(store.hasLink(link)).toBe(true);
@@ -165,8 +162,7 @@ describe("the SQLite store's link labels and cache keys (schema 8)", () => {
 
   it("writes labels and keys in the same forms through the engine's writes, updates and an archive import", () => {
     const file = schemaSevenFile();
-    const store = new SqliteStore(file);
-    open.push(store);
+    const store = files.keep(new SqliteStore(file));
     const task = store.addNode({
       type: "task",
       uuid: "node-10",
@@ -208,8 +204,7 @@ describe("the SQLite store's link labels and cache keys (schema 8)", () => {
 
     const archive = join(home.scratch(), "links.json");
     exportArchive(archive, { store });
-    const target = new SqliteStore(join(home.scratch(), "imported.sqlite"));
-    open.push(target);
+    const target = files.keep(new SqliteStore(join(home.scratch(), "imported.sqlite")));
     importArchive(archive, { store: target });
     const byUuid = (s: SqliteStore) =>
       s.allLinks().map((l) => [s.node(l.from)?.uuid, s.node(l.to)?.uuid, l.type, l.label]);

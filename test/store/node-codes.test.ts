@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { NodeRow } from "../../engine/store/reader.js";
 import { exportArchive } from "../../engine/store/archive/export-archive.js";
 import { importArchive } from "../../engine/store/archive/import-archive.js";
@@ -8,13 +8,11 @@ import { APPLICATION_ID, MIGRATIONS } from "../../engine/store/sqlite/schema.js"
 import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { RUN_STATES, TASK_STATES } from "../../engine/model/states.js";
+import { useStoreFiles } from "../support/store-files.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
-const open: SqliteStore[] = [];
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-});
+const files = useStoreFiles(home);
 
 const key = `${"0123456789abcdef".repeat(2)}:${"fedcba9876543210".repeat(2)}`;
 
@@ -134,8 +132,7 @@ function storedRows(file: string): unknown[] {
 describe("the SQLite store's node rows (schema 7)", () => {
   it("opens a store of schema 6, rewrites its rows, and reads back the same nodes, runs, tasks and lines", () => {
     const file = schemaSixFile();
-    const store = new SqliteStore(file);
-    open.push(store);
+    const store = files.keep(new SqliteStore(file));
     expect(store.allNodes()).toEqual(ROWS);
     expect(store.node("node-3")).toEqual(ROWS[2]);
     expect(store.runs({ states: ["WAITING"] }).map((r) => r.pk)).toEqual([1]);
@@ -233,12 +230,10 @@ describe("the SQLite store's node rows (schema 7)", () => {
     const raw = new Database(file);
     raw.exec("DELETE FROM links WHERE to_pk IN (3, 4); DELETE FROM nodes WHERE pk IN (3, 4)");
     raw.close();
-    const source = new SqliteStore(file);
-    open.push(source);
+    const source = files.keep(new SqliteStore(file));
     const archive = join(home.scratch(), "nodes.json");
     exportArchive(archive, { store: source });
-    const target = new SqliteStore(join(home.scratch(), "imported.sqlite"));
-    open.push(target);
+    const target = files.keep(new SqliteStore(join(home.scratch(), "imported.sqlite")));
     importArchive(archive, { store: target });
     const strip = ({ pk: _pk, ...rest }: NodeRow) => rest;
     expect(target.allNodes().map(strip)).toEqual(source.allNodes().map(strip));
@@ -264,8 +259,7 @@ describe("the SQLite store's node rows (schema 7)", () => {
 
 describe("the names and times a write batch carries", () => {
   it("reads back every kind, state and time written through the writer thread", () => {
-    const store = new SqliteStore(join(home.scratch(), "names.sqlite"));
-    open.push(store);
+    const store = files.keep(new SqliteStore(join(home.scratch(), "names.sqlite")));
     const kinds = ["Int", "Float", "Str", "Bool", "List", "Dict", "Data"] as const;
     const taskKinds = ["in-process", "job", "flow", "shell"] as const;
     const written: { pk: number; fields: Partial<NodeRow> }[] = [];

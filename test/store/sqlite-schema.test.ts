@@ -1,16 +1,14 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MIGRATIONS, APPLICATION_ID } from "../../engine/store/sqlite/schema.js";
 import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
+import { useStoreFiles } from "../support/store-files.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
-const open: SqliteStore[] = [];
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-});
+const files = useStoreFiles(home);
 
 const uuid = "01a233d8-bd42-7001-8969-3d89ce3d07df";
 const key = `${"0123456789abcdef".repeat(2)}:${"fedcba9876543210".repeat(2)}`;
@@ -32,8 +30,7 @@ function storedTypes(file: string): { uuid: string; key: string }[] {
 describe("the SQLite store's keys", () => {
   it("stores the engine's uuids and cache keys as bytes, other text as it is, and reads both back", () => {
     const file = join(home.scratch(), "keys.sqlite");
-    const store = new SqliteStore(file);
-    open.push(store);
+    const store = files.keep(new SqliteStore(file));
     const odd = "Not-A-UUID:imported";
     const run = store.addNode({
       type: "run",
@@ -93,8 +90,7 @@ describe("the SQLite store's keys", () => {
     db.pragma("user_version = 1");
     db.close();
 
-    const store = new SqliteStore(file);
-    open.push(store);
+    const store = files.keep(new SqliteStore(file));
     expect(store.node(uuid)?.name).toBe("f");
     expect(store.node("imported-1")?.name).toBe("t");
     expect(store.findFinishedTask("code:input")?.pk).toBe(2);
@@ -128,8 +124,7 @@ describe("the SQLite store's keys", () => {
     // Read-only, it cannot be brought up to date: refused, naming why.
     expect(() => openReadOnly(file)).toThrow(/schema version is 4, older than/);
 
-    const store = new SqliteStore(file);
-    open.push(store);
+    const store = files.keep(new SqliteStore(file));
     expect(store.links({})).toEqual([
       { from: 1, to: 2, type: "CALL", label: "t" },
       { from: 3, to: 2, type: "INPUT", label: "x" },
@@ -162,8 +157,7 @@ describe("the SQLite store's keys", () => {
   it("opens a store of schema 5 and indexes a slice of its cache keys, finding the same tasks", () => {
     const { file, twin } = schemaFiveFile();
 
-    const store = new SqliteStore(file);
-    open.push(store);
+    const store = files.keep(new SqliteStore(file));
     expect(store.findFinishedTask(key)?.pk).toBe(1);
     expect(store.findFinishedTask(twin)?.pk).toBe(2);
     expect(store.findFinishedTask("code:input")?.pk).toBe(3);

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { exportArchive } from "../../engine/store/archive/export-archive.js";
 import { importArchive } from "../../engine/store/archive/import-archive.js";
 import type { NodeRecord } from "../../engine/store/store.js";
@@ -9,13 +9,11 @@ import { openReadOnly } from "../../engine/store/sqlite/read-only.js";
 import { SqliteStore } from "../../engine/store/sqlite/sqlite-store.js";
 import { uuidMatchSql } from "../../engine/store/sqlite/uuid-index.js";
 import { StoreWriteError } from "../../engine/store/store-errors.js";
+import { useStoreFiles } from "../support/store-files.js";
 import { useTempHome } from "../support/temp-home.js";
 
 const home = useTempHome();
-const open: SqliteStore[] = [];
-afterEach(() => {
-  for (const store of open.splice(0)) store.close();
-});
+const files = useStoreFiles(home);
 
 /** The run's uuid; its indexed slice is bytes 3–8: `33d8bd427001`. */
 const RUN = "01a233d8-bd42-7001-8969-3d89ce3d07df";
@@ -68,8 +66,7 @@ describe("the uuid index", () => {
     // Schema 10 stores times another way: a reader refuses the file until a writer updates it.
     expect(() => openReadOnly(file)).toThrow(/schema version is 8, older than/);
 
-    const store = new SqliteStore(file);
-    open.push(store);
+    const store = files.keep(new SqliteStore(file));
     const times = store
       .allNodes()
       .map((n) => [n.pk, n.uuid, n.type, n.ctime, n.startedAt, n.endedAt, n.mtime, n.value]);
@@ -118,8 +115,7 @@ describe("the uuid index", () => {
   });
 
   it("refuses a batch holding a uuid stored already, or twice, and takes one sharing only its slice", () => {
-    const store = new SqliteStore(schemaEightFile());
-    open.push(store);
+    const store = files.keep(new SqliteStore(schemaEightFile()));
     const twin = "eeee33d8-bd42-7001-8969-3d89ce3d07df";
     for (const uuid of [RUN, UUIDS[2] as string, UUIDS[4] as string, "12"]) {
       store.addNode(dataNode(twin, 1));
@@ -160,8 +156,9 @@ describe("the uuid index", () => {
   });
 
   it("refuses it the same way when the store writes without a writer thread", () => {
-    const store = new SqliteStore(join(home.scratch(), "inline.sqlite"), { writerThread: false });
-    open.push(store);
+    const store = files.keep(
+      new SqliteStore(join(home.scratch(), "inline.sqlite"), { writerThread: false }),
+    );
     store.addNode(dataNode(RUN, 1));
     store.flush();
     store.addNode(dataNode(UUIDS[2] as string, 2));
@@ -174,12 +171,10 @@ describe("the uuid index", () => {
   });
 
   it("exports the migrated store and imports it into an empty one with every uuid kept", () => {
-    const from = new SqliteStore(schemaEightFile());
-    open.push(from);
+    const from = files.keep(new SqliteStore(schemaEightFile()));
     const archive = join(home.scratch(), "eighth.wgarchive");
     exportArchive(archive, { store: from });
-    const into = new SqliteStore(join(home.scratch(), "into.sqlite"));
-    open.push(into);
+    const into = files.keep(new SqliteStore(join(home.scratch(), "into.sqlite")));
     importArchive(archive, { store: into });
     const byUuid = (store: SqliteStore) => store.allNodes().map(({ pk: _pk, ...node }) => node);
     expect(byUuid(into)).toEqual(byUuid(from));
