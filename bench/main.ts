@@ -117,18 +117,29 @@ function printPeers(peers: PeersBench): void {
   for (const reason of peers.skipped) console.log(`not measured: ${reason}`);
   if (peers.daskVersion !== undefined)
     console.log(`Dask ${peers.daskVersion} (medians, interleaved)`);
-  for (const { shape, tasks, seconds } of peers.shapes) {
-    for (const [side, s] of Object.entries(seconds)) {
-      line(`${shape}: ${side}`, `${fmt(s, 3)} s, ${fmt(tasks / s)} tasks/s`);
+  for (const { shape, tasks, seconds, first } of peers.shapes) {
+    if (first !== undefined) printPeerTimes(`${shape}, first run of a process`, tasks, first);
+    printPeerTimes(first === undefined ? shape : `${shape}, warm`, tasks, seconds);
+  }
+}
+
+/** One set of a shape's times by side, then the ratios against Dask. */
+function printPeerTimes(label: string, tasks: number, seconds: Readonly<Record<string, number>>) {
+  for (const [side, s] of Object.entries(seconds)) {
+    line(`${label}: ${side}`, `${fmt(s, 3)} s, ${fmt(tasks / s)} tasks/s`);
+  }
+  for (const store of ["workgraph memory", "workgraph SQLite"]) {
+    const oursSeconds = seconds[store];
+    if (oursSeconds === undefined) continue;
+    for (const [side, theirs] of Object.entries(seconds)) {
+      if (!side.startsWith("Dask")) continue;
+      line(`${label}: ${store} / ${side}`, `${fmt(theirs / oursSeconds, 2)}× (Dask time / ours)`);
     }
-    for (const store of ["workgraph memory", "workgraph SQLite"]) {
-      const oursSeconds = seconds[store];
-      if (oursSeconds === undefined) continue;
-      for (const [side, theirs] of Object.entries(seconds)) {
-        if (!side.startsWith("Dask")) continue;
-        line(`${shape}: ${store} / ${side}`, `${fmt(theirs / oursSeconds, 2)}× (Dask time / ours)`);
-      }
-    }
+  }
+  const sqlite = seconds["workgraph SQLite"];
+  const memory = seconds["workgraph memory"];
+  if (sqlite !== undefined && memory !== undefined) {
+    line(`${label}: workgraph SQLite / memory`, `${fmt(sqlite / memory, 2)}× (time)`);
   }
 }
 

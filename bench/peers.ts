@@ -2,13 +2,22 @@
  * The engine's shapes against Dask, interleaved in one run: tiny `add(i, 1)` tasks then one
  * sum (fan-out of 10,000 and 100,000) and a chain of 1,000, with the memory store and the
  * SQLite store (full provenance) against Dask's threaded, synchronous and distributed
- * (in-process LocalCluster) schedulers. Medians of the rounds; ratios are Dask's time over ours.
- * `BENCH_PEERS_ROUNDS` sets the rounds (default 3; the 100,000 fan-out takes one), and
- * `BENCH_PEERS_DISTRIBUTED_100K=1` adds Dask distributed to the 100,000 fan-out (minutes here).
+ * (in-process LocalCluster) schedulers. Ratios are Dask's time over ours.
+ *
+ * Two figures per side for the small shapes. The first run of a fresh process (ours in a child
+ * process, Dask in a Python process started for it; loading either is not timed): what a user
+ * waits for in a new kernel, V8 still compiling the engine. And the median of the rounds after
+ * `BENCH_PEERS_WARMUP` untimed ones (default 3) on every side: what a session that has run
+ * before gets. `BENCH_PEERS_ROUNDS` sets the timed rounds (default 5; the 100,000 fan-out takes
+ * one, after no warm-up), `BENCH_PEERS_FIRST` the fresh processes per side (default 3, medians),
+ * and `BENCH_PEERS_DISTRIBUTED_100K=1` adds Dask distributed to the 100,000 fan-out (minutes).
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { MemoryStore, run, type Flow, type ProvenanceStore } from "../engine/index.js";
 import { SqliteStore } from "../engine/plumbing.js";
 import { addChain, addFanOut } from "./add-shapes.js";
@@ -27,7 +36,10 @@ import { interleave, type Side } from "./peers/interleave.js";
 export interface ShapeFigures {
   readonly shape: string;
   readonly tasks: number;
+  /** After the warm-up rounds. */
   readonly seconds: Readonly<Record<string, number>>;
+  /** The first run of a fresh process, where measured. */
+  readonly first?: Readonly<Record<string, number>>;
 }
 
 /** What the part measured, and why a Dask side is missing (by its name). */
@@ -49,13 +61,18 @@ interface Shape {
   readonly n: number;
   readonly tasks: number;
   readonly rounds: number;
-  readonly warmUp: boolean;
+  /** Untimed rounds before the timed ones. */
+  readonly warmUps: number;
+  /** Fresh processes per side for the first-run figure, 0 for none. */
+  readonly firstRuns: number;
   /** Rounds of Dask distributed, 0 for none. */
   readonly distributedRounds: number;
 }
 
 function shapes(): Shape[] {
-  const rounds = Number(process.env.BENCH_PEERS_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_PEERS_ROUNDS ?? 5);
+  const warmUps = Number(process.env.BENCH_PEERS_WARMUP ?? 3);
+  const firstRuns = Number(process.env.BENCH_PEERS_FIRST ?? 3);
   const large = process.env.BENCH_PEERS_DISTRIBUTED_100K === "1" ? 1 : 0;
   // Dask distributed takes ~5 ms a task on this machine: one round of it per shape.
   return [
@@ -66,7 +83,8 @@ function shapes(): Shape[] {
       n: 10_000,
       tasks: 10_001,
       rounds,
-      warmUp: true,
+      warmUps,
+      firstRuns,
       distributedRounds: 1,
     },
     {
@@ -76,7 +94,8 @@ function shapes(): Shape[] {
       n: 1_000,
       tasks: 1_000,
       rounds,
-      warmUp: true,
+      warmUps,
+      firstRuns,
       distributedRounds: 1,
     },
     {
@@ -86,10 +105,39 @@ function shapes(): Shape[] {
       n: 100_000,
       tasks: 100_001,
       rounds: 1,
-      warmUp: false,
+      warmUps: 0,
+      firstRuns: 0,
       distributedRounds: large,
     },
   ];
+}
+
+const FIRST_RUN = fileURLToPath(new URL("./peers/first-run.js", import.meta.url));
+const execFileAsync = promisify(execFile);
+
+/** The first run of a fresh Node process, in seconds; `store`: `memory` or a new file's path. */
+async function oursFirst(shape: DaskShape, n: number, store: string): Promise<number> {
+  const { stdout } = await execFileAsync(process.execPath, [FIRST_RUN, shape, String(n), store]);
+  return (JSON.parse(stdout) as { seconds: number }).seconds;
+}
+
+/** Each side's first run in fresh processes, interleaved; medians. */
+async function firstRuns(
+  shape: Shape,
+  local: readonly DaskScheduler[],
+  nextFile: () => string,
+): Promise<Record<string, number>> {
+  const sides: Record<string, Side> = {
+    "workgraph memory": { round: () => oursFirst(shape.dask, shape.n, "memory"), warmUps: 0 },
+    "workgraph SQLite": { round: () => oursFirst(shape.dask, shape.n, nextFile()), warmUps: 0 },
+  };
+  for (const scheduler of local) {
+    sides[daskName(scheduler)] = {
+      round: async () => (await measureDask(shape.dask, shape.n, scheduler, 1, false))[0] ?? NaN,
+      warmUps: 0,
+    };
+  }
+  return interleave(sides, shape.firstRuns);
 }
 
 async function ours(flow: Flow, n: number, store: ProvenanceStore): Promise<number> {
@@ -105,6 +153,7 @@ export async function benchPeers(): Promise<PeersBench> {
   const skipped: string[] = [];
   const figures: ShapeFigures[] = [];
   let files = 0;
+  const nextFile = () => join(folder, `store-${files++}.sqlite`);
   try {
     for (const scheduler of LOCAL) {
       const missing = daskMissing(scheduler);
@@ -115,16 +164,18 @@ export async function benchPeers(): Promise<PeersBench> {
     if (distributedMissing !== undefined) {
       skipped.push(`${daskName(DISTRIBUTED)}: ${distributedMissing}`);
     }
+    const local = LOCAL.filter((scheduler) => peers.has(daskName(scheduler)));
     for (const shape of shapes()) {
+      const first = shape.firstRuns > 0 ? await firstRuns(shape, local, nextFile) : undefined;
       const sides: Record<string, Side> = {
         "workgraph memory": {
           round: () => ours(shape.flow, shape.n, new MemoryStore()),
-          warmUp: shape.warmUp,
+          warmUps: shape.warmUps,
         },
         "workgraph SQLite": {
-          warmUp: shape.warmUp,
+          warmUps: shape.warmUps,
           round: async () => {
-            const store = new SqliteStore(join(folder, `store-${files++}.sqlite`));
+            const store = new SqliteStore(nextFile());
             try {
               return await ours(shape.flow, shape.n, store);
             } finally {
@@ -134,20 +185,21 @@ export async function benchPeers(): Promise<PeersBench> {
         },
       };
       for (const [name, peer] of peers) {
-        sides[name] = { round: () => peer.measure(shape.dask, shape.n), warmUp: shape.warmUp };
+        sides[name] = { round: () => peer.measure(shape.dask, shape.n), warmUps: shape.warmUps };
       }
       if (distributedMissing === undefined && shape.distributedRounds > 0) {
         sides[daskName(DISTRIBUTED)] = {
           round: async () =>
             (await measureDask(shape.dask, shape.n, DISTRIBUTED, 1, false))[0] ?? NaN,
           rounds: shape.distributedRounds,
-          warmUp: false,
+          warmUps: 0,
         };
       }
       figures.push({
         shape: shape.label,
         tasks: shape.tasks,
         seconds: await interleave(sides, shape.rounds),
+        ...(first === undefined ? {} : { first }),
       });
     }
   } finally {

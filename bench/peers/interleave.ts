@@ -14,13 +14,13 @@ export function median(values: readonly number[]): number {
 export interface Side {
   readonly round: () => Promise<number>;
   readonly rounds?: number;
-  /** Whether an untimed round comes first (default true). */
-  readonly warmUp?: boolean;
+  /** Untimed rounds before the timed ones (default 1). */
+  readonly warmUps?: number;
 }
 
 /**
- * Runs the warm-up rounds, then the rounds of every side in turn, `rounds` times (or the side's
- * own count). Resolves to each side's median seconds.
+ * Runs the warm-up rounds, interleaved as the timed ones are, then the rounds of every side in
+ * turn, `rounds` times (or the side's own count). Resolves to each side's median seconds.
  */
 export async function interleave<Name extends string>(
   sides: Readonly<Record<Name, Side>>,
@@ -28,7 +28,10 @@ export async function interleave<Name extends string>(
 ): Promise<Record<Name, number>> {
   const names = Object.keys(sides) as Name[];
   const seconds = new Map<Name, number[]>(names.map((name) => [name, []]));
-  for (const name of names) if (sides[name].warmUp !== false) await sides[name].round();
+  const warmUps = Math.max(...names.map((name) => sides[name].warmUps ?? 1), 0);
+  for (let round = 0; round < warmUps; round++) {
+    for (const name of names) if (round < (sides[name].warmUps ?? 1)) await sides[name].round();
+  }
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
       if (round < (sides[name].rounds ?? rounds))
