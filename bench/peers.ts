@@ -122,7 +122,7 @@ async function oursFirst(shape: DaskShape, n: number, store: string): Promise<nu
 }
 
 /** Each side's first run in fresh processes, interleaved; medians. */
-async function firstRuns(
+async function measureFirstRuns(
   shape: Shape,
   local: readonly DaskScheduler[],
   nextFile: () => string,
@@ -166,7 +166,8 @@ export async function benchPeers(): Promise<PeersBench> {
     }
     const local = LOCAL.filter((scheduler) => peers.has(daskName(scheduler)));
     for (const shape of shapes()) {
-      const first = shape.firstRuns > 0 ? await firstRuns(shape, local, nextFile) : undefined;
+      const first =
+        shape.firstRuns > 0 ? await measureFirstRuns(shape, local, nextFile) : undefined;
       const sides: Record<string, Side> = {
         "workgraph memory": {
           round: () => ours(shape.flow, shape.n, new MemoryStore()),
